@@ -1,0 +1,29 @@
+import type { CsrGraph } from "./graph.ts";
+
+/**
+ * A node-property-prediction dataset held in memory: the graph, one float32
+ * feature row and one label per node, and the train/valid/test split as node
+ * id lists. This is what the OGB loader and the synthetic generator return
+ * and what the partitioner and the single-node trainer consume.
+ *
+ * @example
+ * ```ts
+ * import type { NodeDataset } from "./dataset.ts";
+ * const describe = (d: NodeDataset) => `${d.name}: ${d.graph.numNodes} nodes`;
+ * ```
+ */
+export interface NodeDataset {
+  readonly name: string;
+  readonly graph: CsrGraph;
+  /** Row-major, `graph.numNodes * featureDim` values. */
+  readonly features: Float32Array;
+  readonly featureDim: number;
+  /** One class id per node; -1 where a node has no label. */
+  readonly labels: Int32Array;
+  readonly numClasses: number;
+  readonly split: {
+    readonly train: Int32Array;
+    readonly valid: Int32Array;
+    readonly test: Int32Array;
+  };
+}
