@@ -1,0 +1,51 @@
+import type { DeviceBuffer, ElementType } from "./device.ts";
+
+/** Pool size class for a byte size: powers of two up to 1 MiB, then whole MiB. */
+export function sizeClass(bytes: number): number {
+  const MiB = 1 << 20;
+  if (bytes >= MiB) return Math.ceil(bytes / MiB) * MiB;
+  let c = 16;
+  while (c < bytes) c *= 2;
+  return c;
+}
+
+/** The typed-array constructor for an element type. */
+export function elementCtor(
+  type: ElementType,
+): Float32ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor {
+  return type === "f32"
+    ? Float32Array
+    : type === "i32"
+    ? Int32Array
+    : Uint32Array;
+}
+
+/** Throws a RangeError naming the buffer when a byte range is outside it or unaligned. */
+export function checkRange(
+  buffer: DeviceBuffer,
+  byteOffset: number,
+  byteLength: number,
+): void {
+  if (
+    byteOffset < 0 || byteOffset % 4 !== 0 || byteLength < 0 ||
+    byteLength % 4 !== 0 ||
+    byteOffset + byteLength > buffer.size
+  ) {
+    throw new RangeError(
+      `buffer "${buffer.label}" (${buffer.size} bytes): range ${byteOffset}+${byteLength} is outside it or not 4-byte aligned`,
+    );
+  }
+}
+
+/** A typed view of shared memory for a binding or element type. */
+export function sharedView(
+  type: string,
+  memory: SharedArrayBuffer,
+  length: number,
+): Float32Array | Int32Array | Uint32Array {
+  if (type === "f32") return new Float32Array(memory, 0, length);
+  if (type === "i32" || type === "atomic<i32>") {
+    return new Int32Array(memory, 0, length);
+  }
+  return new Uint32Array(memory, 0, length);
+}

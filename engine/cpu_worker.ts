@@ -1,0 +1,44 @@
+/// <reference lib="deno.worker" />
+// Runs one range of a kernel's CPU implementation per message (see worker_pool.ts).
+import type { KernelSpec } from "./kernel.ts";
+import { bindingViews } from "./cpu_device.ts";
+import type { PoolJob } from "./worker_pool.ts";
+
+interface Message extends PoolJob {
+  readonly module: string;
+  readonly begin: number;
+  readonly end: number;
+  readonly status: Int32Array;
+  readonly message: Uint8Array;
+}
+
+const kernels = new Map<string, KernelSpec>();
+
+self.onmessage = async (e: MessageEvent<Message>) => {
+  const m = e.data;
+  try {
+    let kernel = kernels.get(m.module);
+    if (!kernel) {
+      kernel = (await import(m.module)).default as KernelSpec;
+      if (!kernel?.cpu) {
+        throw new Error(`${m.module} has no default-exported kernel`);
+      }
+      kernels.set(m.module, kernel);
+    }
+    kernel.cpu({
+      buffers: bindingViews(m.memories, m.sizes, m.types),
+      uniforms: m.uniforms,
+      begin: m.begin,
+      end: m.end,
+    });
+  } catch (err) {
+    const text = new TextEncoder().encode(
+      String(err instanceof Error ? err.stack ?? err.message : err),
+    );
+    m.message.fill(0);
+    m.message.set(text.subarray(0, m.message.length));
+    Atomics.store(m.status, 1, 1);
+  }
+  Atomics.add(m.status, 0, 1);
+  Atomics.notify(m.status, 0);
+};

@@ -1,0 +1,222 @@
+/** Scalar types a uniform may have; every one is 4 bytes in WGSL. */
+export type UniformType = "u32" | "i32" | "f32";
+
+/** Element types a storage binding may have. */
+export type BindingType = "u32" | "i32" | "f32" | "atomic<u32>" | "atomic<i32>";
+
+/** One storage buffer a kernel binds, in binding order. */
+export interface BindingSpec<B extends string = string> {
+  readonly name: B;
+  readonly type: BindingType;
+  readonly access: "read" | "read_write";
+}
+
+/** The typed-array view the CPU implementation receives for a binding type. */
+export type CpuView<T extends BindingType> = T extends "f32" ? Float32Array
+  : T extends "i32" | "atomic<i32>" ? Int32Array
+  : Uint32Array;
+
+/** What a kernel's CPU implementation is called with. */
+export interface CpuArgs<B extends string, U extends string> {
+  readonly buffers: Readonly<
+    Record<B, Float32Array | Int32Array | Uint32Array>
+  >;
+  readonly uniforms: Readonly<Record<U, number>>;
+  /** The invocations to run, `[begin, end)`, out of `dispatch(uniforms).invocations`. */
+  readonly begin: number;
+  readonly end: number;
+}
+
+/**
+ * A compute kernel described once, as data, for both backends: the WGSL body
+ * (in `shaders/<name>.wgsl`), its storage bindings and uniforms (from which
+ * the WGSL declarations and the packed uniform buffer are both generated, so
+ * no two lists must agree by position), its workgroup size, and a CPU
+ * implementation of the same computation over a range of invocations.
+ *
+ * One invocation is one unit of work (one output row, one seed, ...). The
+ * WebGPU backend runs `ceil(invocations / workgroupSize)` workgroups, split
+ * over x and y when there are more than 65535; the WGSL body reads its index
+ * with `invocation_index(gid)`. The CPU backend calls `cpu` on ranges of
+ * invocations, on several Workers when `cpuParallel` is set.
+ *
+ * @example
+ * ```ts
+ * import { defineKernel } from "./kernel.ts";
+ * const scale = defineKernel({
+ *   name: "scale",
+ *   module: import.meta.url,
+ *   wgsl: "fn main_body(i: u32) { x[i] = x[i] * u.factor; }",
+ *   bindings: [{ name: "x", type: "f32", access: "read_write" }],
+ *   uniforms: [{ name: "n", type: "u32" }, { name: "factor", type: "f32" }],
+ *   invocations: (u) => u.n,
+ *   cpu: ({ buffers, uniforms, begin, end }) => {
+ *     for (let i = begin; i < end; i++) buffers.x[i]! *= uniforms.factor;
+ *   },
+ * });
+ * ```
+ */
+export interface KernelSpec<
+  B extends string = string,
+  U extends string = string,
+> {
+  /** Unique kernel name; pipelines are cached by it and `constants`. */
+  readonly name: string;
+  /**
+   * `import.meta.url` of the module whose default export is this kernel, so
+   * that CPU Workers can load the same implementation. Omit for kernels that
+   * are never run on Workers (`cpuParallel` unset).
+   */
+  readonly module?: string;
+  /** WGSL defining `fn main_body(i: u32)`, run once per invocation (see `customEntry`). */
+  readonly wgsl: string;
+  readonly bindings: readonly BindingSpec<B>[];
+  readonly uniforms: readonly {
+    readonly name: U;
+    readonly type: UniformType;
+  }[];
+  readonly workgroupSize?: number;
+  /** Compile-time WGSL `const` values prepended to the shader. */
+  readonly constants?: Readonly<Record<string, number>>;
+  /** How many invocations a dispatch with these uniforms runs. */
+  readonly invocations: (uniforms: Readonly<Record<U, number>>) => number;
+  readonly cpu: (args: CpuArgs<B, U>) => void;
+  /**
+   * Set when the WGSL defines its own `@compute @workgroup_size(WORKGROUP_SIZE)
+   * fn main(...)` (for workgroup barriers and shared memory) instead of
+   * `main_body`; it must then check `u.invocations` itself.
+   */
+  readonly customEntry?: boolean;
+  /** Whether disjoint invocation ranges may run on separate CPU Workers. */
+  readonly cpuParallel?: boolean;
+}
+
+/**
+ * Checks a kernel description and freezes it.
+ *
+ * @example
+ * ```ts
+ * import { defineKernel } from "./kernel.ts";
+ * const k = defineKernel({
+ *   name: "noop", wgsl: "fn main_body(i: u32) {}", bindings: [], uniforms: [],
+ *   invocations: () => 0, cpu: () => {},
+ * });
+ * console.log(k.name);
+ * ```
+ */
+export function defineKernel<B extends string, U extends string>(
+  spec: KernelSpec<B, U>,
+): KernelSpec<B, U> {
+  const names = [
+    ...spec.bindings.map((b) => b.name),
+    ...spec.uniforms.map((u) => u.name),
+  ];
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) {
+      throw new TypeError(`kernel ${spec.name}: "${n}" is declared twice`);
+    }
+    seen.add(n);
+  }
+  if (spec.cpuParallel && !spec.module) {
+    throw new TypeError(
+      `kernel ${spec.name}: cpuParallel needs module (import.meta.url)`,
+    );
+  }
+  return Object.freeze({ ...spec });
+}
+
+/** Default workgroup size when a kernel names none. */
+export const DEFAULT_WORKGROUP_SIZE = 64;
+
+/** Workgroups along x before a dispatch spills into y. */
+export const MAX_GROUPS_X = 65535;
+
+/**
+ * The complete WGSL of a kernel: constants, the uniform struct and the
+ * binding declarations generated from the description, the body, and the
+ * entry point that maps a 2-D workgroup grid to a linear invocation index.
+ *
+ * @example
+ * ```ts
+ * import { defineKernel, kernelSource } from "./kernel.ts";
+ * const k = defineKernel({
+ *   name: "noop", wgsl: "fn main_body(i: u32) {}", bindings: [],
+ *   uniforms: [{ name: "n", type: "u32" }], invocations: (u) => u.n, cpu: () => {},
+ * });
+ * console.log(kernelSource(k).includes("struct Uniforms"));
+ * ```
+ */
+export function kernelSource(spec: KernelSpec): string {
+  const wg = spec.workgroupSize ?? DEFAULT_WORKGROUP_SIZE;
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(spec.constants ?? {})) {
+    lines.push(
+      `const ${name} = ${Number.isInteger(value) ? `${value}u` : `${value}`};`,
+    );
+  }
+  lines.push(`const WORKGROUP_SIZE = ${wg}u;`);
+  lines.push("struct Uniforms {");
+  lines.push("  invocations: u32,");
+  lines.push("  groups_x: u32,");
+  for (const u of spec.uniforms) lines.push(`  ${u.name}: ${u.type},`);
+  lines.push("}");
+  lines.push("@group(0) @binding(0) var<uniform> u: Uniforms;");
+  spec.bindings.forEach((b, i) => {
+    const access = b.access === "read" ? "read" : "read_write";
+    lines.push(
+      `@group(0) @binding(${
+        i + 1
+      }) var<storage, ${access}> ${b.name}: array<${b.type}>;`,
+    );
+  });
+  lines.push(spec.wgsl);
+  if (spec.customEntry) return lines.join("\n");
+  lines.push(`@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * u.groups_x + wid.x) * WORKGROUP_SIZE + lid;
+  if (i >= u.invocations) { return; }
+  main_body(i);
+}`);
+  return lines.join("\n");
+}
+
+/**
+ * Packs uniforms in declaration order after the two fields every kernel has
+ * (`invocations`, `groups_x`), into a buffer padded to 16 bytes.
+ *
+ * @example
+ * ```ts
+ * import { defineKernel, packUniforms } from "./kernel.ts";
+ * const k = defineKernel({
+ *   name: "noop", wgsl: "", bindings: [], uniforms: [{ name: "x", type: "f32" }],
+ *   invocations: () => 1, cpu: () => {},
+ * });
+ * console.log(packUniforms(k, { x: 0.5 }, 1, 1).byteLength); // 16
+ * ```
+ */
+export function packUniforms(
+  spec: KernelSpec,
+  values: Readonly<Record<string, number>>,
+  invocations: number,
+  groupsX: number,
+): Uint8Array<ArrayBuffer> {
+  const words = 2 + spec.uniforms.length;
+  const bytes = new Uint8Array(Math.ceil(words / 4) * 16);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, invocations, true);
+  view.setUint32(4, groupsX, true);
+  spec.uniforms.forEach((u, i) => {
+    const v = values[u.name];
+    if (v === undefined || !Number.isFinite(v)) {
+      throw new TypeError(
+        `kernel ${spec.name}: uniform "${u.name}" is ${v}, expected a number`,
+      );
+    }
+    const at = 8 + 4 * i;
+    if (u.type === "f32") view.setFloat32(at, v, true);
+    else if (u.type === "i32") view.setInt32(at, v, true);
+    else view.setUint32(at, v, true);
+  });
+  return bytes;
+}
