@@ -13,11 +13,7 @@ export function sizeClass(bytes: number): number {
 export function elementCtor(
   type: ElementType,
 ): Float32ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor {
-  return type === "f32"
-    ? Float32Array
-    : type === "i32"
-    ? Int32Array
-    : Uint32Array;
+  return type === "f32" ? Float32Array : type === "i32" ? Int32Array : Uint32Array;
 }
 
 /** Throws a RangeError naming the buffer when a byte range is outside it or unaligned. */

@@ -1,10 +1,4 @@
-import type {
-  ArrayOf,
-  Device,
-  DeviceBuffer,
-  DeviceStats,
-  ElementType,
-} from "./device.ts";
+import type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./device.ts";
 import type { BindingType, KernelSpec } from "./kernel.ts";
 import { checkRange, elementCtor, sharedView, sizeClass } from "./_util.ts";
 import { WorkerPool } from "./worker_pool.ts";

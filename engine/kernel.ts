@@ -165,9 +165,7 @@ export function kernelSource(spec: KernelSpec): string {
   spec.bindings.forEach((b, i) => {
     const access = b.access === "read" ? "read" : "read_write";
     lines.push(
-      `@group(0) @binding(${
-        i + 1
-      }) var<storage, ${access}> ${b.name}: array<${b.type}>;`,
+      `@group(0) @binding(${i + 1}) var<storage, ${access}> ${b.name}: array<${b.type}>;`,
     );
   });
   lines.push(spec.wgsl);

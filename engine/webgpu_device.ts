@@ -1,10 +1,4 @@
-import type {
-  ArrayOf,
-  Device,
-  DeviceBuffer,
-  DeviceStats,
-  ElementType,
-} from "./device.ts";
+import type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./device.ts";
 import {
   DEFAULT_WORKGROUP_SIZE,
   kernelSource,
@@ -101,9 +95,7 @@ export class WebGpuDevice implements Device {
     const fallback = Boolean(info.isFallbackAdapter);
     return new WebGpuDevice(
       gpu,
-      `${info.description || info.vendor} (webgpu${
-        fallback ? ", software" : ""
-      })`,
+      `${info.description || info.vendor} (webgpu${fallback ? ", software" : ""})`,
       fallback,
     );
   }
@@ -281,13 +273,9 @@ export class WebGpuDevice implements Device {
     const error = this.gpu.popErrorScope().then(async (e) => {
       if (!e) return undefined;
       const info = await module.getCompilationInfo();
-      const detail = info.messages.map((m) =>
-        `${m.lineNum}:${m.linePos} ${m.message}`
-      ).join("; ");
+      const detail = info.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join("; ");
       return new Error(
-        `kernel ${kernel.name} failed to compile: ${e.message}${
-          detail ? ` (${detail})` : ""
-        }`,
+        `kernel ${kernel.name} failed to compile: ${e.message}${detail ? ` (${detail})` : ""}`,
       );
     });
     this.#pendingErrors.push(error);

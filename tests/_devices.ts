@@ -9,7 +9,7 @@ import { WebGpuDevice } from "../engine/webgpu_device.ts";
  * `WEBGNN_TEST_BACKENDS=cpu` to skip WebGPU on a machine with no adapter.
  */
 export async function withDevices(
-  fn: (cpu: Device, gpu: Device | undefined) => Promise<void>,
+  fn: (cpu: Device, gpu: Device | undefined) => Promise<void> | void,
 ): Promise<void> {
   const cpu = new CpuDevice({ threads: 2 });
   const wantGpu = (Deno.env.get("WEBGNN_TEST_BACKENDS") ?? "cpu,webgpu")

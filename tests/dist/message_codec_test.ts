@@ -92,16 +92,14 @@ function randomMessage(rand: () => number, kind: Message["kind"]): Message {
     case "response":
       return { v: 1, kind, id, payload: randomPayload(rand, 0) };
     case "error":
-      return rand() < 0.5
-        ? { v: 1, kind, id: null, name: "ProtocolError", message: "bad" }
-        : {
-          v: 1,
-          kind,
-          id,
-          name: "RangeError",
-          message: "x",
-          data: randomPayload(rand, 0),
-        };
+      return rand() < 0.5 ? { v: 1, kind, id: null, name: "ProtocolError", message: "bad" } : {
+        v: 1,
+        kind,
+        id,
+        name: "RangeError",
+        message: "x",
+        data: randomPayload(rand, 0),
+      };
     case "cancel":
       return { v: 1, kind, id };
   }

@@ -25,9 +25,7 @@ function expected(
   ids: Int32Array,
 ): Float32Array {
   const out = new Float32Array(ids.length * dim);
-  ids.forEach((id, r) =>
-    out.set(table.subarray(id * dim, id * dim + dim), r * dim)
-  );
+  ids.forEach((id, r) => out.set(table.subarray(id * dim, id * dim + dim), r * dim));
   return out;
 }
 
@@ -66,7 +64,7 @@ Deno.test("gatherRows() reads tables split across several bindings", async () =>
 });
 
 Deno.test("gatherRows() rejects an out-of-range id", async () => {
-  await withDevices(async (cpu) => {
+  await withDevices((cpu) => {
     const t = DeviceTable.upload(cpu, new Float32Array(8), 2, "t");
     const out = cpu.createBuffer(16, "out");
     assert.throws(
