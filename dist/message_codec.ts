@@ -68,9 +68,7 @@ export class MessageCodec {
       raw = this.#packr.unpack(frame);
     } catch (cause) {
       throw new ProtocolError(
-        `undecodable frame of ${frame.byteLength} bytes: ${
-          (cause as Error).message
-        }`,
+        `undecodable frame of ${frame.byteLength} bytes: ${(cause as Error).message}`,
         { cause },
       );
     }
@@ -79,17 +77,13 @@ export class MessageCodec {
     }
     if (raw.v !== PROTOCOL_VERSION) {
       throw new ProtocolError(
-        `unsupported protocol version ${
-          String(raw.v)
-        } (this peer speaks ${PROTOCOL_VERSION})`,
+        `unsupported protocol version ${String(raw.v)} (this peer speaks ${PROTOCOL_VERSION})`,
       );
     }
     const parsed = messageSchema.safeParse(raw);
     if (!parsed.success) {
       throw new ProtocolError(
-        `invalid message: ${
-          parsed.error.issues[0]?.message ?? "schema mismatch"
-        }`,
+        `invalid message: ${parsed.error.issues[0]?.message ?? "schema mismatch"}`,
         { cause: parsed.error },
       );
     }

@@ -1,0 +1,231 @@
+import { MessageCodec } from "./message_codec.ts";
+import type { Message } from "./messages.ts";
+import type { MethodTable } from "./method_table.ts";
+import type { Transport } from "./transport.ts";
+import { check, importSecret, nonce, prove } from "./_hmac.ts";
+
+/** Options of {@link RpcSession}. */
+export interface RpcSessionOptions {
+  /** The shared secret every client must prove it knows. */
+  readonly secret: Uint8Array;
+  /** The methods this server answers. */
+  readonly methods: MethodTable;
+  /** How this server introduces itself, e.g. `rank 0`. */
+  readonly name?: string;
+  /** Largest frame accepted or sent; default 256 MiB. */
+  readonly maxMessageBytes?: number;
+  /** Time a client has to authenticate; default 10 s. */
+  readonly handshakeTimeoutMs?: number;
+  /** Where refusals and protocol errors are reported; default console.warn. */
+  readonly log?: (line: string) => void;
+}
+
+type State = "auth" | "verifying" | "ready" | "closed";
+
+/**
+ * The serving end of one connection: sends a challenge, accepts the client
+ * only if it proves the shared secret (and then proves it in turn), and from
+ * then on runs requested methods from the {@link MethodTable}, concurrently.
+ * Anything before authentication, or any frame that breaks the protocol,
+ * is logged, answered with an error or refusal, and closes this connection
+ * only.
+ *
+ * @example
+ * ```ts
+ * import { memoryTransportPair } from "./memory_transport_pair.ts";
+ * import { MethodTable } from "./method_table.ts";
+ * import { RpcSession } from "./rpc_session.ts";
+ * const [, far] = memoryTransportPair();
+ * const secret = new TextEncoder().encode("a shared secret");
+ * const session = new RpcSession(far, { secret, methods: new MethodTable() });
+ * session.close();
+ * await session.done;
+ * ```
+ */
+export class RpcSession {
+  readonly #transport: Transport;
+  readonly #codec: MessageCodec;
+  readonly #methods: MethodTable;
+  readonly #log: (line: string) => void;
+  readonly #running = new Map<number, AbortController>();
+  readonly #done = Promise.withResolvers<void>();
+  readonly #timer: ReturnType<typeof setTimeout>;
+  #state: State = "auth";
+  #peer: string;
+
+  constructor(transport: Transport, options: RpcSessionOptions) {
+    this.#transport = transport;
+    this.#peer = transport.peer;
+    this.#methods = options.methods;
+    this.#log = options.log ?? ((line) => console.warn(line));
+    this.#codec = new MessageCodec(
+      options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes },
+    );
+    const timeoutMs = options.handshakeTimeoutMs ?? 10_000;
+    this.#timer = setTimeout(() => {
+      this.#refuse(`no authentication within ${timeoutMs} ms`);
+    }, timeoutMs);
+    const challenge = nonce();
+    const key = importSecret(options.secret);
+    key.catch(() => {}); // reported where it is awaited
+    transport.attach({
+      frame: (data) => this.#onFrame(data, challenge, key, options.name),
+      closed: (reason) => this.#finish(reason),
+    });
+    this.#send({ v: 1, kind: "challenge", nonce: challenge });
+  }
+
+  /** The client: its address, plus its claimed name once authenticated. */
+  get peer(): string {
+    return this.#peer;
+  }
+
+  /** True once the client has authenticated. */
+  get authenticated(): boolean {
+    return this.#state === "ready";
+  }
+
+  /** Resolves when the connection has closed. */
+  get done(): Promise<void> {
+    return this.#done.promise;
+  }
+
+  /** Closes the connection; running handlers see their signal abort. */
+  close(code = 1001, reason = "server closing"): void {
+    this.#transport.close(code, reason);
+  }
+
+  #onFrame(
+    data: Uint8Array | string,
+    challenge: Uint8Array,
+    key: Promise<CryptoKey>,
+    name: string | undefined,
+  ): void {
+    if (this.#state === "closed") return;
+    let message: Message;
+    try {
+      message = this.#codec.decode(data);
+    } catch (error) {
+      if (this.#state !== "ready") {
+        return this.#refuse(`bad frame before authentication`);
+      }
+      const text = (error as Error).message;
+      this.#log(`rpc: protocol error from ${this.#peer}: ${text}`);
+      this.#send({ v: 1, kind: "error", id: null, name: "ProtocolError", message: text });
+      return this.close(1002, "protocol error");
+    }
+    if (this.#state === "ready") return this.#onMessage(message);
+    if (this.#state === "auth" && message.kind === "auth") {
+      this.#state = "verifying";
+      this.#verify(message, challenge, key, name);
+      return;
+    }
+    this.#refuse(`"${message.kind}" sent before authentication`);
+  }
+
+  async #verify(
+    message: Extract<Message, { kind: "auth" }>,
+    challenge: Uint8Array,
+    keyPromise: Promise<CryptoKey>,
+    name: string | undefined,
+  ): Promise<void> {
+    const claimed = `"${message.peer}"`;
+    try {
+      const key = await keyPromise;
+      if (!await check(key, "client", challenge, message.nonce, message.mac)) {
+        return this.#refuse(`wrong shared secret (claims ${claimed})`);
+      }
+      const mac = await prove(key, "server", message.nonce, challenge);
+      if (this.#state !== "verifying") return;
+      clearTimeout(this.#timer);
+      this.#peer = `${message.peer} (${this.#transport.peer})`;
+      this.#state = "ready";
+      this.#send({ v: 1, kind: "welcome", peer: name ?? "server", mac });
+    } catch (error) {
+      this.#refuse(`authentication error: ${(error as Error).message}`);
+    }
+  }
+
+  #onMessage(message: Message): void {
+    if (message.kind === "request") {
+      this.#run(message.id, message.method, message.payload);
+    } else if (message.kind === "cancel") {
+      this.#running.get(message.id)?.abort(
+        new DOMException("cancelled by caller", "AbortError"),
+      );
+    } else {
+      const text = `unexpected "${message.kind}" message`;
+      this.#log(`rpc: protocol error from ${this.#peer}: ${text}`);
+      this.#send({ v: 1, kind: "error", id: null, name: "ProtocolError", message: text });
+      this.close(1002, "protocol error");
+    }
+  }
+
+  async #run(id: number, method: string, payload: unknown): Promise<void> {
+    const entry = this.#methods.get(method);
+    if (!entry) {
+      const known = this.#methods.names().join(", ");
+      return this.#fail(id, "UnknownMethodError", `unknown method "${method}" (known: ${known})`);
+    }
+    const parsed = entry.params.safeParse(payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+      return this.#fail(id, "TypeError", `bad payload for "${method}"${where}: ${issue?.message}`);
+    }
+    const controller = new AbortController();
+    this.#running.set(id, controller);
+    try {
+      const ctx = { peer: this.#peer, method, signal: controller.signal };
+      const result = await entry.handler(parsed.data, ctx);
+      if (this.#state !== "ready") return;
+      try {
+        this.#transport.send(this.#codec.encode({ v: 1, kind: "response", id, payload: result }));
+      } catch (error) {
+        this.#fail(id, (error as Error).name, (error as Error).message);
+      }
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      const data = (e as { data?: unknown }).data;
+      this.#fail(id, e.name, e.message, data);
+    } finally {
+      this.#running.delete(id);
+    }
+  }
+
+  #fail(id: number, name: string, message: string, data?: unknown): void {
+    if (this.#state !== "ready") return;
+    const base = { v: 1, kind: "error", id, name, message } as const;
+    try {
+      this.#transport.send(this.#codec.encode(data === undefined ? base : { ...base, data }));
+    } catch {
+      this.#send(base); // `data` could not be encoded: send the error without it
+    }
+  }
+
+  #refuse(why: string): void {
+    if (this.#state === "closed") return;
+    this.#log(`rpc: refused connection from ${this.#peer}: ${why}`);
+    this.#send({ v: 1, kind: "denied", reason: "authentication failed" });
+    this.#state = "closed";
+    this.close(1008, "authentication failed");
+  }
+
+  #send(message: Message): void {
+    try {
+      this.#transport.send(this.#codec.encode(message));
+    } catch {
+      // Closing; the transport reports the close.
+    }
+  }
+
+  #finish(_reason: string): void {
+    this.#state = "closed";
+    clearTimeout(this.#timer);
+    for (const controller of this.#running.values()) {
+      controller.abort(new DOMException("connection closed", "AbortError"));
+    }
+    this.#running.clear();
+    this.#done.resolve();
+  }
+}
