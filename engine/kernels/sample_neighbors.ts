@@ -1,0 +1,76 @@
+import body from "../../shaders/sample_neighbors.wgsl" with { type: "text" };
+import random from "../../shaders/_random.wgsl" with { type: "text" };
+import { defineKernel } from "../kernel.ts";
+import { pcg } from "./_random.ts";
+
+/**
+ * Uniform neighbour sampling without replacement on CSR: seed `i` gets
+ * `offsets[i + 1] - offsets[i]` (= `min(fanout, degree)`) distinct
+ * neighbours in `out[offsets[i] ..]`. The choice depends only on the `seed`
+ * uniform and the node id, so both backends, and any process sampling the
+ * same node, draw the same neighbours. Indices come in up to four chunks of
+ * `chunk` entries each (bind chunk 0 again where there are fewer).
+ *
+ * @example
+ * ```ts
+ * import sampleNeighborsKernel from "./sample_neighbors.ts";
+ * console.log(sampleNeighborsKernel.bindings.length); // 8
+ * ```
+ */
+const sampleNeighborsKernel = defineKernel({
+  name: "sample_neighbors",
+  module: import.meta.url,
+  wgsl: random + body,
+  workgroupSize: 64,
+  bindings: [
+    { name: "indptr", type: "i32", access: "read" },
+    { name: "seeds", type: "i32", access: "read" },
+    { name: "offsets", type: "i32", access: "read" },
+    { name: "out", type: "i32", access: "read_write" },
+    { name: "idx0", type: "i32", access: "read" },
+    { name: "idx1", type: "i32", access: "read" },
+    { name: "idx2", type: "i32", access: "read" },
+    { name: "idx3", type: "i32", access: "read" },
+  ],
+  uniforms: [
+    { name: "num_seeds", type: "u32" },
+    { name: "seed", type: "u32" },
+    { name: "chunk", type: "u32" },
+  ],
+  invocations: (u) => u.num_seeds,
+  cpuParallel: true,
+  cpu: ({ buffers, uniforms, begin, end }) => {
+    const { indptr, seeds, offsets, out } = buffers;
+    const chunks = [buffers.idx0, buffers.idx1, buffers.idx2, buffers.idx3];
+    const chunk = uniforms.chunk;
+    const single = chunks[0]!.length >= indptr[indptr.length - 1]! ? chunks[0]! : undefined;
+    const neighbour = (e: number) =>
+      single ? single[e]! : chunks[Math.floor(e / chunk)]![e % chunk]!;
+    for (let i = begin; i < end; i++) {
+      const o = offsets[i]!;
+      const k = offsets[i + 1]! - o;
+      if (k === 0) continue;
+      const v = seeds[i]!;
+      const start = indptr[v]!;
+      const d = indptr[v + 1]! - start;
+      if (d <= k) {
+        for (let j = 0; j < d; j++) out[o + j] = neighbour(start + j);
+        continue;
+      }
+      const h = pcg((uniforms.seed ^ pcg(v)) >>> 0);
+      let m = 0;
+      for (let j = d - k; j < d; j++) {
+        let t = pcg((h + j) >>> 0) % (j + 1);
+        for (let q = 0; q < m; q++) {
+          if (out[o + q] === t) {
+            t = j;
+            break;
+          }
+        }
+        out[o + m++] = t;
+      }
+      for (let q = 0; q < k; q++) out[o + q] = neighbour(start + out[o + q]!);
+    }
+  },
+});
+export default sampleNeighborsKernel;
