@@ -1,0 +1,32 @@
+/**
+ * webgnn: distributed graph neural network training as a WebGPU compute
+ * engine in Deno. Partition a large graph, then train GraphSAGE across
+ * several nodes, each sampling neighbours and gathering features on its
+ * device and fetching remote data from the others over WebSocket RPC.
+ *
+ * @example
+ * ```ts
+ * import { createDevice, csrFromEdges, DeviceGraph, sampleNeighbors } from "./mod.ts";
+ * const device = await createDevice("cpu");
+ * const graph = DeviceGraph.upload(device, csrFromEdges(3, new Int32Array([0, 0]), new Int32Array([1, 2])));
+ * const seeds = device.createBuffer(4, "seeds");
+ * device.write(seeds, new Int32Array([0]));
+ * const hop = sampleNeighbors(device, graph, seeds, 1, 2, 7);
+ * console.log(await device.read(hop.neighbors, "i32")); // the two neighbours of node 0
+ * device.destroy();
+ * ```
+ *
+ * @module
+ */
+export type { Block } from "./engine/block.ts";
+export { createDevice, type DeviceChoice } from "./engine/create_device.ts";
+export { CpuDevice } from "./engine/cpu_device.ts";
+export type { NodeDataset } from "./engine/dataset.ts";
+export type { Device, DeviceBuffer, DeviceStats } from "./engine/device.ts";
+export { DeviceGraph } from "./engine/device_graph.ts";
+export { DeviceTable } from "./engine/device_table.ts";
+export { gatherRows } from "./engine/gather_rows.ts";
+export { csrFromEdges, type CsrGraph } from "./engine/graph.ts";
+export { defineKernel, type KernelSpec } from "./engine/kernel.ts";
+export { type SampledHop, sampleNeighbors } from "./engine/sample_neighbors.ts";
+export { WebGpuDevice } from "./engine/webgpu_device.ts";
