@@ -1,0 +1,95 @@
+import { Command, InvalidArgumentError } from "commander";
+import { UsageError } from "./usage_error.ts";
+
+/**
+ * Parses `--fanout=15,10,5` into non-negative integers; `0` alone (or a 0
+ * entry) means no neighbours at that hop, which turns GraphSAGE into an MLP.
+ *
+ * @example
+ * ```ts
+ * import { parseFanout } from "./flags.ts";
+ * console.log(parseFanout("15,10,5")); // [15, 10, 5]
+ * ```
+ */
+export function parseFanout(text: string): number[] {
+  const parts = text.split(",").map((s) => s.trim());
+  if (parts.some((p) => !/^\d+$/.test(p))) {
+    throw new InvalidArgumentError(
+      `expected comma-separated non-negative integers such as 15,10,5, got "${text}"`,
+    );
+  }
+  return parts.map(Number);
+}
+
+/**
+ * Parses a positive integer flag value.
+ *
+ * @example
+ * ```ts
+ * import { positiveInt } from "./flags.ts";
+ * console.log(positiveInt("512")); // 512
+ * ```
+ */
+export function positiveInt(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new InvalidArgumentError(`expected a positive integer, got "${text}"`);
+  }
+  return Number(text);
+}
+
+/**
+ * Parses a non-negative integer flag value.
+ *
+ * @example
+ * ```ts
+ * import { nonNegativeInt } from "./flags.ts";
+ * console.log(nonNegativeInt("0")); // 0
+ * ```
+ */
+export function nonNegativeInt(text: string): number {
+  if (!/^\d+$/.test(text)) {
+    throw new InvalidArgumentError(`expected a non-negative integer, got "${text}"`);
+  }
+  return Number(text);
+}
+
+/**
+ * Parses a finite number flag value.
+ *
+ * @example
+ * ```ts
+ * import { finiteNumber } from "./flags.ts";
+ * console.log(finiteNumber("0.003")); // 0.003
+ * ```
+ */
+export function finiteNumber(text: string): number {
+  const x = Number(text);
+  if (text.trim() === "" || !Number.isFinite(x)) {
+    throw new InvalidArgumentError(`expected a number, got "${text}"`);
+  }
+  return x;
+}
+
+/**
+ * A commander program set up for webgnn's commands: flags spelt
+ * `--snake_case=value` as in graphlearn-for-pytorch's examples, unknown flags
+ * and bad values turned into a {@linkcode UsageError} instead of an exit.
+ *
+ * @example
+ * ```ts
+ * import { newProgram } from "./flags.ts";
+ * const p = newProgram("train", "train GraphSAGE").option("--epochs <n>", "epochs", "10");
+ * p.parse(["--epochs=3"], { from: "user" });
+ * console.log(p.opts().epochs); // "3"
+ * ```
+ */
+export function newProgram(name: string, description: string): Command {
+  return new Command(name)
+    .description(description)
+    .allowExcessArguments(false)
+    .exitOverride((err) => {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") Deno.exit(0);
+      throw new UsageError(err.message.replace(/^error: /, ""));
+    })
+    .configureOutput({ writeErr: () => {} });
+}

@@ -1,0 +1,117 @@
+import type { Device } from "../engine/device.ts";
+import { type Accuracy, evaluate } from "../engine/evaluate.ts";
+import type { FeatureStore } from "../engine/feature_store.ts";
+import type { Sampler } from "../engine/sampler.ts";
+import { shuffled } from "../engine/shuffle.ts";
+import { type EpochReport, type Trainable, trainEpoch } from "../engine/train_epoch.ts";
+import { ProgressBar } from "./progress_bar.ts";
+import type { TrainFlags } from "./train_flags.ts";
+
+/** The pieces one trainer runs, local or distributed. */
+export interface TrainingSetup {
+  readonly device: Device;
+  readonly model: Trainable;
+  readonly sampler: Sampler;
+  readonly features: FeatureStore;
+  /** This trainer's training seeds. */
+  readonly trainSeeds: Int32Array;
+  /** This trainer's share of the test nodes. */
+  readonly testSeeds: Int32Array;
+  readonly labelOf: (id: number) => number;
+  /** Trainer name for messages, e.g. "node 0 trainer 1". */
+  readonly name: string;
+  /** Steps per epoch every trainer takes (the largest batch count among trainers). */
+  readonly stepsPerEpoch?: (epoch: number) => Promise<number>;
+  readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<void>;
+  /** Sums accuracy counts across trainers so every trainer reports the global figure. */
+  readonly reduceAccuracy?: (local: Accuracy) => Promise<Accuracy>;
+  /** Whether this trainer prints the per-epoch lines. */
+  readonly print: boolean;
+}
+
+/** One epoch's line of the metrics file. */
+export interface EpochMetrics extends EpochReport {
+  readonly epoch: number;
+  readonly testAccuracy: number | null;
+}
+
+/**
+ * Runs `flags.epochs` epochs: seeds shuffled per epoch, a progress bar per
+ * epoch, one line per epoch with its time split and test accuracy, and a
+ * JSON line per epoch in `--metrics`. Returns every epoch's metrics.
+ *
+ * @example
+ * ```ts ignore
+ * import { runTraining } from "./run_training.ts";
+ * const metrics = await runTraining(setup, flags);
+ * ```
+ */
+export async function runTraining(
+  setup: TrainingSetup,
+  flags: TrainFlags,
+): Promise<EpochMetrics[]> {
+  const all: EpochMetrics[] = [];
+  const metricsFile = flags.metrics
+    ? await Deno.open(flags.metrics, { write: true, create: true, truncate: true })
+    : undefined;
+  try {
+    for (let epoch = 1; epoch <= flags.epochs; epoch++) {
+      const ownBatches = Math.ceil(setup.trainSeeds.length / flags.batchSize);
+      const steps = setup.stepsPerEpoch ? await setup.stepsPerEpoch(epoch) : ownBatches;
+      const bar = new ProgressBar(
+        `epoch ${epoch}/${flags.epochs}`,
+        steps,
+        flags.quiet || !setup.print,
+      );
+      const report = await trainEpoch({
+        device: setup.device,
+        model: setup.model,
+        sampler: setup.sampler,
+        features: setup.features,
+        seeds: shuffled(setup.trainSeeds, flags.seed * 1000 + epoch),
+        labelOf: setup.labelOf,
+        batchSize: flags.batchSize,
+        seed: flags.seed * 1000 + epoch,
+        prefetch: flags.prefetch,
+        steps,
+        ...(setup.reduceGradients ? { reduceGradients: setup.reduceGradients } : {}),
+        onStep: (done) => bar.update(done),
+      });
+      bar.stop();
+      const evalNow = flags.evalEvery > 0
+        ? epoch % flags.evalEvery === 0 || epoch === flags.epochs
+        : epoch === flags.epochs;
+      let testAccuracy: number | null = null;
+      if (evalNow) {
+        const local = await evaluate(
+          setup.device,
+          setup.model,
+          setup.sampler,
+          setup.features,
+          setup.testSeeds,
+          setup.labelOf,
+          flags.evalBatchSize,
+          flags.seed * 1000 + epoch + 500,
+        );
+        const acc = setup.reduceAccuracy ? await setup.reduceAccuracy(local) : local;
+        testAccuracy = acc.total > 0 ? acc.correct / acc.total : 0;
+      }
+      const m: EpochMetrics = { epoch, ...report, testAccuracy };
+      all.push(m);
+      if (setup.print) console.log(epochLine(m, flags.epochs));
+      await metricsFile?.write(new TextEncoder().encode(JSON.stringify(m) + "\n"));
+    }
+  } finally {
+    metricsFile?.close();
+  }
+  return all;
+}
+
+/** `Epoch 3/10: 12.1 s (sampling 2.0 s, features 0.9 s, training 9.1 s, waited 0.2 s), loss 1.2345, test accuracy 0.7712` */
+export function epochLine(m: EpochMetrics, epochs: number): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const acc = m.testAccuracy === null ? "" : `, test accuracy ${m.testAccuracy.toFixed(4)}`;
+  return `Epoch ${m.epoch}/${epochs}: ${s(m.totalMs)} (sampling ${s(m.sampleMs)}, features ${
+    s(m.featureMs)
+  }, training ${s(m.trainMs)}, waited ${s(m.waitMs)}), loss ${m.loss.toFixed(4)}${acc}`;
+}

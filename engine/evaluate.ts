@@ -1,0 +1,81 @@
+import type { Block } from "./block.ts";
+import type { Device, DeviceBuffer } from "./device.ts";
+import type { FeatureStore } from "./feature_store.ts";
+import type { Sampler } from "./sampler.ts";
+
+/** What evaluation needs of a model: the logits of a minibatch's seeds. */
+export interface Predictor {
+  readonly numClasses: number;
+  /** Logits, `numSeeds x numClasses` float32, of the last block's destination nodes. */
+  predict(blocks: readonly Block[], inputs: DeviceBuffer): DeviceBuffer;
+}
+
+/** Correct predictions out of the nodes evaluated. */
+export interface Accuracy {
+  readonly correct: number;
+  readonly total: number;
+}
+
+/** How many minibatches' logits are read back together. */
+const READS_IN_FLIGHT = 4;
+
+/**
+ * Sampled inference over `ids` (as GLT and PyG evaluate: same fan-outs as
+ * training), counting the nodes whose arg-max logit is their label. Logits
+ * are read back several batches at a time so the readbacks overlap.
+ *
+ * @example
+ * ```ts ignore
+ * import { evaluate } from "./evaluate.ts";
+ * const { correct, total } = await evaluate(device, model, sampler, store, testIds, labels, 1024, 0);
+ * ```
+ */
+export async function evaluate(
+  device: Device,
+  model: Predictor,
+  sampler: Sampler,
+  features: FeatureStore,
+  ids: Int32Array,
+  labelOf: (id: number) => number,
+  batchSize: number,
+  seed: number,
+): Promise<Accuracy> {
+  let correct = 0;
+  let pending: { seeds: Int32Array; logits: Promise<Float32Array> }[] = [];
+  const settle = async () => {
+    for (const p of pending) {
+      correct += countCorrect(p.seeds, await p.logits, model.numClasses, labelOf);
+    }
+    pending = [];
+  };
+  for (let at = 0; at < ids.length; at += batchSize) {
+    const seeds = ids.subarray(at, at + batchSize);
+    const batch = await sampler.sample(seeds, seed + at);
+    const inputs = device.createBuffer(batch.numInput * features.dim * 4, "eval inputs");
+    await features.gather(batch.inputNodes, batch.numInput, inputs);
+    const logits = model.predict(batch.blocks, inputs);
+    pending.push({ seeds, logits: device.read(logits, "f32", 0, seeds.length * model.numClasses) });
+    device.release(inputs);
+    batch.release();
+    if (pending.length >= READS_IN_FLIGHT) await settle();
+  }
+  await settle();
+  return { correct, total: ids.length };
+}
+
+function countCorrect(
+  seeds: Int32Array,
+  logits: Float32Array,
+  numClasses: number,
+  labelOf: (id: number) => number,
+): number {
+  let correct = 0;
+  for (let i = 0; i < seeds.length; i++) {
+    let best = 0;
+    for (let c = 1; c < numClasses; c++) {
+      if (logits[i * numClasses + c]! > logits[i * numClasses + best]!) best = c;
+    }
+    if (best === labelOf(seeds[i]!)) correct++;
+  }
+  return correct;
+}

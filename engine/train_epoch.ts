@@ -1,0 +1,165 @@
+import type { Block } from "./block.ts";
+import type { Device, DeviceBuffer } from "./device.ts";
+import type { Predictor } from "./evaluate.ts";
+import type { FeatureStore } from "./feature_store.ts";
+import type { MiniBatch } from "./sample_blocks.ts";
+import type { Sampler } from "./sampler.ts";
+
+/** What training needs of a model. */
+export interface Trainable extends Predictor {
+  /**
+   * Records forward, loss over the first `numSeeds` rows and backward,
+   * leaving the gradients in the model; returns the device buffer holding
+   * the loss (one float32), which the caller reads when it likes.
+   */
+  forwardBackward(
+    blocks: readonly Block[],
+    inputs: DeviceBuffer,
+    labels: DeviceBuffer,
+    numSeeds: number,
+    seed: number,
+  ): DeviceBuffer;
+  /** Applies the optimizer to the current gradients. */
+  applyGradients(): void;
+}
+
+/** Everything one epoch of minibatch training uses. */
+export interface EpochPlan {
+  readonly device: Device;
+  readonly model: Trainable;
+  readonly sampler: Sampler;
+  readonly features: FeatureStore;
+  /** This trainer's seeds for the epoch, already shuffled. */
+  readonly seeds: Int32Array;
+  readonly labelOf: (id: number) => number;
+  readonly batchSize: number;
+  /** Seed of the epoch's random draws (sampling, dropout). */
+  readonly seed: number;
+  /** Minibatches sampled and gathered ahead of training (default 2). */
+  readonly prefetch?: number;
+  /**
+   * Steps every trainer must take this epoch (default: its own batch count).
+   * A trainer with fewer batches takes empty steps, so that collective
+   * gradient averaging never waits for a trainer that has finished.
+   */
+  readonly steps?: number;
+  /**
+   * Between backward and the optimizer: average gradients across trainers.
+   * With `hasBatch` false this trainer has no minibatch left and must add
+   * nothing but still receive the average into the model's gradients.
+   */
+  readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<void>;
+  /** Called after each step with the steps done. */
+  readonly onStep?: (done: number, total: number) => void;
+}
+
+/** Where an epoch's time went, in milliseconds, and its mean loss. */
+export interface EpochReport {
+  readonly batches: number;
+  readonly seeds: number;
+  readonly loss: number;
+  readonly totalMs: number;
+  readonly sampleMs: number;
+  readonly featureMs: number;
+  readonly trainMs: number;
+  /** Time the training loop waited for the next prepared minibatch. */
+  readonly waitMs: number;
+}
+
+interface Prepared {
+  readonly seeds: Int32Array;
+  readonly batch: MiniBatch;
+  readonly inputs: DeviceBuffer;
+  readonly sampleMs: number;
+  readonly featureMs: number;
+}
+
+/**
+ * One epoch of minibatch training with a bounded prefetch queue: while one
+ * minibatch trains, the next ones are sampled and their features gathered
+ * (remote fetches overlap training). The loss is read back late: every
+ * step's read is issued at once and awaited at the end of the epoch.
+ *
+ * @example
+ * ```ts ignore
+ * import { trainEpoch } from "./train_epoch.ts";
+ * const report = await trainEpoch({ device, model, sampler, features, seeds, labelOf, batchSize: 512, seed: 1 });
+ * console.log(report.loss);
+ * ```
+ */
+export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
+  const { device, model, seeds, batchSize } = plan;
+  const start = performance.now();
+  const batches = Math.ceil(seeds.length / batchSize);
+  const steps = Math.max(batches, plan.steps ?? batches);
+  const depth = Math.max(1, plan.prefetch ?? 2);
+  const queue: Promise<Prepared>[] = [];
+  let next = 0;
+  const refill = () => {
+    while (queue.length < depth && next < batches) queue.push(prepare(plan, next++));
+  };
+  const losses: Promise<Float32Array>[] = [];
+  let sampleMs = 0, featureMs = 0, trainMs = 0, waitMs = 0;
+  try {
+    for (let step = 0; step < steps; step++) {
+      refill();
+      const waited = performance.now();
+      const item = queue.shift();
+      const prepared = item ? await item : undefined;
+      waitMs += performance.now() - waited;
+      const t = performance.now();
+      if (prepared) {
+        sampleMs += prepared.sampleMs;
+        featureMs += prepared.featureMs;
+        refill();
+        const labels = device.createBuffer(prepared.seeds.length * 4, "labels");
+        device.write(labels, Int32Array.from(prepared.seeds, plan.labelOf));
+        const loss = model.forwardBackward(
+          prepared.batch.blocks,
+          prepared.inputs,
+          labels,
+          prepared.seeds.length,
+          plan.seed * 65537 + step,
+        );
+        await plan.reduceGradients?.(model, true);
+        model.applyGradients();
+        losses.push(device.read(loss, "f32", 0, 1));
+        device.release(labels);
+        device.release(prepared.inputs);
+        prepared.batch.release();
+      } else {
+        // An empty step: contribute no gradient, apply everyone else's average.
+        await plan.reduceGradients?.(model, false);
+        model.applyGradients();
+      }
+      trainMs += performance.now() - t;
+      plan.onStep?.(step + 1, steps);
+    }
+  } finally {
+    for (const item of queue) {
+      item.then((p) => (device.release(p.inputs), p.batch.release()), () => {});
+    }
+  }
+  const values = await Promise.all(losses);
+  const loss = values.reduce((s, v) => s + v[0]!, 0) / Math.max(1, values.length);
+  return {
+    batches,
+    seeds: seeds.length,
+    loss,
+    totalMs: performance.now() - start,
+    sampleMs,
+    featureMs,
+    trainMs,
+    waitMs,
+  };
+}
+
+async function prepare(plan: EpochPlan, b: number): Promise<Prepared> {
+  const seeds = plan.seeds.subarray(b * plan.batchSize, (b + 1) * plan.batchSize);
+  const t0 = performance.now();
+  const batch = await plan.sampler.sample(seeds, plan.seed * 7919 + b);
+  const t1 = performance.now();
+  const inputs = plan.device.createBuffer(batch.numInput * plan.features.dim * 4, "inputs");
+  await plan.features.gather(batch.inputNodes, batch.numInput, inputs);
+  return { seeds, batch, inputs, sampleMs: t1 - t0, featureMs: performance.now() - t1 };
+}
