@@ -2,6 +2,7 @@ import type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./
 import type { BindingType, KernelSpec } from "./kernel.ts";
 import { checkRange, elementCtor, sharedView, sizeClass } from "./_util.ts";
 import { WorkerPool } from "./worker_pool.ts";
+import { Blas } from "./blas.ts";
 
 class CpuBuffer implements DeviceBuffer {
   constructor(
@@ -36,15 +37,25 @@ export class CpuDevice implements Device {
   readonly description: string;
   readonly #free = new Map<number, SharedArrayBuffer[]>();
   readonly #pool: WorkerPool | undefined;
+  readonly #blas: Blas | undefined;
 
-  /** `threads` counts the calling thread: 1 runs everything on it (default: all cores). */
-  constructor(options: { threads?: number } = {}) {
+  /**
+   * `threads` counts the calling thread: 1 runs everything on it (default: all cores).
+   * Dense products use the system's OpenBLAS unless `blas` is false; when it is
+   * missing, `notice` (default: stderr) gets one line and a TypeScript loop is used.
+   */
+  constructor(
+    options: { threads?: number; blas?: boolean; notice?: (line: string) => void } = {},
+  ) {
     const threads = Math.max(
       1,
       options.threads ?? navigator.hardwareConcurrency,
     );
     this.#pool = threads > 1 ? new WorkerPool(threads - 1) : undefined;
-    this.description = `cpu (${threads} thread${threads > 1 ? "s" : ""})`;
+    this.#blas = options.blas === false ? undefined : Blas.open(options.notice);
+    this.description = `cpu (${threads} thread${threads > 1 ? "s" : ""}${
+      this.#blas ? ", OpenBLAS" : ""
+    })`;
   }
 
   createBuffer(bytes: number, label: string): DeviceBuffer {
@@ -117,6 +128,7 @@ export class CpuDevice implements Device {
         uniforms,
         begin: 0,
         end: invocations,
+        ...(this.#blas ? { blas: this.#blas } : {}),
       });
       return;
     }
@@ -143,6 +155,7 @@ export class CpuDevice implements Device {
 
   destroy(): void {
     this.#pool?.terminate();
+    this.#blas?.close();
     this.#free.clear();
   }
 }

@@ -1,3 +1,5 @@
+import type { Blas } from "./blas.ts";
+
 /** Scalar types a uniform may have; every one is 4 bytes in WGSL. */
 export type UniformType = "u32" | "i32" | "f32";
 
@@ -25,6 +27,8 @@ export interface CpuArgs<B extends string, U extends string> {
   /** The invocations to run, `[begin, end)`, out of `dispatch(uniforms).invocations`. */
   readonly begin: number;
   readonly end: number;
+  /** The CPU device's OpenBLAS, on the calling thread only, when the library was found. */
+  readonly blas?: Blas;
 }
 
 /**

@@ -1,0 +1,113 @@
+/** The row-major single-precision product `cblas_sgemm` computes, with its operands as views. */
+export interface SgemmArgs {
+  readonly transA: boolean;
+  readonly transB: boolean;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** `op(A)` is `m x k`; `a` starts at its first element, rows `lda` apart. */
+  readonly a: Float32Array;
+  readonly lda: number;
+  readonly b: Float32Array;
+  readonly ldb: number;
+  readonly c: Float32Array;
+  readonly ldc: number;
+  /** `C = op(A) op(B) + beta C`; 0 overwrites, 1 accumulates. */
+  readonly beta: number;
+}
+
+const ROW_MAJOR = 101;
+const NO_TRANS = 111;
+const TRANS = 112;
+const SYMBOLS = {
+  cblas_sgemm: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "f32",
+      "buffer",
+      "i32",
+      "buffer",
+      "i32",
+      "f32",
+      "buffer",
+      "i32",
+    ],
+    result: "void",
+  },
+} as const;
+
+/**
+ * The system's OpenBLAS, opened through Deno's FFI (`--allow-ffi`), for the
+ * CPU backend's dense products. `Blas.open()` returns undefined, and says so
+ * in one line through `notice`, when the library or the permission is
+ * missing, so that callers fall back to a TypeScript loop.
+ *
+ * @example
+ * ```ts
+ * import { Blas } from "./blas.ts";
+ * const blas = Blas.open(() => {});
+ * if (blas) {
+ *   const c = new Float32Array(1);
+ *   blas.sgemm({
+ *     transA: false, transB: false, m: 1, n: 1, k: 2, a: new Float32Array([1, 2]), lda: 2,
+ *     b: new Float32Array([3, 4]), ldb: 1, c, ldc: 1, beta: 0,
+ *   });
+ *   console.log(c[0]); // 11
+ *   blas.close();
+ * }
+ * ```
+ */
+export class Blas {
+  readonly #lib: Deno.DynamicLibrary<typeof SYMBOLS>;
+
+  private constructor(lib: Deno.DynamicLibrary<typeof SYMBOLS>, readonly path: string) {
+    this.#lib = lib;
+  }
+
+  /** Opens `libopenblas.so.0` (or `path`); undefined with a one-line notice when it cannot. */
+  static open(
+    notice: (line: string) => void = (line) => console.error(line),
+    path = "libopenblas.so.0",
+  ): Blas | undefined {
+    try {
+      return new Blas(Deno.dlopen(path, SYMBOLS), path);
+    } catch (err) {
+      const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+      notice(
+        `webgnn: ${path} not available (${why}); dense products on the CPU use a slower TypeScript loop`,
+      );
+      return undefined;
+    }
+  }
+
+  /** Runs `C = op(A) op(B) + beta C` on the calling thread (OpenBLAS uses its own threads). */
+  sgemm(x: SgemmArgs): void {
+    if (x.m === 0 || x.n === 0) return;
+    this.#lib.symbols.cblas_sgemm(
+      ROW_MAJOR,
+      x.transA ? TRANS : NO_TRANS,
+      x.transB ? TRANS : NO_TRANS,
+      x.m,
+      x.n,
+      x.k,
+      1,
+      x.a as Float32Array<ArrayBuffer>,
+      x.lda,
+      x.b as Float32Array<ArrayBuffer>,
+      x.ldb,
+      x.beta,
+      x.c as Float32Array<ArrayBuffer>,
+      x.ldc,
+    );
+  }
+
+  /** Unloads the library. */
+  close(): void {
+    this.#lib.close();
+  }
+}
