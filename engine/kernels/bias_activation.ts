@@ -1,0 +1,57 @@
+import body from "../../shaders/bias_activation.wgsl" with { type: "text" };
+import random from "../../shaders/_random.wgsl" with { type: "text" };
+import { defineKernel } from "../kernel.ts";
+import { dropoutKeeps, dropoutScale } from "./_dropout.ts";
+import { pcg } from "./_random.ts";
+
+/**
+ * A dense layer's epilogue, in place over `y` (`rows x dim`): adds the bias
+ * (`bias[bias_off ..]`), applies ReLU when `relu` is 1, then dropout at rate
+ * `p` (0: none) with a mask drawn from a hash of `seed` and the element
+ * index, identical on both backends and recomputed by `activation_backward`.
+ * One invocation per element.
+ *
+ * @example
+ * ```ts
+ * import biasActivationKernel from "./bias_activation.ts";
+ * const y = new Float32Array([-2, 1]);
+ * biasActivationKernel.cpu({
+ *   buffers: { y, bias: new Float32Array([1]) },
+ *   uniforms: { rows: 2, dim: 1, bias_off: 0, relu: 1, p: 0, seed: 0 }, begin: 0, end: 2,
+ * });
+ * console.log(Array.from(y)); // [0, 2]
+ * ```
+ */
+const biasActivationKernel = defineKernel({
+  name: "bias_activation",
+  module: import.meta.url,
+  wgsl: random + body,
+  workgroupSize: 256,
+  bindings: [
+    { name: "y", type: "f32", access: "read_write" },
+    { name: "bias", type: "f32", access: "read" },
+  ],
+  uniforms: [
+    { name: "rows", type: "u32" },
+    { name: "dim", type: "u32" },
+    { name: "bias_off", type: "u32" },
+    { name: "relu", type: "u32" },
+    { name: "p", type: "f32" },
+    { name: "seed", type: "u32" },
+  ],
+  invocations: (u) => u.rows * u.dim,
+  cpuParallel: true,
+  cpu: ({ buffers, uniforms: u, begin, end }) => {
+    const y = buffers.y as Float32Array, bias = buffers.bias as Float32Array;
+    const scale = dropoutScale(u.p), base = pcg(u.seed);
+    let c = begin % u.dim;
+    for (let i = begin; i < end; i++) {
+      let x = y[i]! + bias[u.bias_off + c]!;
+      if (u.relu && x < 0) x = 0;
+      if (u.p > 0) x = dropoutKeeps(base, i, u.p) ? x * scale : 0;
+      y[i] = x;
+      if (++c === u.dim) c = 0;
+    }
+  },
+});
+export default biasActivationKernel;
