@@ -3,8 +3,8 @@ import { type Message, messageSchema, PROTOCOL_VERSION } from "./messages.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import { alignTypedArrays } from "./_align.ts";
 
-/** Default cap on one encoded message: 256 MiB. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+/** Default cap on one encoded message: 64 MiB (also the WebSocket frame cap). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Turns {@link Message}s into msgpack frames and back. Typed arrays (every

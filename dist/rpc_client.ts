@@ -14,7 +14,7 @@ export interface RpcClientOptions {
   readonly secret: Uint8Array;
   /** How this end introduces itself to the server, e.g. `rank 3`. */
   readonly name?: string;
-  /** Largest frame sent or accepted; default 256 MiB. */
+  /** Largest frame sent or accepted; default 64 MiB. */
   readonly maxMessageBytes?: number;
   /** Time allowed for the authentication handshake; default 10 s. */
   readonly handshakeTimeoutMs?: number;
@@ -169,7 +169,7 @@ export class RpcClient {
     let theirs: Uint8Array | null = null;
     const fail = (error: Error) => {
       this.#shutdown(error.message, error);
-      this.#transport.close(1008, "handshake failed");
+      this.#transport.close(4008, "handshake failed");
       done.reject(error);
     };
     const timeoutMs = options.handshakeTimeoutMs ?? 10_000;
@@ -277,7 +277,7 @@ export class RpcClient {
 
   #protocolFailure(error: ProtocolError): void {
     this.#shutdown(error.message, error);
-    this.#transport.close(1002, "protocol error");
+    this.#transport.close(4002, "protocol error");
   }
 
   #shutdown(reason: string, cause: Error | null): void {

@@ -12,7 +12,7 @@ export interface RpcSessionOptions {
   readonly methods: MethodTable;
   /** How this server introduces itself, e.g. `rank 0`. */
   readonly name?: string;
-  /** Largest frame accepted or sent; default 256 MiB. */
+  /** Largest frame accepted or sent; default 64 MiB. */
   readonly maxMessageBytes?: number;
   /** Time a client has to authenticate; default 10 s. */
   readonly handshakeTimeoutMs?: number;
@@ -91,7 +91,7 @@ export class RpcSession {
   }
 
   /** Closes the connection; running handlers see their signal abort. */
-  close(code = 1001, reason = "server closing"): void {
+  close(code = 4001, reason = "server closing"): void {
     this.#transport.close(code, reason);
   }
 
@@ -112,7 +112,7 @@ export class RpcSession {
       const text = (error as Error).message;
       this.#log(`rpc: protocol error from ${this.#peer}: ${text}`);
       this.#send({ v: 1, kind: "error", id: null, name: "ProtocolError", message: text });
-      return this.close(1002, "protocol error");
+      return this.close(4002, "protocol error");
     }
     if (this.#state === "ready") return this.#onMessage(message);
     if (this.#state === "auth" && message.kind === "auth") {
@@ -157,7 +157,7 @@ export class RpcSession {
       const text = `unexpected "${message.kind}" message`;
       this.#log(`rpc: protocol error from ${this.#peer}: ${text}`);
       this.#send({ v: 1, kind: "error", id: null, name: "ProtocolError", message: text });
-      this.close(1002, "protocol error");
+      this.close(4002, "protocol error");
     }
   }
 
@@ -208,7 +208,7 @@ export class RpcSession {
     this.#log(`rpc: refused connection from ${this.#peer}: ${why}`);
     this.#send({ v: 1, kind: "denied", reason: "authentication failed" });
     this.#state = "closed";
-    this.close(1008, "authentication failed");
+    this.close(4008, "authentication failed");
   }
 
   #send(message: Message): void {

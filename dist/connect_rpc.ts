@@ -1,0 +1,75 @@
+import { ConnectError } from "./connect_error.ts";
+import { RpcClient, type RpcClientOptions } from "./rpc_client.ts";
+import { WebSocketTransport } from "./websocket_transport.ts";
+
+/** Options of {@link connectRpc}. */
+export interface ConnectRpcOptions extends RpcClientOptions {
+  /**
+   * Keep retrying, with exponential backoff, for this long if the server is
+   * not up yet; default 0 (one attempt). Start-up order then does not matter.
+   */
+  readonly connectDeadlineMs?: number;
+}
+
+/** Opens a WebSocket; resolves once open, rejects (after it closed) if it fails. */
+function openSocket(url: string, timeoutMs: number): Promise<WebSocket> {
+  const socket = new WebSocket(url);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => socket.close(), Math.max(1, timeoutMs));
+    socket.onopen = () => {
+      clearTimeout(timer);
+      socket.onopen = socket.onclose = socket.onerror = null;
+      resolve(socket);
+    };
+    socket.onerror = () => {};
+    socket.onclose = (event) => {
+      clearTimeout(timer);
+      reject(new Error(`WebSocket closed before opening (code ${event.code})`));
+    };
+  });
+}
+
+/**
+ * Connects to the RPC server at `url` (`ws://host:port`) and authenticates.
+ * Unreachable servers are retried with exponential backoff (50 ms doubling
+ * to 1 s) until `connectDeadlineMs`, then `ConnectError` names the address.
+ * An `AuthError` is not retried: a wrong secret does not fix itself.
+ *
+ * @example
+ * ```ts
+ * import { connectRpc } from "./connect_rpc.ts";
+ * import { ConnectError } from "./connect_error.ts";
+ * const secret = new TextEncoder().encode("a shared secret");
+ * const error = await connectRpc("ws://127.0.0.1:1", { secret }).catch((e) => e);
+ * console.assert(error instanceof ConnectError);
+ * ```
+ */
+export async function connectRpc(url: string, options: ConnectRpcOptions): Promise<RpcClient> {
+  const parsed = new URL(url);
+  if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
+    throw new TypeError(`RPC address must be ws:// or wss://, got ${url}`);
+  }
+  const deadlineMs = options.connectDeadlineMs ?? 0;
+  if (!Number.isFinite(deadlineMs) || deadlineMs < 0) {
+    throw new RangeError(`connectDeadlineMs must be >= 0, got ${deadlineMs}`);
+  }
+  const deadline = Date.now() + deadlineMs;
+  let attempts = 0;
+  let backoffMs = 50;
+  let lastError: unknown = null;
+  do {
+    attempts++;
+    const remaining = deadline - Date.now();
+    try {
+      const socket = await openSocket(url, Math.max(remaining, 2_000));
+      return await RpcClient.open(new WebSocketTransport(socket, url), options);
+    } catch (error) {
+      if (!(error instanceof Error) || error.name === "AuthError") throw error;
+      lastError = error;
+    }
+    const wait = Math.min(backoffMs * (0.75 + Math.random() * 0.5), deadline - Date.now());
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    backoffMs = Math.min(backoffMs * 2, 1_000);
+  } while (Date.now() < deadline);
+  throw new ConnectError(url, deadlineMs, attempts, { cause: lastError });
+}
