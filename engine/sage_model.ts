@@ -1,0 +1,378 @@
+import type { Block } from "./block.ts";
+import type { Device, DeviceBuffer } from "./device.ts";
+import activationBackwardKernel from "./kernels/activation_backward.ts";
+import adamKernel from "./kernels/adam.ts";
+import biasActivationKernel from "./kernels/bias_activation.ts";
+import logSoftmaxNllKernel from "./kernels/log_softmax_nll.ts";
+import { pcg } from "./kernels/_random.ts";
+import { matmul } from "./matmul.ts";
+import { meanAggregate } from "./mean_aggregate.ts";
+import { meanAggregateBackward } from "./mean_aggregate_backward.ts";
+import { transposeBlock } from "./transpose_block.ts";
+import { glorotParameters, type LayerSlots, sageLayout } from "./_sage_init.ts";
+
+/** The shape of a GraphSAGE model (defaults: GLT's ogbn-products example). */
+export interface SageModelOptions {
+  /** Input feature width (default 100). */
+  readonly inDim?: number;
+  /** Hidden width (default 256). */
+  readonly hidden?: number;
+  /** Number of classes (default 47). */
+  readonly outDim?: number;
+  /** SAGE layers, one per block (default 3). */
+  readonly numLayers?: number;
+  /** Dropout rate between layers while training (default 0.5). */
+  readonly dropout?: number;
+  /** Seed of the initial parameters and of the dropout masks (default 0). */
+  readonly seed?: number;
+}
+
+/** Adam's settings (defaults: PyTorch's, with lr 0.003 and no weight decay). */
+export interface AdamOptions {
+  readonly lr?: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly eps?: number;
+  readonly weightDecay?: number;
+}
+
+/** One layer's slots in the flat parameter (and gradient) vector, in float32 elements. */
+export interface ParameterSlot {
+  readonly layer: number;
+  /** `"weight"` is `2 inDim x outDim`, rows `W_self` then `W_neigh`; `"bias"` is `outDim`. */
+  readonly kind: "weight" | "bias";
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * GraphSAGE with mean aggregation (PyG's `SAGEConv`): each layer computes
+ * `out = h_dst W_self + mean(h_src neighbours) W_neigh + b` as one product of
+ * `[h_dst | mean]` with `[W_self; W_neigh]`, followed by ReLU and dropout on
+ * every layer but the last. Parameters, gradients and Adam's moments live on
+ * the device, each in ONE flat float32 buffer (`parameters`, `gradients`,
+ * laid out by `slots()`), so distributed training can all-reduce the
+ * gradient vector between `forwardBackward()` and `applyGradients()`.
+ *
+ * Nothing is read back: a step records its dispatches and submits them once
+ * (`trainStep`: one submission). Its temporaries come from the device's
+ * size-class pool and go back after the submission, so steps reuse them.
+ *
+ * @example
+ * ```ts
+ * import { CpuDevice } from "./cpu_device.ts";
+ * import { SageModel } from "./sage_model.ts";
+ * const device = new CpuDevice({ threads: 1 });
+ * const buf = (a: Int32Array | Float32Array) => {
+ *   const b = device.createBuffer(a.byteLength, "x");
+ *   device.write(b, a);
+ *   return b;
+ * };
+ * // One layer, two seeds, each with the other as neighbour.
+ * const block = {
+ *   numDst: 2, numSrc: 2, numEdges: 2,
+ *   indptr: buf(new Int32Array([0, 1, 2])), indices: buf(new Int32Array([1, 0])),
+ * };
+ * const model = new SageModel(device, { inDim: 2, outDim: 2, numLayers: 1, seed: 1 });
+ * const x = buf(new Float32Array([1, 0, 0, 1]));
+ * const labels = buf(new Int32Array([0, 1]));
+ * const loss = model.trainStep([block], x, labels, 2, { lr: 0.01 });
+ * console.log((await device.read(loss, "f32"))[0]! > 0); // true
+ * device.release(loss);
+ * model.destroy();
+ * device.destroy();
+ * ```
+ */
+export class SageModel {
+  readonly inDim: number;
+  readonly hidden: number;
+  readonly outDim: number;
+  readonly numLayers: number;
+  readonly dropout: number;
+  readonly seed: number;
+  /** Float32 elements of the flat parameter and gradient vectors. */
+  readonly numParameters: number;
+  /** All parameters, laid out by `slots()`. */
+  readonly parameters: DeviceBuffer;
+  /** The gradient of the last `forwardBackward()`, same layout as `parameters`. */
+  readonly gradients: DeviceBuffer;
+  readonly #device: Device;
+  readonly #layers: LayerSlots[];
+  readonly #m1: DeviceBuffer;
+  readonly #m2: DeviceBuffer;
+  #steps = 0;
+  #passes = 0;
+
+  constructor(device: Device, options: SageModelOptions = {}) {
+    this.inDim = positive("inDim", options.inDim ?? 100);
+    this.hidden = positive("hidden", options.hidden ?? 256);
+    this.outDim = positive("outDim", options.outDim ?? 47);
+    this.numLayers = positive("numLayers", options.numLayers ?? 3);
+    this.dropout = options.dropout ?? 0.5;
+    if (!(this.dropout >= 0 && this.dropout < 1)) {
+      throw new RangeError(`SageModel: dropout is ${this.dropout}, expected [0, 1)`);
+    }
+    this.seed = (options.seed ?? 0) >>> 0;
+    this.#device = device;
+    const dims = [
+      this.inDim,
+      ...Array.from({ length: this.numLayers - 1 }, () => this.hidden),
+      this.outDim,
+    ];
+    const { layers, length } = sageLayout(dims);
+    this.#layers = layers;
+    this.numParameters = length;
+    this.parameters = device.createBuffer(length * 4, "sage parameters");
+    device.write(this.parameters, glorotParameters(layers, length, this.seed));
+    this.gradients = device.createBuffer(length * 4, "sage gradients");
+    this.#m1 = device.createBuffer(length * 4, "adam m1");
+    this.#m2 = device.createBuffer(length * 4, "adam m2");
+  }
+
+  /** Adam steps applied so far. */
+  get steps(): number {
+    return this.#steps;
+  }
+
+  /** Where each layer's weight and bias sit in `parameters` and `gradients`. */
+  slots(): ParameterSlot[] {
+    return this.#layers.flatMap((s, layer) => [
+      { layer, kind: "weight" as const, offset: s.weight, length: 2 * s.inDim * s.outDim },
+      { layer, kind: "bias" as const, offset: s.bias, length: s.outDim },
+    ]);
+  }
+
+  /**
+   * Records forward, loss and backward for one minibatch and submits them:
+   * `gradients` then holds the gradient of the mean NLL over the first
+   * `batch` destinations of the last block, whose int32 `labels` are given.
+   * `inputFeatures` holds `blocks[0].numSrc x inDim` float32 values. Returns a
+   * new 2-float buffer `[mean loss, correct predictions]` that the caller
+   * reads whenever it likes and then releases.
+   */
+  forwardBackward(
+    blocks: readonly Block[],
+    inputFeatures: DeviceBuffer,
+    labels: DeviceBuffer,
+    batch: number,
+  ): DeviceBuffer {
+    const temps: DeviceBuffer[] = [];
+    const loss = this.#recordForwardBackward(blocks, inputFeatures, labels, batch, temps);
+    this.#finish(temps);
+    return loss;
+  }
+
+  /** Records one Adam step with the current `gradients` and submits it. */
+  applyGradients(options: AdamOptions = {}): void {
+    this.#recordAdam(options);
+    this.#device.flush();
+  }
+
+  /**
+   * One training step, forward + loss + backward + Adam, in ONE submission
+   * and without reading anything back. Returns the loss buffer as
+   * `forwardBackward` does (the caller reads it late and releases it).
+   */
+  trainStep(
+    blocks: readonly Block[],
+    inputFeatures: DeviceBuffer,
+    labels: DeviceBuffer,
+    batch: number,
+    options: AdamOptions = {},
+  ): DeviceBuffer {
+    const temps: DeviceBuffer[] = [];
+    const loss = this.#recordForwardBackward(blocks, inputFeatures, labels, batch, temps);
+    this.#recordAdam(options);
+    this.#finish(temps);
+    return loss;
+  }
+
+  /**
+   * Inference (no dropout): returns a new buffer of `blocks[last].numDst x
+   * outDim` logits, which the caller reads and releases.
+   */
+  predict(blocks: readonly Block[], inputFeatures: DeviceBuffer): DeviceBuffer {
+    const temps: DeviceBuffer[] = [];
+    const { ys } = this.#forward(blocks, inputFeatures, temps, false);
+    const logits = ys[ys.length - 1]!;
+    temps.splice(temps.indexOf(logits), 1);
+    this.#finish(temps);
+    return logits;
+  }
+
+  /** Returns the model's buffers to the device's pool. */
+  destroy(): void {
+    for (const b of [this.parameters, this.gradients, this.#m1, this.#m2]) {
+      this.#device.release(b);
+    }
+  }
+
+  #finish(temps: DeviceBuffer[]): void {
+    this.#device.flush();
+    for (const t of temps) this.#device.release(t);
+  }
+
+  #check(blocks: readonly Block[], inputFeatures: DeviceBuffer): void {
+    if (blocks.length !== this.numLayers) {
+      throw new RangeError(
+        `SageModel: got ${blocks.length} blocks for ${this.numLayers} layers`,
+      );
+    }
+    blocks.forEach((b, l) => {
+      const next = blocks[l + 1];
+      if (next && next.numSrc !== b.numDst) {
+        throw new RangeError(
+          `SageModel: block ${
+            l + 1
+          } has ${next.numSrc} sources, expected block ${l}'s ${b.numDst} destinations`,
+        );
+      }
+      if (b.numSrc < b.numDst) {
+        throw new RangeError(
+          `SageModel: block ${l} has fewer sources (${b.numSrc}) than destinations (${b.numDst})`,
+        );
+      }
+    });
+    const need = blocks[0]!.numSrc * this.inDim * 4;
+    if (inputFeatures.size < need) {
+      throw new RangeError(
+        `SageModel: inputFeatures ("${inputFeatures.label}") holds ${inputFeatures.size} bytes, expected ${need}`,
+      );
+    }
+  }
+
+  /** The dropout seed of layer `l` in forward pass number `pass`. */
+  #dropoutSeed(pass: number, l: number): number {
+    return pcg((pcg(this.seed) + Math.imul(pass, this.numLayers) + l) >>> 0);
+  }
+
+  #forward(
+    blocks: readonly Block[],
+    inputFeatures: DeviceBuffer,
+    temps: DeviceBuffer[],
+    training: boolean,
+  ) {
+    this.#check(blocks, inputFeatures);
+    const device = this.#device;
+    const pass = this.#passes++;
+    const cats: DeviceBuffer[] = [], ys: DeviceBuffer[] = [], seeds: number[] = [];
+    let h = inputFeatures;
+    this.#layers.forEach((s, l) => {
+      const block = blocks[l]!;
+      const last = l === this.numLayers - 1;
+      const cat = device.createBuffer(block.numDst * 2 * s.inDim * 4, `sage cat ${l}`);
+      const y = device.createBuffer(block.numDst * s.outDim * 4, `sage out ${l}`);
+      temps.push(cat, y);
+      meanAggregate(device, block, h, cat, { dim: s.inDim, concat: true });
+      matmul(device, cat, this.parameters, y, {
+        m: block.numDst,
+        n: s.outDim,
+        k: 2 * s.inDim,
+        bOffset: s.weight,
+      });
+      const seed = this.#dropoutSeed(pass, l);
+      device.dispatch(biasActivationKernel, { y, bias: this.parameters }, {
+        rows: block.numDst,
+        dim: s.outDim,
+        bias_off: s.bias,
+        relu: last ? 0 : 1,
+        p: last || !training ? 0 : this.dropout,
+        seed,
+      });
+      cats.push(cat);
+      ys.push(y);
+      seeds.push(seed);
+      h = y;
+    });
+    return { cats, ys, seeds };
+  }
+
+  #recordForwardBackward(
+    blocks: readonly Block[],
+    inputFeatures: DeviceBuffer,
+    labels: DeviceBuffer,
+    batch: number,
+    temps: DeviceBuffer[],
+  ): DeviceBuffer {
+    const device = this.#device;
+    const { cats, ys, seeds } = this.#forward(blocks, inputFeatures, temps, true);
+    const L = this.numLayers;
+    const rows = blocks[L - 1]!.numDst;
+    if (!Number.isInteger(batch) || batch < 1 || batch > rows) {
+      throw new RangeError(`SageModel: batch is ${batch}, expected 1..${rows}`);
+    }
+    if (labels.size < batch * 4) {
+      throw new RangeError(
+        `SageModel: labels ("${labels.label}") holds ${labels.size} bytes, expected ${batch} int32`,
+      );
+    }
+    const loss = device.createBuffer(8, "sage loss");
+    let dy = device.createBuffer(rows * this.outDim * 4, "sage dlogits");
+    temps.push(dy);
+    device.dispatch(logSoftmaxNllKernel, { logits: ys[L - 1]!, labels, grad: dy, loss }, {
+      rows,
+      batch,
+      classes: this.outDim,
+    });
+    for (let l = L - 1; l >= 0; l--) {
+      const s = this.#layers[l]!, block = blocks[l]!;
+      const last = l === L - 1;
+      device.dispatch(activationBackwardKernel, { grad: dy, y: ys[l]!, db: this.gradients }, {
+        rows: block.numDst,
+        dim: s.outDim,
+        db_off: s.bias,
+        relu: last ? 0 : 1,
+        p: last ? 0 : this.dropout,
+        seed: seeds[l]!,
+      });
+      matmul(device, cats[l]!, dy, this.gradients, {
+        m: 2 * s.inDim,
+        n: s.outDim,
+        k: block.numDst,
+        transA: true,
+        cOffset: s.weight,
+      });
+      if (l === 0) break; // no gradient for the input features
+      const dcat = device.createBuffer(block.numDst * 2 * s.inDim * 4, `sage dcat ${l}`);
+      const dh = device.createBuffer(block.numSrc * s.inDim * 4, `sage dh ${l}`);
+      temps.push(dcat, dh);
+      matmul(device, dy, this.parameters, dcat, {
+        m: block.numDst,
+        n: 2 * s.inDim,
+        k: s.outDim,
+        transB: true,
+        bOffset: s.weight,
+      });
+      const t = transposeBlock(device, block);
+      temps.push(t.indptr, t.dst);
+      meanAggregateBackward(device, block, t, dcat, dh, { dim: s.inDim, concat: true });
+      dy = dh;
+    }
+    return loss;
+  }
+
+  #recordAdam(options: AdamOptions): void {
+    this.#steps++;
+    this.#device.dispatch(adamKernel, {
+      param: this.parameters,
+      grad: this.gradients,
+      m1: this.#m1,
+      m2: this.#m2,
+    }, {
+      n: this.numParameters,
+      lr: options.lr ?? 0.003,
+      beta1: options.beta1 ?? 0.9,
+      beta2: options.beta2 ?? 0.999,
+      eps: options.eps ?? 1e-8,
+      weight_decay: options.weightDecay ?? 0,
+      step: this.#steps,
+    });
+  }
+}
+
+function positive(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 1) {
+    throw new RangeError(`SageModel: ${name} is ${v}, expected a positive integer`);
+  }
+  return v;
+}
