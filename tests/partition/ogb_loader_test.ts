@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadOgbDataset } from "../../partition/ogb_loader.ts";
 import { OgbFormatError } from "../../partition/ogb_format_error.ts";
+import { generateSynthetic } from "../../partition/synthetic.ts";
 
 async function writeText(path: string, text: string, gzip: boolean) {
   const bytes = new TextEncoder().encode(text);
@@ -188,4 +189,38 @@ Deno.test("loadOgbDataset() reports progress through onProgress", async () => {
     assert.ok(phases.has("raw/edge.csv.gz"), [...phases].join(","));
     assert.ok(phases.has("raw/node-feat.csv.gz"));
   });
+});
+
+Deno.test("loadOgbDataset() reproduces a synthetic dataset written in OGB format bit for bit", async () => {
+  const ds = generateSynthetic({ scale: 0.001, seed: 9, quiet: true });
+  const g = ds.graph;
+  const edges: string[] = [];
+  for (let u = 0; u < g.numNodes; u++) {
+    for (let i = g.indptr[u]!; i < g.indptr[u + 1]!; i++) {
+      if (u < g.indices[i]!) edges.push(`${g.indices[i]},${u}`);
+    }
+  }
+  const feat: string[] = [];
+  for (let v = 0; v < g.numNodes; v++) {
+    feat.push(Array.from(ds.features.subarray(v * 100, v * 100 + 100)).join(","));
+  }
+  const root = await makeDataset({
+    edge: edges.join("\n") + "\n",
+    feat: feat.join("\n") + "\n",
+    label: Array.from(ds.labels).join("\n") + "\n",
+    train: Array.from(ds.split.train).join("\n") + "\n",
+    valid: Array.from(ds.split.valid).join("\n") + "\n",
+    test: Array.from(ds.split.test).join("\n") + "\n",
+  });
+  try {
+    const back = await loadOgbDataset(root, { quiet: true });
+    assert.deepEqual(back.graph.indptr, g.indptr);
+    assert.deepEqual(back.graph.indices, g.indices);
+    assert.deepEqual(back.features, ds.features);
+    assert.deepEqual(back.labels, ds.labels);
+    assert.deepEqual(back.split.test, ds.split.test);
+    assert.equal(back.numClasses, 47);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
