@@ -3,11 +3,14 @@
 // `deno bench bench/partition_bench.ts` times each partitioner into 2 and 4
 // partitions on a small synthetic graph (scale 0.01, or WEBGNN_PARTITION_SCALE).
 //
+// It also times the OGB raw-format loader on generated gzip files.
+//
 // `deno run -A bench/partition_bench.ts [--scale=1] [--json=path]` measures
 // the full pipeline (generate + partition + write) once per partitioner and
 // partition count, each in its own process, and prints wall time, edge cut,
 // balance and peak resident memory (VmHWM) as a table.
 
+import { loadOgbDataset } from "../partition/ogb_loader.ts";
 import { partitionDataset } from "../partition/partition_dataset.ts";
 import { generateSynthetic } from "../partition/synthetic.ts";
 import type { PartitionRunSummary } from "../partition/main.ts";
@@ -39,6 +42,16 @@ if (import.meta.main) {
       });
     }
   }
+  // the OGB loader on a generated raw directory: 1 M edge lines, 20 k x 100 features
+  const ogb = `${output}/ogb`;
+  await writeOgbFiles(ogb, 20_000, 1_000_000);
+  Deno.bench({
+    name: "loadOgbDataset 1 M edge lines + 20 k x 100 feature rows (gzip)",
+    group: "loader",
+    async fn() {
+      await loadOgbDataset(ogb, { quiet: true });
+    },
+  });
   globalThis.addEventListener("unload", () => {
     Deno.removeSync(output, { recursive: true });
   });
@@ -98,4 +111,34 @@ async function measure(args: string[]): Promise<void> {
     await Deno.remove(output, { recursive: true });
   }
   if (json) await Deno.writeTextFile(json, JSON.stringify(rows, null, 2) + "\n");
+}
+
+async function writeGzip(path: string, text: string): Promise<void> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  await Deno.writeFile(path, new Uint8Array(await new Response(stream).arrayBuffer()));
+}
+
+async function writeOgbFiles(root: string, nodes: number, edges: number): Promise<void> {
+  await Deno.mkdir(`${root}/raw`, { recursive: true });
+  await Deno.mkdir(`${root}/split/random`, { recursive: true });
+  let x = 1;
+  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  const lines: string[] = [];
+  for (let e = 0; e < edges; e++) lines.push(`${rnd() % nodes},${rnd() % nodes}`);
+  await writeGzip(`${root}/raw/edge.csv.gz`, lines.join("\n") + "\n");
+  const rows: string[] = [];
+  for (let v = 0; v < nodes; v++) {
+    const row: string[] = [];
+    for (let j = 0; j < 100; j++) row.push(String(rnd() / 2 ** 31 - 1));
+    rows.push(row.join(","));
+  }
+  await writeGzip(`${root}/raw/node-feat.csv.gz`, rows.join("\n") + "\n");
+  const labels: string[] = [];
+  for (let v = 0; v < nodes; v++) labels.push(String(rnd() % 47));
+  await writeGzip(`${root}/raw/node-label.csv.gz`, labels.join("\n") + "\n");
+  const ids = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) => from + i).join("\n") + "\n";
+  await writeGzip(`${root}/split/random/train.csv.gz`, ids(0, nodes / 10));
+  await writeGzip(`${root}/split/random/valid.csv.gz`, ids(nodes / 10, nodes / 5));
+  await writeGzip(`${root}/split/random/test.csv.gz`, ids(nodes / 5, nodes));
 }
