@@ -95,7 +95,7 @@ Deno.bench("rpc echo 4 MiB Float32Array", { group: "4MiB" }, async () => {
 });
 
 async function ring(size: number) {
-  const members = await Promise.all(Array.from({ length: size }, async (_, i) => {
+  const members = Array.from({ length: size }, (_, i) => {
     const table = new MethodTable();
     const mailbox = new RingMailbox(`ring ${(i + size - 1) % size}`);
     mailbox.register(table);
@@ -103,7 +103,7 @@ async function ring(size: number) {
       mailbox,
       server: serveRpc({ hostname: "127.0.0.1", port: 0, secret, methods: table }),
     };
-  }));
+  });
   const addresses = members.map((m) => m.server.url);
   return await Promise.all(
     members.map(({ mailbox }, index) => openRing({ addresses, index, secret, mailbox })),

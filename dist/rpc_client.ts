@@ -1,4 +1,5 @@
 import { AuthError } from "./auth_error.ts";
+import type { CallOptions } from "./call_options.ts";
 import { ConnectionClosedError } from "./connection_closed_error.ts";
 import { MessageCodec } from "./message_codec.ts";
 import type { Message } from "./messages.ts";
@@ -20,14 +21,6 @@ export interface RpcClientOptions {
   readonly handshakeTimeoutMs?: number;
   /** Timeout of a call that gives none; default 30 s. */
   readonly defaultTimeoutMs?: number;
-}
-
-/** Per-call options. */
-export interface CallOptions {
-  /** Fail with `RpcTimeoutError` if no answer comes in this many ms. */
-  readonly timeoutMs?: number;
-  /** Abort the call (rejects with the signal's reason). */
-  readonly signal?: AbortSignal;
 }
 
 type State = "challenge" | "welcome" | "ready" | "closed";
@@ -96,11 +89,6 @@ export class RpcClient {
   /** Resolves with the reason once the connection has closed. */
   get closed(): Promise<string> {
     return this.#closed.promise;
-  }
-
-  /** True once the connection has closed. */
-  get isClosed(): boolean {
-    return this.#state === "closed";
   }
 
   /** Number of calls waiting for an answer. */

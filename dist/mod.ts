@@ -1,0 +1,62 @@
+/**
+ * webgnn's wire: everything that crosses between processes.
+ *
+ * - **Transport**: {@link WebSocketTransport} (server via {@link serveRpc},
+ *   client via {@link connectRpc}) and {@link memoryTransportPair} for tests.
+ * - **Codec**: {@link MessageCodec} turns the one message schema
+ *   ({@link messageSchema}, versioned, tagged by kind) into msgpack frames;
+ *   typed arrays travel as binary and arrive aligned.
+ * - **Protocol**: {@link RpcClient} (pending calls, timeouts, abort signals)
+ *   and {@link RpcSession} (HMAC-SHA256 challenge-response with the shared
+ *   secret, then methods from a {@link MethodTable}).
+ * - **Cluster**: {@link serveCoordinator} (rank 0) and {@link WorldMember}
+ *   (every rank): world formation, barriers, shutdown.
+ * - **Collectives**: {@link RingAllReduce} over {@link openRing}.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { connectRpc, MethodTable, serveRpc } from "./mod.ts";
+ * const secret = new TextEncoder().encode("a shared secret");
+ * const methods = new MethodTable().register("add", z.tuple([z.number(), z.number()]), ([a, b]) => a + b);
+ * const server = serveRpc({ hostname: "127.0.0.1", port: 0, secret, methods, name: "rank 0" });
+ * const client = await connectRpc(server.url, { secret, name: "rank 1" });
+ * console.assert(await client.call("add", [2, 3], { timeoutMs: 1000 }) === 5);
+ * client.close();
+ * await client.closed;
+ * await server.close();
+ * ```
+ * @module
+ */
+export { AuthError } from "./auth_error.ts";
+export { BarrierTimeoutError } from "./barrier_timeout_error.ts";
+export type { CallOptions } from "./call_options.ts";
+export { ConnectError } from "./connect_error.ts";
+export { connectRpc, type ConnectRpcOptions } from "./connect_rpc.ts";
+export { ConnectionClosedError } from "./connection_closed_error.ts";
+export { Coordinator } from "./coordinator.ts";
+export { generateSecret } from "./generate_secret.ts";
+export { memoryTransportPair } from "./memory_transport_pair.ts";
+export { DEFAULT_MAX_MESSAGE_BYTES, MessageCodec } from "./message_codec.ts";
+export { type Message, messageSchema, PROTOCOL_VERSION } from "./messages.ts";
+export { type CallContext, type MethodEntry, MethodTable } from "./method_table.ts";
+export { openRing, type OpenRingOptions } from "./open_ring.ts";
+export { PendingCalls } from "./pending_calls.ts";
+export { ProtocolError } from "./protocol_error.ts";
+export { RemoteError } from "./remote_error.ts";
+export { resolveSecret, type SecretSources } from "./resolve_secret.ts";
+export { RingAllReduce, type RingAllReduceOptions } from "./ring_all_reduce.ts";
+export { RingMailbox } from "./ring_mailbox.ts";
+export { RpcClient, type RpcClientOptions } from "./rpc_client.ts";
+export { RpcSession, type RpcSessionOptions } from "./rpc_session.ts";
+export { RpcTimeoutError } from "./rpc_timeout_error.ts";
+export {
+  type CoordinatorHost,
+  serveCoordinator,
+  type ServeCoordinatorOptions,
+} from "./serve_coordinator.ts";
+export { type RpcServer, serveRpc, type ServeRpcOptions } from "./serve_rpc.ts";
+export type { Transport, TransportSink } from "./transport.ts";
+export { WebSocketTransport } from "./websocket_transport.ts";
+export { type JoinOptions, WorldMember } from "./world_member.ts";
+export { type RankInfo, rankInfoSchema, type World, worldSchema } from "./world.ts";
