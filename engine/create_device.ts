@@ -24,9 +24,10 @@ export async function createDevice(
 ): Promise<Device> {
   const notice = options.notice ?? ((line: string) => console.error(line));
   const cpu = () =>
-    new CpuDevice(
-      options.threads === undefined ? {} : { threads: options.threads },
-    );
+    new CpuDevice({
+      notice,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    });
   if (choice === "cpu") return cpu();
   const gpu = await WebGpuDevice.create();
   if (choice === "webgpu") {

@@ -6,7 +6,7 @@ import type { Sampler } from "./sampler.ts";
 /** What evaluation needs of a model: the logits of a minibatch's seeds. */
 export interface Predictor {
   readonly numClasses: number;
-  /** Logits, `numSeeds x numClasses` float32, of the last block's destination nodes. */
+  /** A new buffer of logits, `numSeeds x numClasses` float32, of the last block's destination nodes; the caller releases it. */
   predict(blocks: readonly Block[], inputs: DeviceBuffer): DeviceBuffer;
 }
 
@@ -55,6 +55,7 @@ export async function evaluate(
     await features.gather(batch.inputNodes, batch.numInput, inputs);
     const logits = model.predict(batch.blocks, inputs);
     pending.push({ seeds, logits: device.read(logits, "f32", 0, seeds.length * model.numClasses) });
+    device.release(logits);
     device.release(inputs);
     batch.release();
     if (pending.length >= READS_IN_FLIGHT) await settle();

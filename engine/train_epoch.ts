@@ -9,18 +9,25 @@ import type { Sampler } from "./sampler.ts";
 export interface Trainable extends Predictor {
   /**
    * Records forward, loss over the first `numSeeds` rows and backward,
-   * leaving the gradients in the model; returns the device buffer holding
-   * the loss (one float32), which the caller reads when it likes.
+   * leaving the gradients in the model; returns a new device buffer holding
+   * `[mean loss, correct predictions]` (float32), which the caller reads when
+   * it likes and releases.
    */
   forwardBackward(
     blocks: readonly Block[],
     inputs: DeviceBuffer,
     labels: DeviceBuffer,
     numSeeds: number,
-    seed: number,
   ): DeviceBuffer;
   /** Applies the optimizer to the current gradients. */
   applyGradients(): void;
+  /** Forward, backward and optimizer in one go (one GPU submission), as `forwardBackward`. */
+  trainStep(
+    blocks: readonly Block[],
+    inputs: DeviceBuffer,
+    labels: DeviceBuffer,
+    numSeeds: number,
+  ): DeviceBuffer;
 }
 
 /** Everything one epoch of minibatch training uses. */
@@ -58,6 +65,8 @@ export interface EpochReport {
   readonly batches: number;
   readonly seeds: number;
   readonly loss: number;
+  /** Share of this epoch's seeds predicted right during training (with dropout). */
+  readonly trainAccuracy: number;
   readonly totalMs: number;
   readonly sampleMs: number;
   readonly featureMs: number;
@@ -94,9 +103,23 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
   const steps = Math.max(batches, plan.steps ?? batches);
   const depth = Math.max(1, plan.prefetch ?? 2);
   const queue: Promise<Prepared>[] = [];
+  // Minibatches are prepared one after another (never interleaved, so each
+  // one's timing is its own), each started as soon as the previous is ready.
+  const clock = { trainMs: 0 };
+  let tail: Promise<unknown> = Promise.resolve();
+  let preparing = false;
   let next = 0;
   const refill = () => {
-    while (queue.length < depth && next < batches) queue.push(prepare(plan, next++));
+    while (queue.length < depth && next < batches) {
+      const b = next++;
+      const run = () => {
+        preparing = true;
+        return prepare(plan, b, clock).finally(() => (preparing = false));
+      };
+      const p = preparing ? tail.then(run) : run();
+      tail = p.catch(() => {});
+      queue.push(p);
+    }
   };
   const losses: Promise<Float32Array>[] = [];
   let sampleMs = 0, featureMs = 0, trainMs = 0, waitMs = 0;
@@ -114,16 +137,18 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
         refill();
         const labels = device.createBuffer(prepared.seeds.length * 4, "labels");
         device.write(labels, Int32Array.from(prepared.seeds, plan.labelOf));
-        const loss = model.forwardBackward(
-          prepared.batch.blocks,
-          prepared.inputs,
-          labels,
-          prepared.seeds.length,
-          plan.seed * 65537 + step,
-        );
-        await plan.reduceGradients?.(model, true);
-        model.applyGradients();
-        losses.push(device.read(loss, "f32", 0, 1));
+        const { blocks } = prepared.batch;
+        const n = prepared.seeds.length;
+        let loss: DeviceBuffer;
+        if (plan.reduceGradients) {
+          loss = model.forwardBackward(blocks, prepared.inputs, labels, n);
+          await plan.reduceGradients(model, true);
+          model.applyGradients();
+        } else {
+          loss = model.trainStep(blocks, prepared.inputs, labels, n);
+        }
+        losses.push(device.read(loss, "f32", 0, 2));
+        device.release(loss);
         device.release(labels);
         device.release(prepared.inputs);
         prepared.batch.release();
@@ -132,7 +157,9 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
         await plan.reduceGradients?.(model, false);
         model.applyGradients();
       }
-      trainMs += performance.now() - t;
+      const spent = performance.now() - t;
+      trainMs += spent;
+      clock.trainMs += spent;
       plan.onStep?.(step + 1, steps);
     }
   } finally {
@@ -142,10 +169,12 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
   }
   const values = await Promise.all(losses);
   const loss = values.reduce((s, v) => s + v[0]!, 0) / Math.max(1, values.length);
+  const correct = values.reduce((s, v) => s + v[1]!, 0);
   return {
     batches,
     seeds: seeds.length,
     loss,
+    trainAccuracy: correct / Math.max(1, seeds.length),
     totalMs: performance.now() - start,
     sampleMs,
     featureMs,
@@ -154,12 +183,21 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
   };
 }
 
-async function prepare(plan: EpochPlan, b: number): Promise<Prepared> {
+/**
+ * Samples minibatch `b` and gathers its input features. Training steps may
+ * run while this waits (for the device or the network); their time, kept in
+ * `clock`, is not counted as sampling or feature time.
+ */
+async function prepare(plan: EpochPlan, b: number, clock: { trainMs: number }): Promise<Prepared> {
   const seeds = plan.seeds.subarray(b * plan.batchSize, (b + 1) * plan.batchSize);
-  const t0 = performance.now();
+  const own = (since: number, trainedBefore: number) =>
+    performance.now() - since - (clock.trainMs - trainedBefore);
+  let t = performance.now(), trained = clock.trainMs;
   const batch = await plan.sampler.sample(seeds, plan.seed * 7919 + b);
-  const t1 = performance.now();
+  const sampleMs = own(t, trained);
+  t = performance.now();
+  trained = clock.trainMs;
   const inputs = plan.device.createBuffer(batch.numInput * plan.features.dim * 4, "inputs");
   await plan.features.gather(batch.inputNodes, batch.numInput, inputs);
-  return { seeds, batch, inputs, sampleMs: t1 - t0, featureMs: performance.now() - t1 };
+  return { seeds, batch, inputs, sampleMs, featureMs: own(t, trained) };
 }

@@ -120,6 +120,7 @@ export class WebGpuDevice implements Device {
 
   write(buffer: DeviceBuffer, data: ArrayBufferView, byteOffset = 0): void {
     checkRange(buffer, byteOffset, data.byteLength);
+    if (data.byteLength === 0) return;
     this.flush(); // queue writes run before unsubmitted commands: keep order
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     this.gpu.queue.writeBuffer(

@@ -1,0 +1,84 @@
+import { createDevice } from "../engine/create_device.ts";
+import { DeviceGraph } from "../engine/device_graph.ts";
+import { DeviceTable } from "../engine/device_table.ts";
+import { LocalFeatureStore } from "../engine/local_feature_store.ts";
+import { LocalSampler } from "../engine/local_sampler.ts";
+import { SageModel } from "../engine/sage_model.ts";
+import type { Trainable } from "../engine/train_epoch.ts";
+import { loadDataset } from "./load_dataset.ts";
+import { type EpochMetrics, runTraining } from "./run_training.ts";
+import type { TrainFlags } from "./train_flags.ts";
+
+/**
+ * Trains GraphSAGE on one node with the whole dataset on the local device:
+ * the single-node pipeline that the distributed one extends with remote data.
+ *
+ * @example
+ * ```ts ignore
+ * import { trainSingleNode } from "./train_single_node.ts";
+ * import { parseTrainFlags } from "./train_flags.ts";
+ * await trainSingleNode(parseTrainFlags(["--scale=0.01", "--epochs=1"]));
+ * ```
+ */
+export async function trainSingleNode(flags: TrainFlags): Promise<EpochMetrics[]> {
+  const t0 = performance.now();
+  const data = await loadDataset({
+    dataset: flags.dataset,
+    datasetRootDir: flags.datasetRootDir,
+    scale: flags.scale,
+    seed: flags.seed,
+    quiet: flags.quiet,
+  });
+  const device = await createDevice(flags.device);
+  try {
+    const graph = DeviceGraph.upload(device, data.graph);
+    const table = DeviceTable.upload(device, data.features, data.featureDim, "features");
+    const model = new SageModel(device, {
+      inDim: data.featureDim,
+      hidden: flags.hidden,
+      outDim: data.numClasses,
+      numLayers: flags.numLayers,
+      dropout: flags.dropout,
+      seed: flags.seed,
+    });
+    console.log(
+      `webgnn: ${data.name}, ${data.graph.numNodes} nodes, ${data.graph.indices.length} edges, ` +
+        `${data.split.train.length} train / ${data.split.test.length} test seeds, on ${device.description}, ` +
+        `fan-out [${flags.fanout}], ${model.numParameters} parameters, ready in ${
+          ((performance.now() - t0) / 1000).toFixed(1)
+        } s`,
+    );
+    return await runTraining({
+      device,
+      model: sageTrainable(model, flags.lr),
+      sampler: new LocalSampler(device, graph, flags.fanout),
+      features: new LocalFeatureStore(device, table),
+      trainSeeds: data.split.train,
+      testSeeds: data.split.test,
+      labelOf: (id) => data.labels[id]!,
+      name: "trainer 0",
+      print: true,
+    }, flags);
+  } finally {
+    device.destroy();
+  }
+}
+
+/**
+ * GraphSAGE as the epoch loop sees it, with the learning rate bound.
+ *
+ * @example
+ * ```ts ignore
+ * const trainable = sageTrainable(new SageModel(device), 0.003);
+ * ```
+ */
+export function sageTrainable(model: SageModel, lr: number): Trainable {
+  return {
+    numClasses: model.outDim,
+    forwardBackward: (blocks, inputs, labels, n) =>
+      model.forwardBackward(blocks, inputs, labels, n),
+    applyGradients: () => model.applyGradients({ lr }),
+    trainStep: (blocks, inputs, labels, n) => model.trainStep(blocks, inputs, labels, n, { lr }),
+    predict: (blocks, inputs) => model.predict(blocks, inputs),
+  };
+}
