@@ -1,0 +1,110 @@
+/** One measured figure of a benchmark report. */
+export interface BenchRow {
+  /** What is measured, e.g. "sampling (fan-out 15)"; rows of a section share it. */
+  readonly section: string;
+  /** Who produced the figure, e.g. "cpu backend (2 threads)". */
+  readonly name: string;
+  readonly value: number;
+  /** Unit of `value`, e.g. "M edges/s", "GB/s", "count". */
+  readonly unit: string;
+  /** `value` divided by the value of the row named `ratioOf.name` in the same section. */
+  readonly ratio?: { readonly of: string; readonly value: number };
+  /** Each timed round's figure, when `value` is their median. */
+  readonly samples?: readonly number[];
+  /** A short remark, e.g. a target and whether it holds. */
+  readonly note?: string;
+}
+
+/** The run a report describes, so that two JSON reports can be compared. */
+export interface BenchEnvironment {
+  readonly date: string;
+  readonly deno: string;
+  readonly os: string;
+  readonly arch: string;
+  readonly cores: number;
+  readonly parameters: Readonly<Record<string, number | string | boolean>>;
+}
+
+/**
+ * A benchmark report: rows grouped by section, printed as one aligned table
+ * or written as JSON. Any benchmark adds its rows; `ratio` rows name the row
+ * they divide by, which must have been added to the same section first.
+ *
+ * @example
+ * ```ts
+ * import { BenchReport } from "./_report.ts";
+ * const report = new BenchReport({ scale: 0.1 });
+ * report.add({ section: "copy", name: "memcpy", value: 12, unit: "GB/s" });
+ * report.add({ section: "copy", name: "loop", value: 3, unit: "GB/s" }, "memcpy");
+ * console.log(report.table().includes("0.25x memcpy")); // true
+ * ```
+ */
+export class BenchReport {
+  readonly rows: BenchRow[] = [];
+  readonly environment: BenchEnvironment;
+
+  constructor(parameters: Readonly<Record<string, number | string | boolean>> = {}) {
+    this.environment = {
+      date: new Date().toISOString(),
+      deno: Deno.version.deno,
+      os: Deno.build.os,
+      arch: Deno.build.arch,
+      cores: navigator.hardwareConcurrency,
+      parameters: { ...parameters },
+    };
+  }
+
+  /** Adds a row; with `ratioOf`, also its ratio to that earlier row of the section. */
+  add(row: BenchRow, ratioOf?: string): BenchRow {
+    let full = row;
+    if (ratioOf !== undefined) {
+      const base = this.find(row.section, ratioOf);
+      if (!base) {
+        throw new RangeError(`report: no row "${ratioOf}" in section "${row.section}"`);
+      }
+      full = { ...row, ratio: { of: ratioOf, value: row.value / base.value } };
+    }
+    this.rows.push(full);
+    return full;
+  }
+
+  /** The row of `section` named `name`, if any. */
+  find(section: string, name: string): BenchRow | undefined {
+    return this.rows.find((r) => r.section === section && r.name === name);
+  }
+
+  /** The rows as an aligned plain-text table, one block per section. */
+  table(): string {
+    const lines: string[] = [];
+    const sections = [...new Set(this.rows.map((r) => r.section))];
+    const nameWidth = Math.max(4, ...this.rows.map((r) => r.name.length));
+    for (const section of sections) {
+      lines.push("", section);
+      for (const r of this.rows.filter((x) => x.section === section)) {
+        const value = `${formatNumber(r.value)} ${r.unit}`;
+        const ratio = r.ratio ? `${r.ratio.value.toFixed(2)}x ${r.ratio.of}` : "";
+        const cells = [`  ${r.name.padEnd(nameWidth)}`, value.padStart(18)];
+        if (ratio || r.note) cells.push(ratio.padEnd(r.note ? 34 : 0));
+        if (r.note) cells.push(r.note);
+        lines.push(cells.join("  ").trimEnd());
+      }
+    }
+    return lines.join("\n").slice(1);
+  }
+
+  /** The report as JSON: the environment and every row. */
+  toJson(): string {
+    return JSON.stringify({ environment: this.environment, rows: this.rows }, null, 2);
+  }
+
+  /** Writes `toJson()` to `path`. */
+  async writeJson(path: string): Promise<void> {
+    await Deno.writeTextFile(path, this.toJson() + "\n");
+  }
+}
+
+function formatNumber(x: number): string {
+  if (Number.isInteger(x)) return String(x);
+  const digits = Math.abs(x) >= 100 ? 1 : Math.abs(x) >= 10 ? 2 : 3;
+  return x.toFixed(digits);
+}
