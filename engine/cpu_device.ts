@@ -38,6 +38,12 @@ export class CpuDevice implements Device {
   readonly #free = new Map<number, SharedArrayBuffer[]>();
   readonly #pool: WorkerPool | undefined;
   readonly #blas: Blas | undefined;
+  /**
+   * When set, every dispatch adds its wall time (ms, Workers included) to
+   * the entry of its kernel's name: for benchmarks that break a step down
+   * by kernel. Unset (the default) costs nothing.
+   */
+  kernelTimes: Map<string, number> | undefined = undefined;
 
   /**
    * `threads` counts the calling thread: 1 runs everything on it (default: all cores).
@@ -119,6 +125,8 @@ export class CpuDevice implements Device {
       sizes[b.name] = cpu.size;
       types[b.name] = b.type;
     }
+    const times = this.kernelTimes;
+    const start = times ? performance.now() : 0;
     if (
       !kernel.cpuParallel || !this.#pool ||
       invocations < MIN_PARALLEL_INVOCATIONS
@@ -130,9 +138,12 @@ export class CpuDevice implements Device {
         end: invocations,
         ...(this.#blas ? { blas: this.#blas } : {}),
       });
-      return;
+    } else {
+      this.#pool.run(kernel, { memories, sizes, types, uniforms }, invocations);
     }
-    this.#pool.run(kernel, { memories, sizes, types, uniforms }, invocations);
+    if (times) {
+      times.set(kernel.name, (times.get(kernel.name) ?? 0) + performance.now() - start);
+    }
   }
 
   flush(): void {}
