@@ -1,6 +1,6 @@
 import type { Block } from "./block.ts";
 import type { Device, DeviceBuffer } from "./device.ts";
-import activationBackwardKernel from "./kernels/activation_backward.ts";
+import { activationBackward } from "./activation_backward.ts";
 import adamKernel from "./kernels/adam.ts";
 import biasActivationKernel from "./kernels/bias_activation.ts";
 import logSoftmaxNllKernel from "./kernels/log_softmax_nll.ts";
@@ -317,11 +317,11 @@ export class SageModel {
     for (let l = L - 1; l >= 0; l--) {
       const s = this.#layers[l]!, block = blocks[l]!;
       const last = l === L - 1;
-      device.dispatch(activationBackwardKernel, { grad: dy, y: ys[l]!, db: this.gradients }, {
+      activationBackward(device, dy, ys[l]!, this.gradients, {
         rows: block.numDst,
         dim: s.outDim,
-        db_off: s.bias,
-        relu: last ? 0 : 1,
+        dbOffset: s.bias,
+        relu: !last,
         p: last ? 0 : this.dropout,
         seed: seeds[l]!,
       });

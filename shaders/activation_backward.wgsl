@@ -1,30 +1,30 @@
-// Backward of bias_activation for one column c: over every row, grad becomes
-// the gradient before dropout and ReLU (in place), and db[db_off + c] the
-// column's sum, the bias gradient. ReLU's test reads the layer's output y:
-// where dropout kept a value, y > 0 exactly when the pre-activation was > 0.
+// Backward of bias_activation for column c of one chunk of CHUNK_ROWS rows:
+// grad becomes the gradient before dropout and ReLU (in place), and
+// partial[chunk * dim + c] the chunk's column sum (column_sum adds the chunks
+// up into the bias gradient). With ReLU the mask comes from the output y
+// alone: y > 0 exactly where dropout kept the value and the pre-activation
+// was positive. Without ReLU the dropout mask is redrawn from the hash.
 fn keep(i: u32) -> bool {
   let r = pcg(pcg(u.seed) + i);
   return f32(r >> 8u) * (1.0 / 16777216.0) >= u.p;
 }
 
-fn main_body(c: u32) {
+fn main_body(i: u32) {
+  let chunk = i / u.dim;
+  let c = i % u.dim;
   let scale = 1.0 / (1.0 - u.p);
+  let r1 = min(u.rows, (chunk + 1u) * CHUNK_ROWS);
   var sum = 0.0;
-  for (var r = 0u; r < u.rows; r++) {
-    let i = r * u.dim + c;
-    var g = grad[i];
-    if (u.p > 0.0) {
-      if (keep(i)) {
-        g = g * scale;
-      } else {
-        g = 0.0;
-      }
+  for (var r = chunk * CHUNK_ROWS; r < r1; r++) {
+    let k = r * u.dim + c;
+    var g = grad[k];
+    if (u.relu == 1u) {
+      g = select(0.0, g * scale, y[k] > 0.0);
+    } else if (u.p > 0.0) {
+      g = select(0.0, g * scale, keep(k));
     }
-    if (u.relu == 1u && y[i] <= 0.0) {
-      g = 0.0;
-    }
-    grad[i] = g;
+    grad[k] = g;
     sum += g;
   }
-  db[u.db_off + c] = sum;
+  partial[i] = sum;
 }

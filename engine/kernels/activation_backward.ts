@@ -1,24 +1,32 @@
 import body from "../../shaders/activation_backward.wgsl" with { type: "text" };
 import random from "../../shaders/_random.wgsl" with { type: "text" };
 import { defineKernel } from "../kernel.ts";
-import { dropoutKeeps, dropoutScale } from "./_dropout.ts";
 import { pcg } from "./_random.ts";
+import { dropoutScale } from "./_dropout.ts";
+
+/** Rows of one chunk: each invocation covers one column of one chunk of rows. */
+export const ACTIVATION_CHUNK_ROWS = 128;
 
 /**
  * Backward of `bias_activation`, in place over `grad` (`rows x dim`): undoes
- * dropout (same hash mask, same `seed` and `p`) and ReLU (where the layer's
- * output `y` is not positive), and writes each column's sum, the bias
- * gradient, to `db[db_off + c]`. One invocation per column.
+ * dropout and ReLU, and writes the column sums of each chunk of
+ * `ACTIVATION_CHUNK_ROWS` rows to `partial` (`chunks x dim`), which
+ * `column_sum` reduces to the bias gradient. With ReLU the mask is read from
+ * the layer's output `y` alone (`y > 0` exactly where dropout kept the value
+ * and the pre-activation was positive), so no hash is recomputed; without
+ * ReLU the dropout mask is redrawn from the same hash of `seed` and the
+ * element index. One invocation per (chunk, column), columns fastest, so
+ * that the CPU backend splits the work by rows.
  *
  * @example
  * ```ts
  * import activationBackwardKernel from "./activation_backward.ts";
- * const grad = new Float32Array([5, 7]), db = new Float32Array(1);
+ * const grad = new Float32Array([5, 7]), partial = new Float32Array(1);
  * activationBackwardKernel.cpu({
- *   buffers: { grad, y: new Float32Array([0, 2]), db },
- *   uniforms: { rows: 2, dim: 1, db_off: 0, relu: 1, p: 0, seed: 0 }, begin: 0, end: 1,
+ *   buffers: { grad, y: new Float32Array([0, 2]), partial },
+ *   uniforms: { rows: 2, dim: 1, relu: 1, p: 0, seed: 0 }, begin: 0, end: 1,
  * });
- * console.log(Array.from(grad), db[0]); // [0, 7] 7
+ * console.log(Array.from(grad), partial[0]); // [0, 7] 7
  * ```
  */
 const activationBackwardKernel = defineKernel({
@@ -26,38 +34,55 @@ const activationBackwardKernel = defineKernel({
   module: import.meta.url,
   wgsl: random + body,
   workgroupSize: 64,
+  constants: { CHUNK_ROWS: ACTIVATION_CHUNK_ROWS },
   bindings: [
     { name: "grad", type: "f32", access: "read_write" },
     { name: "y", type: "f32", access: "read" },
-    { name: "db", type: "f32", access: "read_write" },
+    { name: "partial", type: "f32", access: "read_write" },
   ],
   uniforms: [
     { name: "rows", type: "u32" },
     { name: "dim", type: "u32" },
-    { name: "db_off", type: "u32" },
     { name: "relu", type: "u32" },
     { name: "p", type: "f32" },
     { name: "seed", type: "u32" },
   ],
-  invocations: (u) => u.dim,
+  invocations: (u) => Math.ceil(u.rows / ACTIVATION_CHUNK_ROWS) * u.dim,
   cpuParallel: true,
   cpu: ({ buffers, uniforms: u, begin, end }) => {
     const grad = buffers.grad as Float32Array, y = buffers.y as Float32Array;
-    const db = buffers.db as Float32Array;
-    const scale = dropoutScale(u.p), base = pcg(u.seed);
-    const sums = new Float32Array(end - begin);
-    for (let r = 0; r < u.rows; r++) {
-      const row = r * u.dim;
-      for (let c = begin; c < end; c++) {
-        const i = row + c;
-        let g = grad[i]!;
-        if (u.p > 0) g = dropoutKeeps(base, i, u.p) ? g * scale : 0;
-        if (u.relu && y[i]! <= 0) g = 0;
-        grad[i] = g;
-        sums[c - begin]! += g;
+    const partial = buffers.partial as Float32Array;
+    const dim = u.dim, relu = u.relu === 1;
+    const p = Math.fround(u.p), scale = p > 0 ? dropoutScale(p) : 1, base = pcg(u.seed);
+    const threshold = p * 16777216;
+    const sums = new Float32Array(dim);
+    // Chunk by chunk (the range may start or end inside a chunk's columns),
+    // row-major inside the chunk.
+    let at = begin;
+    while (at < end) {
+      const chunk = Math.floor(at / dim);
+      const c0 = at - chunk * dim, c1 = Math.min(dim, end - chunk * dim);
+      const r1 = Math.min(u.rows, (chunk + 1) * ACTIVATION_CHUNK_ROWS);
+      sums.fill(0, c0, c1);
+      for (let r = chunk * ACTIVATION_CHUNK_ROWS; r < r1; r++) {
+        const row = r * dim;
+        for (let c = c0; c < c1; c++) {
+          const i = row + c;
+          let g = grad[i]!;
+          if (relu) {
+            g = y[i]! > 0 ? g * scale : 0;
+          } else if (p > 0) {
+            const state = (Math.imul((base + i) | 0, 747796405) + 2891336453) >>> 0;
+            const word = Math.imul((state >>> ((state >>> 28) + 4)) ^ state, 277803737) >>> 0;
+            g = ((word >>> 22) ^ word) >>> 8 >= threshold ? g * scale : 0;
+          }
+          grad[i] = g;
+          sums[c]! += grad[i]!;
+        }
       }
+      for (let c = c0; c < c1; c++) partial[chunk * dim + c] = sums[c]!;
+      at = chunk * dim + c1;
     }
-    db.set(sums, u.db_off + begin);
   },
 });
 export default activationBackwardKernel;

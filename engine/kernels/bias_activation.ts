@@ -1,7 +1,7 @@
 import body from "../../shaders/bias_activation.wgsl" with { type: "text" };
 import random from "../../shaders/_random.wgsl" with { type: "text" };
 import { defineKernel } from "../kernel.ts";
-import { dropoutKeeps, dropoutScale } from "./_dropout.ts";
+import { dropoutScale } from "./_dropout.ts";
 import { pcg } from "./_random.ts";
 
 /**
@@ -43,14 +43,26 @@ const biasActivationKernel = defineKernel({
   cpuParallel: true,
   cpu: ({ buffers, uniforms: u, begin, end }) => {
     const y = buffers.y as Float32Array, bias = buffers.bias as Float32Array;
-    const scale = dropoutScale(u.p), base = pcg(u.seed);
-    let c = begin % u.dim;
-    for (let i = begin; i < end; i++) {
-      let x = y[i]! + bias[u.bias_off + c]!;
-      if (u.relu && x < 0) x = 0;
-      if (u.p > 0) x = dropoutKeeps(base, i, u.p) ? x * scale : 0;
-      y[i] = x;
-      if (++c === u.dim) c = 0;
+    const dim = u.dim, biasOff = u.bias_off, relu = u.relu === 1;
+    const p = Math.fround(u.p), scale = dropoutScale(p), base = pcg(u.seed);
+    // keep(i) is (pcg(base + i) >> 8) / 2^24 >= p; scaling by 2^24 is exact.
+    const threshold = p * 16777216;
+    // Row by row (the range may start or end inside a row), pcg inlined.
+    let i = begin;
+    while (i < end) {
+      const row = Math.floor(i / dim) * dim;
+      const stop = Math.min(end, row + dim);
+      let b = biasOff + (i - row);
+      for (; i < stop; i++, b++) {
+        let x = y[i]! + bias[b]!;
+        if (relu && x < 0) x = 0;
+        if (p > 0) {
+          const state = (Math.imul((base + i) | 0, 747796405) + 2891336453) >>> 0;
+          const word = Math.imul((state >>> ((state >>> 28) + 4)) ^ state, 277803737) >>> 0;
+          x = ((word >>> 22) ^ word) >>> 8 >= threshold ? x * scale : 0;
+        }
+        y[i] = x;
+      }
     }
   },
 });
