@@ -42,10 +42,9 @@ const sampleNeighborsKernel = defineKernel({
   cpu: ({ buffers, uniforms, begin, end }) => {
     const { indptr, seeds, offsets, out } = buffers;
     const chunks = [buffers.idx0, buffers.idx1, buffers.idx2, buffers.idx3];
-    const chunk = uniforms.chunk;
+    const { chunk, seed } = uniforms;
+    // One chunk holds every index on all but the largest graphs: read it directly.
     const single = chunks[0]!.length >= indptr[indptr.length - 1]! ? chunks[0]! : undefined;
-    const neighbour = (e: number) =>
-      single ? single[e]! : chunks[Math.floor(e / chunk)]![e % chunk]!;
     for (let i = begin; i < end; i++) {
       const o = offsets[i]!;
       const k = offsets[i + 1]! - o;
@@ -53,24 +52,43 @@ const sampleNeighborsKernel = defineKernel({
       const v = seeds[i]!;
       const start = indptr[v]!;
       const d = indptr[v + 1]! - start;
-      if (d <= k) {
-        for (let j = 0; j < d; j++) out[o + j] = neighbour(start + j);
-        continue;
-      }
-      const h = pcg((uniforms.seed ^ pcg(v)) >>> 0);
-      let m = 0;
-      for (let j = d - k; j < d; j++) {
-        let t = pcg((h + j) >>> 0) % (j + 1);
-        for (let q = 0; q < m; q++) {
-          if (out[o + q] === t) {
-            t = j;
-            break;
+      if (d > k) {
+        // Floyd's algorithm: k distinct positions in [0, d).
+        const h = pcg((seed ^ pcg(v)) >>> 0);
+        let m = 0;
+        for (let j = d - k; j < d; j++) {
+          let t = modulo(pcg((h + j) >>> 0), j + 1);
+          for (let q = 0; q < m; q++) {
+            if (out[o + q] === t) {
+              t = j;
+              break;
+            }
           }
+          out[o + m++] = t;
         }
-        out[o + m++] = t;
+      } else {
+        for (let j = 0; j < d; j++) out[o + j] = j;
       }
-      for (let q = 0; q < k; q++) out[o + q] = neighbour(start + out[o + q]!);
+      if (single) {
+        for (let q = 0; q < k; q++) out[o + q] = single[start + out[o + q]!]!;
+      } else {
+        for (let q = 0; q < k; q++) {
+          const e = start + out[o + q]!;
+          out[o + q] = chunks[Math.floor(e / chunk)]![e % chunk]!;
+        }
+      }
     }
   },
 });
 export default sampleNeighborsKernel;
+
+/**
+ * `x % m` for a uint32 `x` and `1 <= m < 2^21` without a floating-point
+ * remainder (`%` on values above 2^31 is not an integer operation in V8): the
+ * quotient of two doubles is off from the true one by at most x * 2^-53 <
+ * 2^-21 <= 1/m, so its floor is exact.
+ */
+function modulo(x: number, m: number): number {
+  if (m >= 0x200000) return x % m;
+  return x - Math.floor(x / m) * m;
+}
