@@ -12,6 +12,10 @@
  * - **Cluster**: {@link serveCoordinator} (rank 0) and {@link WorldMember}
  *   (every rank): world formation, barriers, shutdown.
  * - **Collectives**: {@link RingAllReduce} over {@link openRing}.
+ * - **Distributed graph and features**: {@link OwnedPartition} (a partition
+ *   on its owner's device), {@link registerPartitionService} (its RPC
+ *   methods), {@link DistSampler} and {@link DistFeatureStore} (the engine's
+ *   `Sampler` and `FeatureStore` over all partitions).
  *
  * @example
  * ```ts
@@ -60,3 +64,16 @@ export type { Transport, TransportSink } from "./transport.ts";
 export { WebSocketTransport } from "./websocket_transport.ts";
 export { type JoinOptions, WorldMember } from "./world_member.ts";
 export { type RankInfo, rankInfoSchema, type World, worldSchema } from "./world.ts";
+export {
+  DistFeatureStore,
+  type DistFeatureStoreOptions,
+  type FeatureCounts,
+} from "./dist_feature_store.ts";
+export { DistSampler, type DistSamplerCounts, type DistSamplerOptions } from "./dist_sampler.ts";
+export { type HostHop, OwnedPartition } from "./owned_partition.ts";
+export type { PartitionPeer } from "./partition_peer.ts";
+export { registerPartitionService } from "./partition_service.ts";
+export { type FeatureRowPlan, planFeatureRows } from "./plan_feature_rows.ts";
+export { type PartitionSplit, splitByPartition } from "./split_by_partition.ts";
+export { stackTables } from "./stack_tables.ts";
+export { type HopPart, type StitchedHop, stitchHop } from "./stitch_hop.ts";
