@@ -55,8 +55,10 @@ export interface ParameterSlot {
  * gradient vector between `forwardBackward()` and `applyGradients()`.
  *
  * Nothing is read back: a step records its dispatches and submits them once
- * (`trainStep`: one submission). Its temporaries come from the device's
- * size-class pool and go back after the submission, so steps reuse them.
+ * (`trainStep`: one submission). Its activations and gradients live in
+ * buffers the model keeps from step to step (grown when a larger minibatch
+ * needs it), which every kernel overwrites whole, so no step allocates or
+ * clears them; small temporaries come from the device's pool.
  *
  * @example
  * ```ts
@@ -100,6 +102,8 @@ export class SageModel {
   readonly #layers: LayerSlots[];
   readonly #m1: DeviceBuffer;
   readonly #m2: DeviceBuffer;
+  /** Step buffers kept across steps, by role, so that no step allocates or zero-fills them. */
+  readonly #scratch = new Map<string, DeviceBuffer>();
   #steps = 0;
   #passes = 0;
 
@@ -192,12 +196,9 @@ export class SageModel {
    * outDim` logits, which the caller reads and releases.
    */
   predict(blocks: readonly Block[], inputFeatures: DeviceBuffer): DeviceBuffer {
-    const temps: DeviceBuffer[] = [];
-    const { ys } = this.#forward(blocks, inputFeatures, temps, false);
-    const logits = ys[ys.length - 1]!;
-    temps.splice(temps.indexOf(logits), 1);
-    this.#finish(temps);
-    return logits;
+    const { ys } = this.#forward(blocks, inputFeatures, false);
+    this.#device.flush();
+    return ys[ys.length - 1]!;
   }
 
   /** Returns the model's buffers to the device's pool. */
@@ -205,6 +206,22 @@ export class SageModel {
     for (const b of [this.parameters, this.gradients, this.#m1, this.#m2]) {
       this.#device.release(b);
     }
+    for (const b of this.#scratch.values()) this.#device.release(b);
+    this.#scratch.clear();
+  }
+
+  /**
+   * The step buffer of `role`, at least `bytes` long, kept across steps. Its
+   * contents are stale: the kernel that writes it must overwrite all of it.
+   */
+  #take(role: string, bytes: number): DeviceBuffer {
+    const have = this.#scratch.get(role);
+    if (have && have.size >= bytes) return have;
+    if (have) this.#device.release(have);
+    // Room for slightly larger minibatches than this one.
+    const b = this.#device.createBuffer(Math.ceil(bytes * 1.125 / 16) * 16, `sage ${role}`);
+    this.#scratch.set(role, b);
+    return b;
   }
 
   #finish(temps: DeviceBuffer[]): void {
@@ -249,7 +266,6 @@ export class SageModel {
   #forward(
     blocks: readonly Block[],
     inputFeatures: DeviceBuffer,
-    temps: DeviceBuffer[],
     training: boolean,
   ) {
     this.#check(blocks, inputFeatures);
@@ -260,9 +276,12 @@ export class SageModel {
     this.#layers.forEach((s, l) => {
       const block = blocks[l]!;
       const last = l === this.numLayers - 1;
-      const cat = device.createBuffer(block.numDst * 2 * s.inDim * 4, `sage cat ${l}`);
-      const y = device.createBuffer(block.numDst * s.outDim * 4, `sage out ${l}`);
-      temps.push(cat, y);
+      const cat = this.#take(`cat ${l}`, block.numDst * 2 * s.inDim * 4);
+      const yBytes = block.numDst * s.outDim * 4;
+      // Inference returns its logits: a new buffer the caller releases.
+      const y = last && !training
+        ? device.createBuffer(yBytes, "sage logits")
+        : this.#take(`out ${l}`, yBytes);
       meanAggregate(device, block, h, cat, { dim: s.inDim, concat: true });
       matmul(device, cat, this.parameters, y, {
         m: block.numDst,
@@ -295,7 +314,7 @@ export class SageModel {
     temps: DeviceBuffer[],
   ): DeviceBuffer {
     const device = this.#device;
-    const { cats, ys, seeds } = this.#forward(blocks, inputFeatures, temps, true);
+    const { cats, ys, seeds } = this.#forward(blocks, inputFeatures, true);
     const L = this.numLayers;
     const rows = blocks[L - 1]!.numDst;
     if (!Number.isInteger(batch) || batch < 1 || batch > rows) {
@@ -307,8 +326,7 @@ export class SageModel {
       );
     }
     const loss = device.createBuffer(8, "sage loss");
-    let dy = device.createBuffer(rows * this.outDim * 4, "sage dlogits");
-    temps.push(dy);
+    let dy = this.#take("dlogits", rows * this.outDim * 4);
     device.dispatch(logSoftmaxNllKernel, { logits: ys[L - 1]!, labels, grad: dy, loss }, {
       rows,
       batch,
@@ -333,9 +351,8 @@ export class SageModel {
         cOffset: s.weight,
       });
       if (l === 0) break; // no gradient for the input features
-      const dcat = device.createBuffer(block.numDst * 2 * s.inDim * 4, `sage dcat ${l}`);
-      const dh = device.createBuffer(block.numSrc * s.inDim * 4, `sage dh ${l}`);
-      temps.push(dcat, dh);
+      const dcat = this.#take(`dcat ${l}`, block.numDst * 2 * s.inDim * 4);
+      const dh = this.#take(`dh ${l}`, block.numSrc * s.inDim * 4);
       matmul(device, dy, this.parameters, dcat, {
         m: block.numDst,
         n: 2 * s.inDim,

@@ -43,25 +43,31 @@ const meanAggregateKernel = defineKernel({
     const h = buffers.h as Float32Array, out = buffers.out as Float32Array;
     const { indptr, indices } = buffers;
     const stride = concat ? 2 * dim : dim, meanCol = concat ? dim : 0;
-    // Whole rows at a time; the range may start or end inside a row.
+    const acc = new Float32Array(dim);
+    // Row by row (the range may start or end inside a row), four neighbour
+    // rows at a time so that their cache misses overlap.
     let i = begin;
     while (i < end) {
       const d = Math.floor(i / dim);
       const c0 = i - d * dim, c1 = Math.min(dim, end - d * dim);
-      const o = d * stride + meanCol;
-      out.fill(0, o + c0, o + c1);
       const b = indptr[d]!, e = indptr[d + 1]!;
-      for (let j = b; j < e; j++) {
-        const s = indices[j]! * dim;
-        for (let c = c0; c < c1; c++) out[o + c]! += h[s + c]!;
+      acc.fill(0, c0, c1);
+      let j = b;
+      for (; j + 4 <= e; j += 4) {
+        const s0 = indices[j]! * dim, s1 = indices[j + 1]! * dim;
+        const s2 = indices[j + 2]! * dim, s3 = indices[j + 3]! * dim;
+        for (let c = c0; c < c1; c++) {
+          acc[c]! += h[s0 + c]! + h[s1 + c]! + h[s2 + c]! + h[s3 + c]!;
+        }
       }
-      if (e > b) {
-        const inv = 1 / (e - b);
-        for (let c = c0; c < c1; c++) out[o + c]! *= inv;
+      for (; j < e; j++) {
+        const s0 = indices[j]! * dim;
+        for (let c = c0; c < c1; c++) acc[c]! += h[s0 + c]!;
       }
-      if (concat) {
-        for (let c = c0; c < c1; c++) out[d * stride + c] = h[d * dim + c]!;
-      }
+      const inv = e > b ? 1 / (e - b) : 0;
+      const o = d * stride + meanCol;
+      for (let c = c0; c < c1; c++) out[o + c] = acc[c]! * inv;
+      if (concat) out.set(h.subarray(d * dim + c0, d * dim + c1), d * stride + c0);
       i = d * dim + c1;
     }
   },

@@ -46,21 +46,26 @@ const meanAggregateBackwardKernel = defineKernel({
     const grad = buffers.grad as Float32Array, dh = buffers.dh as Float32Array;
     const { indptr, t_indptr, t_dst } = buffers;
     const stride = concat ? 2 * dim : dim, meanCol = concat ? dim : 0;
+    const acc = new Float32Array(dim);
+    // Row by row (the range may start or end inside a row), accumulating
+    // locally and writing each output value once.
     let i = begin;
     while (i < end) {
       const s = Math.floor(i / dim);
       const c0 = i - s * dim, c1 = Math.min(dim, end - s * dim);
-      const o = s * dim;
-      if (concat && s < num_dst) {
-        for (let c = c0; c < c1; c++) dh[o + c] = grad[s * stride + c]!;
-      } else {
-        dh.fill(0, o + c0, o + c1);
-      }
-      for (let j = t_indptr[s]!; j < t_indptr[s + 1]!; j++) {
+      acc.fill(0, c0, c1);
+      for (let j = t_indptr[s]!, e = t_indptr[s + 1]!; j < e; j++) {
         const d = t_dst[j]!;
         const inv = 1 / (indptr[d + 1]! - indptr[d]!);
         const g = d * stride + meanCol;
-        for (let c = c0; c < c1; c++) dh[o + c]! += grad[g + c]! * inv;
+        for (let c = c0; c < c1; c++) acc[c]! += grad[g + c]! * inv;
+      }
+      const o = s * dim;
+      if (concat && s < num_dst) {
+        const g = s * stride;
+        for (let c = c0; c < c1; c++) dh[o + c] = acc[c]! + grad[g + c]!;
+      } else {
+        for (let c = c0; c < c1; c++) dh[o + c] = acc[c]!;
       }
       i = s * dim + c1;
     }
