@@ -22,6 +22,8 @@ export interface BenchEnvironment {
   readonly os: string;
   readonly arch: string;
   readonly cores: number;
+  /** 1, 5 and 15 minute load averages when the run began: other work skews the figures. */
+  readonly loadAverage: readonly number[];
   readonly parameters: Readonly<Record<string, number | string | boolean>>;
 }
 
@@ -50,6 +52,7 @@ export class BenchReport {
       os: Deno.build.os,
       arch: Deno.build.arch,
       cores: navigator.hardwareConcurrency,
+      loadAverage: Deno.loadavg(),
       parameters: { ...parameters },
     };
   }
@@ -75,7 +78,13 @@ export class BenchReport {
 
   /** The rows as an aligned plain-text table, one block per section. */
   table(): string {
-    const lines: string[] = [];
+    const e = this.environment;
+    const lines: string[] = [
+      "",
+      `deno ${e.deno}, ${e.os}-${e.arch}, ${e.cores} cores, load average ${
+        e.loadAverage.map((x) => x.toFixed(2)).join(" ")
+      } at start`,
+    ];
     const sections = [...new Set(this.rows.map((r) => r.section))];
     const nameWidth = Math.max(4, ...this.rows.map((r) => r.name.length));
     for (const section of sections) {
