@@ -55,6 +55,10 @@ const activationBackwardKernel = defineKernel({
     const dim = u.dim, relu = u.relu === 1;
     const p = Math.fround(u.p), scale = p > 0 ? dropoutScale(p) : 1, base = pcg(u.seed);
     const threshold = p * 16777216;
+    // With ReLU, y >= 0, and y > 0 exactly when its bits as int32 are > 0:
+    // the mask is then (-bits & ~bits) >>> 31, free of branches (which
+    // would mispredict on a random mask); `+ 0` turns -0 into 0.
+    const yBits = new Int32Array(y.buffer, y.byteOffset, y.length);
     const sums = new Float32Array(dim);
     // Chunk by chunk (the range may start or end inside a chunk's columns),
     // row-major inside the chunk.
@@ -70,7 +74,8 @@ const activationBackwardKernel = defineKernel({
           const i = row + c;
           let g = grad[i]!;
           if (relu) {
-            g = y[i]! > 0 ? g * scale : 0;
+            const bits = yBits[i]!;
+            g = g * (scale * ((-bits & ~bits) >>> 31)) + 0;
           } else if (p > 0) {
             const state = (Math.imul((base + i) | 0, 747796405) + 2891336453) >>> 0;
             const word = Math.imul((state >>> ((state >>> 28) + 4)) ^ state, 277803737) >>> 0;

@@ -45,23 +45,28 @@ const biasActivationKernel = defineKernel({
     const y = buffers.y as Float32Array, bias = buffers.bias as Float32Array;
     const dim = u.dim, biasOff = u.bias_off, relu = u.relu === 1;
     const p = Math.fround(u.p), scale = dropoutScale(p), base = pcg(u.seed);
-    // keep(i) is (pcg(base + i) >> 8) / 2^24 >= p; scaling by 2^24 is exact.
-    const threshold = p * 16777216;
-    // Row by row (the range may start or end inside a row), pcg inlined.
+    // keep(i) is (pcg(base + i) >> 8) / 2^24 >= p, i.e. (pcg(base + i) >> 8)
+    // >= ceil(p 2^24). Branch-free (the mask is random, so branches would
+    // mispredict half the time), pcg inlined; `+ 0` turns -0 into 0.
+    const threshold = Math.ceil(p * 16777216);
     let i = begin;
     while (i < end) {
       const row = Math.floor(i / dim) * dim;
       const stop = Math.min(end, row + dim);
       let b = biasOff + (i - row);
-      for (; i < stop; i++, b++) {
-        let x = y[i]! + bias[b]!;
-        if (relu && x < 0) x = 0;
-        if (p > 0) {
-          const state = (Math.imul((base + i) | 0, 747796405) + 2891336453) >>> 0;
-          const word = Math.imul((state >>> ((state >>> 28) + 4)) ^ state, 277803737) >>> 0;
-          x = ((word >>> 22) ^ word) >>> 8 >= threshold ? x * scale : 0;
+      if (p > 0) {
+        for (; i < stop; i++, b++) {
+          const x = y[i]! + bias[b]!;
+          const state = (Math.imul((base + i) | 0, 747796405) - 1403630843) | 0;
+          const word = Math.imul((state >>> ((state >>> 28) + 4)) ^ state, 277803737);
+          const dropped = ((((word >>> 22) ^ word) >>> 8) - threshold) >>> 31;
+          y[i] = (relu ? Math.max(x, 0) : x) * (scale - scale * dropped) + 0;
         }
-        y[i] = x;
+      } else {
+        for (; i < stop; i++, b++) {
+          const x = y[i]! + bias[b]!;
+          y[i] = relu ? Math.max(x, 0) : x;
+        }
       }
     }
   },
