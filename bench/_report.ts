@@ -11,6 +11,8 @@ export interface BenchRow {
   readonly ratio?: { readonly of: string; readonly value: number };
   /** Each timed round's figure, when `value` is their median. */
   readonly samples?: readonly number[];
+  /** The best round's figure, when `value` is the median of several. */
+  readonly best?: number;
   /** A short remark, e.g. a target and whether it holds. */
   readonly note?: string;
 }
@@ -90,9 +92,10 @@ export class BenchReport {
     for (const section of sections) {
       lines.push("", section);
       for (const r of this.rows.filter((x) => x.section === section)) {
-        const value = `${formatNumber(r.value)} ${r.unit}`;
+        const best = r.best === undefined ? "" : ` (best ${formatNumber(r.best)})`;
+        const value = `${formatNumber(r.value)}${best} ${r.unit}`;
         const ratio = r.ratio ? `${r.ratio.value.toFixed(2)}x ${r.ratio.of}` : "";
-        const cells = [`  ${r.name.padEnd(nameWidth)}`, value.padStart(18)];
+        const cells = [`  ${r.name.padEnd(nameWidth)}`, value.padStart(30)];
         if (ratio || r.note) cells.push(ratio.padEnd(r.note ? 34 : 0));
         if (r.note) cells.push(r.note);
         lines.push(cells.join("  ").trimEnd());
