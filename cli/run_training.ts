@@ -27,6 +27,8 @@ export interface TrainingSetup {
   readonly reduceAccuracy?: (local: Accuracy) => Promise<Accuracy>;
   /** Whether this trainer prints the per-epoch lines. */
   readonly print: boolean;
+  /** Where this trainer writes its per-epoch JSON lines, if anywhere. */
+  readonly metricsPath?: string | undefined;
 }
 
 /** One epoch's line of the metrics file. */
@@ -51,8 +53,8 @@ export async function runTraining(
   flags: TrainFlags,
 ): Promise<EpochMetrics[]> {
   const all: EpochMetrics[] = [];
-  const metricsFile = flags.metrics
-    ? await Deno.open(flags.metrics, { write: true, create: true, truncate: true })
+  const metricsFile = setup.metricsPath
+    ? await Deno.open(setup.metricsPath, { write: true, create: true, truncate: true })
     : undefined;
   try {
     for (let epoch = 1; epoch <= flags.epochs; epoch++) {
@@ -111,7 +113,8 @@ export async function runTraining(
 export function epochLine(m: EpochMetrics, epochs: number): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const acc = m.testAccuracy === null ? "" : `, test accuracy ${m.testAccuracy.toFixed(4)}`;
+  const reduce = m.reduceMs > 0 ? `, all-reduce ${s(m.reduceMs)}` : "";
   return `Epoch ${m.epoch}/${epochs}: ${s(m.totalMs)} (sampling ${s(m.sampleMs)}, features ${
     s(m.featureMs)
-  }, training ${s(m.trainMs)}, waited ${s(m.waitMs)}), loss ${m.loss.toFixed(4)}${acc}`;
+  }, training ${s(m.trainMs)}${reduce}, waited ${s(m.waitMs)}), loss ${m.loss.toFixed(4)}${acc}`;
 }

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { finiteNumber, newProgram, nonNegativeInt, parseFanout, positiveInt } from "./flags.ts";
 
 /** The flags of `deno task train`, parsed and checked. */
@@ -11,6 +11,13 @@ export interface TrainFlags {
   readonly masterAddr: string;
   readonly masterPort: number;
   readonly numTrainingProcs: number;
+  /** Which of this node's trainers this process is; undefined in the node's launching process. */
+  readonly localRank: number | undefined;
+  /** The interface this node's RPC servers listen on. */
+  readonly nodeAddr: string;
+  readonly secret: string | undefined;
+  readonly secretFile: string | undefined;
+  readonly rpcTimeoutMs: number;
   readonly epochs: number;
   readonly batchSize: number;
   readonly fanout: number[];
@@ -49,6 +56,11 @@ export function parseTrainFlags(args: string[]): TrainFlags {
     masterAddr: o.master_addr,
     masterPort: o.master_port,
     numTrainingProcs: o.num_training_procs,
+    localRank: o.local_rank,
+    nodeAddr: o.node_addr ?? defaultNodeAddr(o.node_rank, o.master_addr, p),
+    secret: o.secret,
+    secretFile: o.secret_file,
+    rpcTimeoutMs: o.rpc_timeout_ms,
     epochs: o.epochs,
     batchSize: o.batch_size,
     fanout: o.fanout,
@@ -68,7 +80,16 @@ export function parseTrainFlags(args: string[]): TrainFlags {
   return flags;
 }
 
+/** Node 0 listens on the coordinator's address; on loopback so does every node. */
+function defaultNodeAddr(rank: number, masterAddr: string, p: Command): string {
+  if (rank === 0 || masterAddr.startsWith("127.") || masterAddr === "localhost") return masterAddr;
+  return p.error(`--node_addr is needed on node ${rank}: the address this node listens on`);
+}
+
 function checkTrainFlags(f: TrainFlags, p: Command): void {
+  if (f.localRank !== undefined && f.localRank >= f.numTrainingProcs) {
+    p.error(`--local_rank=${f.localRank} must be below --num_training_procs=${f.numTrainingProcs}`);
+  }
   if (f.fanout.length !== f.numLayers) {
     p.error(
       `--fanout has ${f.fanout.length} hops but --num_layers is ${f.numLayers}; give one fan-out per layer`,
@@ -107,6 +128,18 @@ function trainProgram(): Command {
     .option("--master_addr <host>", "coordinator address (node 0)", "127.0.0.1")
     .option("--master_port <port>", "coordinator port", positiveInt, 11234)
     .option("--num_training_procs <n>", "trainers per node", positiveInt, 1)
+    .option(
+      "--node_addr <host>",
+      "address this node listens on (default: --master_addr on node 0 or on loopback)",
+    )
+    .addOption(
+      new Option("--local_rank <k>", "trainer index within the node (set by the node)").argParser(
+        nonNegativeInt,
+      ).hideHelp(),
+    )
+    .option("--secret <text>", "shared secret of the cluster (or --secret_file, or WEBGNN_SECRET)")
+    .option("--secret_file <path>", "file holding the shared secret")
+    .option("--rpc_timeout_ms <ms>", "longest wait for any peer", positiveInt, 60_000)
     .option("--epochs <n>", "training epochs", positiveInt, 10)
     .option("--batch_size <n>", "seeds per minibatch", positiveInt, 512)
     .option("--fanout <list>", "neighbours sampled per hop; 0 = none (an MLP)", parseFanout, [
@@ -128,6 +161,9 @@ function trainProgram(): Command {
     )
     .option("--eval_batch_size <n>", "seeds per evaluation minibatch", positiveInt, 2048)
     .option("--prefetch <n>", "minibatches prepared ahead of training", positiveInt, 2)
-    .option("--metrics <path>", "write one JSON line per epoch here")
+    .option(
+      "--metrics <path>",
+      "write one JSON line per epoch here ({rank} in the path: one file per trainer)",
+    )
     .option("--quiet", "no progress bars");
 }

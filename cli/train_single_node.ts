@@ -20,7 +20,11 @@ import type { TrainFlags } from "./train_flags.ts";
  * await trainSingleNode(parseTrainFlags(["--scale=0.01", "--epochs=1"]));
  * ```
  */
-export async function trainSingleNode(flags: TrainFlags): Promise<EpochMetrics[]> {
+export async function trainSingleNode(
+  flags: TrainFlags,
+  options: { print?: boolean } = {},
+): Promise<EpochMetrics[]> {
+  const print = options.print ?? true;
   const t0 = performance.now();
   const data = await loadDataset({
     dataset: flags.dataset,
@@ -41,13 +45,15 @@ export async function trainSingleNode(flags: TrainFlags): Promise<EpochMetrics[]
       dropout: flags.dropout,
       seed: flags.seed,
     });
-    console.log(
-      `webgnn: ${data.name}, ${data.graph.numNodes} nodes, ${data.graph.indices.length} edges, ` +
-        `${data.split.train.length} train / ${data.split.test.length} test seeds, on ${device.description}, ` +
-        `fan-out [${flags.fanout}], ${model.numParameters} parameters, ready in ${
-          ((performance.now() - t0) / 1000).toFixed(1)
-        } s`,
-    );
+    if (print) {
+      console.log(
+        `webgnn: ${data.name}, ${data.graph.numNodes} nodes, ${data.graph.indices.length} edges, ` +
+          `${data.split.train.length} train / ${data.split.test.length} test seeds, on ${device.description}, ` +
+          `fan-out [${flags.fanout}], ${model.numParameters} parameters, ready in ${
+            ((performance.now() - t0) / 1000).toFixed(1)
+          } s`,
+      );
+    }
     return await runTraining({
       device,
       model: sageTrainable(model, flags.lr),
@@ -57,7 +63,8 @@ export async function trainSingleNode(flags: TrainFlags): Promise<EpochMetrics[]
       testSeeds: data.split.test,
       labelOf: (id) => data.labels[id]!,
       name: "trainer 0",
-      print: true,
+      print,
+      metricsPath: flags.metrics,
     }, flags);
   } finally {
     device.destroy();

@@ -63,7 +63,10 @@ export interface EpochPlan {
 /** Where an epoch's time went, in milliseconds, and its mean loss. */
 export interface EpochReport {
   readonly batches: number;
+  /** Seeds trained on, and the sum and sum of squares of their ids (a cheap check that each was used once). */
   readonly seeds: number;
+  readonly seedSum: number;
+  readonly seedSquareSum: number;
   readonly loss: number;
   /** Share of this epoch's seeds predicted right during training (with dropout). */
   readonly trainAccuracy: number;
@@ -71,6 +74,8 @@ export interface EpochReport {
   readonly sampleMs: number;
   readonly featureMs: number;
   readonly trainMs: number;
+  /** Time spent averaging gradients across trainers (other work may run meanwhile). */
+  readonly reduceMs: number;
   /** Time the training loop waited for the next prepared minibatch. */
   readonly waitMs: number;
 }
@@ -122,7 +127,8 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
     }
   };
   const losses: Promise<Float32Array>[] = [];
-  let sampleMs = 0, featureMs = 0, trainMs = 0, waitMs = 0;
+  let sampleMs = 0, featureMs = 0, trainMs = 0, reduceMs = 0, waitMs = 0;
+  let trained = 0, seedSum = 0, seedSquareSum = 0;
   try {
     for (let step = 0; step < steps; step++) {
       refill();
@@ -130,7 +136,21 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
       const item = queue.shift();
       const prepared = item ? await item : undefined;
       waitMs += performance.now() - waited;
-      const t = performance.now();
+      // Training time counts only this loop's own work; the gradient
+      // all-reduce is timed apart, since other work runs while it waits.
+      let t = performance.now();
+      const compute = () => {
+        const spent = performance.now() - t;
+        trainMs += spent;
+        clock.trainMs += spent;
+      };
+      const reduce = async (hasBatch: boolean) => {
+        compute();
+        const r = performance.now();
+        await plan.reduceGradients!(model, hasBatch);
+        reduceMs += performance.now() - r;
+        t = performance.now();
+      };
       if (prepared) {
         sampleMs += prepared.sampleMs;
         featureMs += prepared.featureMs;
@@ -138,11 +158,16 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
         const labels = device.createBuffer(prepared.seeds.length * 4, "labels");
         device.write(labels, Int32Array.from(prepared.seeds, plan.labelOf));
         const { blocks } = prepared.batch;
+        for (const id of prepared.seeds) {
+          trained++;
+          seedSum += id;
+          seedSquareSum += id * id;
+        }
         const n = prepared.seeds.length;
         let loss: DeviceBuffer;
         if (plan.reduceGradients) {
           loss = model.forwardBackward(blocks, prepared.inputs, labels, n);
-          await plan.reduceGradients(model, true);
+          await reduce(true);
           model.applyGradients();
         } else {
           loss = model.trainStep(blocks, prepared.inputs, labels, n);
@@ -154,12 +179,10 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
         prepared.batch.release();
       } else {
         // An empty step: contribute no gradient, apply everyone else's average.
-        await plan.reduceGradients?.(model, false);
+        await reduce(false);
         model.applyGradients();
       }
-      const spent = performance.now() - t;
-      trainMs += spent;
-      clock.trainMs += spent;
+      compute();
       plan.onStep?.(step + 1, steps);
     }
   } finally {
@@ -172,13 +195,16 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
   const correct = values.reduce((s, v) => s + v[1]!, 0);
   return {
     batches,
-    seeds: seeds.length,
+    seeds: trained,
+    seedSum,
+    seedSquareSum,
     loss,
     trainAccuracy: correct / Math.max(1, seeds.length),
     totalMs: performance.now() - start,
     sampleMs,
     featureMs,
     trainMs,
+    reduceMs,
     waitMs,
   };
 }

@@ -1,0 +1,32 @@
+import { supervise } from "./supervise.ts";
+import { UsageError } from "./usage_error.ts";
+
+/**
+ * Starts one trainer process per `--num_training_procs` on this node (the
+ * same command with `--local_rank=k` added) and waits for all of them. When
+ * one fails, the others are stopped and the error names the trainer.
+ *
+ * @example
+ * ```ts ignore
+ * import { spawnTrainers } from "./spawn_trainers.ts";
+ * await spawnTrainers(new URL("./train.ts", import.meta.url), Deno.args, 2, 0);
+ * ```
+ */
+export async function spawnTrainers(
+  script: URL,
+  args: readonly string[],
+  count: number,
+  nodeRank: number,
+): Promise<void> {
+  if (args.some((a) => a.startsWith("--local_rank"))) {
+    throw new UsageError("--local_rank is set by the node for its trainers; do not pass it");
+  }
+  const children = Array.from({ length: count }, (_, k) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", script.href, ...args, `--local_rank=${k}`],
+      stdin: "null",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).spawn());
+  await supervise(children, children.map((_, k) => `node ${nodeRank} trainer ${k}`));
+}

@@ -1,0 +1,196 @@
+import { createDevice } from "../engine/create_device.ts";
+import type { Device } from "../engine/device.ts";
+import type { Accuracy } from "../engine/evaluate.ts";
+import { SageModel } from "../engine/sage_model.ts";
+import { type CoordinatorHost, serveCoordinator } from "../dist/serve_coordinator.ts";
+import { connectRpc } from "../dist/connect_rpc.ts";
+import { MethodTable } from "../dist/method_table.ts";
+import { openRing } from "../dist/open_ring.ts";
+import { resolveSecret } from "../dist/resolve_secret.ts";
+import { RingMailbox } from "../dist/ring_mailbox.ts";
+import type { RingAllReduce } from "../dist/ring_all_reduce.ts";
+import type { RpcClient } from "../dist/rpc_client.ts";
+import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
+import { WorldMember } from "../dist/world_member.ts";
+import { loadPartition } from "../partition/load_partition.ts";
+import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
+import { type EpochMetrics, runTraining } from "./run_training.ts";
+import { shareOf, stepsPerEpoch } from "./steps_per_epoch.ts";
+import { sageTrainable } from "./train_single_node.ts";
+import type { TrainFlags } from "./train_flags.ts";
+import { UsageError } from "./usage_error.ts";
+import { DistFeatureStore } from "../dist/dist_feature_store.ts";
+import { DistSampler } from "../dist/dist_sampler.ts";
+import { OwnedPartition } from "../dist/owned_partition.ts";
+import { registerPartitionService } from "../dist/partition_service.ts";
+
+/**
+ * One trainer of a cluster in collocated mode: it holds its node's partition
+ * on its device and serves it to the other trainers, samples and gathers
+ * through them for remote nodes, and averages gradients with every trainer
+ * by ring all-reduce each step. Trainer 0 of node 0 also hosts the
+ * coordinator at `--master_addr:--master_port` and prints the epoch lines.
+ *
+ * @example
+ * ```ts ignore
+ * import { trainDistributed } from "./train_distributed.ts";
+ * await trainDistributed(flags, 0);
+ * ```
+ */
+export async function trainDistributed(
+  flags: TrainFlags,
+  localRank: number,
+): Promise<EpochMetrics[]> {
+  const procs = flags.numTrainingProcs;
+  const worldSize = flags.numNodes * procs;
+  const rank = flags.nodeRank * procs + localRank;
+  const name = `node ${flags.nodeRank} trainer ${localRank}`;
+  const dir = flags.datasetRootDir;
+  if (!dir) {
+    throw new UsageError(
+      "--dataset_root_dir must name the partition directory (from deno task partition)",
+    );
+  }
+  const meta = await loadPartitionMeta(dir);
+  if (meta.numPartitions !== flags.numNodes) {
+    throw new UsageError(
+      `--dataset_root_dir=${dir} holds ${meta.numPartitions} partitions but --num_nodes=${flags.numNodes}: partition it into ${flags.numNodes}`,
+    );
+  }
+  const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
+  const closers: (() => unknown)[] = [];
+  try {
+    if (rank === 0) {
+      const host: CoordinatorHost = serveCoordinator({
+        hostname: flags.masterAddr,
+        port: flags.masterPort,
+        worldSize,
+        secret,
+      });
+      closers.push(() => host.close());
+    }
+    const partition = await loadPartition(dir, flags.nodeRank);
+    const device: Device = await createDevice(flags.device, rank === 0 ? {} : { notice: () => {} });
+    closers.push(() => device.destroy());
+    const methods = new MethodTable();
+    const mailbox = new RingMailbox(`rank ${(rank + worldSize - 1) % worldSize}`);
+    mailbox.register(methods);
+    const owned = OwnedPartition.upload(device, partition);
+    closers.push(() => owned.release());
+    registerPartitionService(methods, owned);
+    const server: RpcServer = serveRpc({
+      hostname: flags.nodeAddr,
+      port: 0,
+      secret,
+      methods,
+      name,
+    });
+    closers.push(() => server.close());
+    const member = await WorldMember.join({
+      coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,
+      rank,
+      role: "trainer",
+      address: server.url,
+      secret,
+      connectDeadlineMs: flags.rpcTimeoutMs,
+      joinTimeoutMs: flags.rpcTimeoutMs,
+    });
+    closers.push(() => member.close());
+    const peers: (RpcClient | undefined)[] = [];
+    for (let p = 0; p < flags.numNodes; p++) {
+      if (p === flags.nodeRank) continue;
+      const peer = member.world.ranks[p * procs + localRank]!;
+      const client = await connectRpc(peer.address, {
+        secret,
+        name: `node ${p} trainer ${localRank}`,
+        connectDeadlineMs: flags.rpcTimeoutMs,
+      });
+      peers[p] = client;
+      closers.push(() => client.close("training done"));
+    }
+    const { ring, right } = await openRing({
+      addresses: member.world.ranks.map((r) => r.address),
+      index: rank,
+      secret,
+      mailbox,
+      timeoutMs: flags.rpcTimeoutMs,
+      connectDeadlineMs: flags.rpcTimeoutMs,
+    });
+    if (right) closers.push(() => right.close("training done"));
+    const remote = { owned, peers, timeoutMs: flags.rpcTimeoutMs, signal: member.shutdownSignal };
+    const sampler = new DistSampler({ ...remote, fanouts: flags.fanout });
+    const features = new DistFeatureStore(remote);
+
+    const model = new SageModel(device, {
+      inDim: partition.meta.dataset.featureDim,
+      hidden: flags.hidden,
+      outDim: partition.meta.dataset.numClasses,
+      numLayers: flags.numLayers,
+      dropout: flags.dropout,
+      seed: flags.seed,
+    });
+    if (rank === 0) {
+      console.log(
+        `webgnn: ${flags.numNodes} nodes x ${procs} trainers, partitions of ${dir} (${partition.meta.partitioner}), ` +
+          `on ${device.description}, fan-out [${flags.fanout}], ${model.numParameters} parameters`,
+      );
+    }
+    const steps = stepsPerEpoch(
+      partition.meta.partitions.map((p) => p.train),
+      procs,
+      flags.batchSize,
+    );
+    const metrics = await runTraining({
+      device,
+      model: sageTrainable(model, flags.lr),
+      sampler,
+      features,
+      trainSeeds: shareOf(partition.train, procs, localRank),
+      testSeeds: shareOf(partition.test, procs, localRank),
+      labelOf: (id) => partition.labels[id - partition.offset]!,
+      name,
+      stepsPerEpoch: () => Promise.resolve(steps),
+      reduceGradients: (_, hasBatch) => averageGradients(device, model, ring, hasBatch),
+      reduceAccuracy: (local) => sumAccuracy(ring, local),
+      print: rank === 0,
+      metricsPath: flags.metrics?.includes("{rank}")
+        ? flags.metrics.replaceAll("{rank}", String(rank))
+        : rank === 0
+        ? flags.metrics
+        : undefined,
+    }, { ...flags, quiet: flags.quiet || rank !== 0 });
+    await member.barrier("training done", flags.rpcTimeoutMs);
+    return metrics;
+  } finally {
+    for (const close of closers.reverse()) await close();
+  }
+}
+
+/** Replaces the model's gradients by the average over the trainers that had a minibatch. */
+async function averageGradients(
+  device: Device,
+  model: SageModel,
+  ring: RingAllReduce,
+  hasBatch: boolean,
+): Promise<void> {
+  const n = model.numParameters;
+  const v = new Float32Array(n + 1);
+  if (hasBatch) {
+    v.set(await device.read(model.gradients, "f32", 0, n));
+    v[n] = 1;
+  }
+  await ring.allReduce(v, "sum");
+  const contributors = v[n]!;
+  for (let i = 0; i < n; i++) v[i] = v[i]! / contributors;
+  device.write(model.gradients, v.subarray(0, n));
+}
+
+async function sumAccuracy(ring: RingAllReduce, local: Accuracy): Promise<Accuracy> {
+  const v = new Float32Array([local.correct, local.total]);
+  await ring.allReduce(v, "sum");
+  return { correct: v[0]!, total: v[1]! };
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}

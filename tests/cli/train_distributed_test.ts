@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { partitionDataset } from "../../partition/partition_dataset.ts";
+import { loadPartition } from "../../partition/load_partition.ts";
+import { generateSynthetic } from "../../partition/synthetic.ts";
+
+const TRAIN = new URL("../../cli/train.ts", import.meta.url).href;
+const SECRET = "a test secret of the cluster";
+
+async function partitioned(numPartitions: number): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "webgnn-dist-test-" });
+  const dataset = generateSynthetic({ scale: 0.002, seed: 3, quiet: true });
+  await partitionDataset(dataset, {
+    numPartitions,
+    partitioner: "locality",
+    output: `${dir}/parts`,
+    quiet: true,
+  });
+  return dir;
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** Starts node `rank` of a cluster whose coordinator is on 127.0.0.2:port. */
+function node(rank: number, numNodes: number, port: number, args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      TRAIN,
+      `--num_nodes=${numNodes}`,
+      `--node_rank=${rank}`,
+      "--master_addr=127.0.0.2",
+      `--master_port=${port}`,
+      `--node_addr=127.0.0.${rank + 2}`,
+      "--device=cpu",
+      "--quiet",
+      ...args,
+    ],
+    env: { WEBGNN_SECRET: SECRET },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+async function finish(child: Deno.ChildProcess) {
+  const out = await child.output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
+Deno.test("train: 2 nodes x 2 trainers on distinct loopback addresses use every seed once per epoch and learn", async () => {
+  const dir = await partitioned(2);
+  try {
+    const port = freePort();
+    const args = [
+      `--dataset_root_dir=${dir}/parts`,
+      "--num_training_procs=2",
+      "--epochs=8",
+      "--batch_size=16",
+      "--lr=0.01",
+      "--fanout=5,5",
+      "--hidden=32",
+      "--eval_every=0",
+      `--metrics=${dir}/m{rank}.jsonl`,
+    ];
+    const results = await Promise.all([node(0, 2, port, args), node(1, 2, port, args)].map(finish));
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const train = await Promise.all(
+      [0, 1].map(async (p) => (await loadPartition(`${dir}/parts`, p)).train),
+    );
+    const all = [...train[0]!, ...train[1]!];
+    const want = {
+      seeds: all.length,
+      seedSum: all.reduce((s, v) => s + v, 0),
+      seedSquareSum: all.reduce((s, v) => s + v * v, 0),
+    };
+    const perRank = await Promise.all(
+      [0, 1, 2, 3].map(async (r) =>
+        (await Deno.readTextFile(`${dir}/m${r}.jsonl`)).trim().split("\n").map((l) => JSON.parse(l))
+      ),
+    );
+    for (let epoch = 0; epoch < 8; epoch++) {
+      const got = { seeds: 0, seedSum: 0, seedSquareSum: 0 };
+      for (const lines of perRank) {
+        got.seeds += lines[epoch].seeds;
+        got.seedSum += lines[epoch].seedSum;
+        got.seedSquareSum += lines[epoch].seedSquareSum;
+      }
+      assert.deepEqual(got, want, `epoch ${epoch + 1}`);
+    }
+    const accuracies = perRank.map((lines) => lines[7].testAccuracy);
+    assert.ok(
+      accuracies.every((a) => a === accuracies[0]),
+      `every trainer reports one global accuracy: ${accuracies}`,
+    );
+    // 47 classes: a model that learned nothing scores a few percent.
+    assert.ok(accuracies[0] > 0.15, `test accuracy ${accuracies[0]} after 8 epochs`);
+    assert.ok(perRank[0]![7].loss < perRank[0]![0].loss * 0.8, "the loss fell");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train: a partition directory that does not match --num_nodes is a clear error", async () => {
+  const dir = await partitioned(2);
+  try {
+    const r = await finish(node(0, 3, freePort(), [`--dataset_root_dir=${dir}/parts`]));
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /holds 2 partitions but --num_nodes=3/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train: a node that cannot reach the coordinator fails naming it", async () => {
+  const dir = await partitioned(2);
+  try {
+    const r = await finish(
+      node(1, 2, freePort(), [`--dataset_root_dir=${dir}/parts`, "--rpc_timeout_ms=1500"]),
+    );
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /127\.0\.0\.2/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train: a node dying mid-epoch ends the other with an error naming it, within the timeout", async () => {
+  const dir = await partitioned(2);
+  try {
+    const port = freePort();
+    const args = [
+      `--dataset_root_dir=${dir}/parts`,
+      "--epochs=50",
+      "--batch_size=16",
+      "--rpc_timeout_ms=5000",
+    ];
+    const n0 = node(0, 2, port, args);
+    const n1 = node(1, 2, port, args);
+    const survivor = finish(n0);
+    const victim = finish(n1);
+    await new Promise((r) => setTimeout(r, 6000));
+    n1.kill("SIGKILL");
+    await victim;
+    const started = performance.now();
+    const r = await survivor;
+    assert.ok(performance.now() - started < 15_000, "the survivor ended within the timeout");
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /node 1|rank 1|127\.0\.0\.3/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
