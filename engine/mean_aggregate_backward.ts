@@ -1,6 +1,9 @@
 import type { Block } from "./block.ts";
 import type { Device, DeviceBuffer } from "./device.ts";
 import meanAggregateBackwardKernel from "./kernels/mean_aggregate_backward.ts";
+import meanAggregateBackwardActivationKernel from "./kernels/mean_aggregate_backward_activation.ts";
+import { ACTIVATION_CHUNK_ROWS } from "./kernels/activation_backward.ts";
+import columnSumKernel from "./kernels/column_sum.ts";
 import type { TransposedBlock } from "./transpose_block.ts";
 
 /**
@@ -8,6 +11,12 @@ import type { TransposedBlock } from "./transpose_block.ts";
  * gradient of every source row from `grad` (`numDst x dim`, or with `concat`
  * `numDst x 2dim` as `[grad_self | grad_mean]`), gathered through the
  * block's transposed CSR (`transposeBlock`). `dh` is overwritten.
+ *
+ * With `activation`, `h` was the output `y` of a layer's bias + ReLU +
+ * dropout epilogue, and its backward is fused in (one pass over `dh`
+ * instead of two): `dh` then holds the gradient of that layer's
+ * pre-activation and `activation.db` its bias gradient, as
+ * `activationBackward` would give.
  *
  * @example
  * ```ts
@@ -37,7 +46,18 @@ export function meanAggregateBackward(
   transposed: TransposedBlock,
   grad: DeviceBuffer,
   dh: DeviceBuffer,
-  options: { dim: number; concat?: boolean },
+  options: {
+    dim: number;
+    concat?: boolean;
+    activation?: {
+      readonly y: DeviceBuffer;
+      readonly db: DeviceBuffer;
+      readonly dbOffset: number;
+      readonly relu: boolean;
+      readonly p: number;
+      readonly seed: number;
+    };
+  },
 ): void {
   const { dim } = options;
   const width = options.concat ? 2 * dim : dim;
@@ -51,16 +71,46 @@ export function meanAggregateBackward(
       `meanAggregateBackward: dh ("${dh.label}") holds ${dh.size} bytes, expected ${block.numSrc} rows of ${dim}`,
     );
   }
-  device.dispatch(meanAggregateBackwardKernel, {
+  const act = options.activation;
+  if (!act) {
+    device.dispatch(meanAggregateBackwardKernel, {
+      grad,
+      indptr: block.indptr,
+      t_indptr: transposed.indptr,
+      t_dst: transposed.dst,
+      dh,
+    }, {
+      num_src: block.numSrc,
+      num_dst: block.numDst,
+      dim,
+      concat: options.concat ? 1 : 0,
+    });
+    return;
+  }
+  const chunks = Math.ceil(block.numSrc / ACTIVATION_CHUNK_ROWS);
+  const partial = device.createBuffer(chunks * dim * 4, "activation partial sums");
+  device.dispatch(meanAggregateBackwardActivationKernel, {
     grad,
     indptr: block.indptr,
     t_indptr: transposed.indptr,
     t_dst: transposed.dst,
+    y: act.y,
     dh,
+    partial,
   }, {
     num_src: block.numSrc,
     num_dst: block.numDst,
     dim,
     concat: options.concat ? 1 : 0,
+    relu: act.relu ? 1 : 0,
+    p: act.p,
+    seed: act.seed,
   });
+  device.dispatch(columnSumKernel, { x: partial, out: act.db }, {
+    rows: chunks,
+    dim,
+    out_off: act.dbOffset,
+  });
+  // Released now, reused only by work recorded later, which runs after this.
+  device.release(partial);
 }

@@ -334,15 +334,18 @@ export class SageModel {
     });
     for (let l = L - 1; l >= 0; l--) {
       const s = this.#layers[l]!, block = blocks[l]!;
-      const last = l === L - 1;
-      activationBackward(device, dy, ys[l]!, this.gradients, {
-        rows: block.numDst,
-        dim: s.outDim,
-        dbOffset: s.bias,
-        relu: !last,
-        p: last ? 0 : this.dropout,
-        seed: seeds[l]!,
-      });
+      // Below the last layer, the activation backward was fused into the
+      // aggregation backward of the layer above.
+      if (l === L - 1) {
+        activationBackward(device, dy, ys[l]!, this.gradients, {
+          rows: block.numDst,
+          dim: s.outDim,
+          dbOffset: s.bias,
+          relu: false,
+          p: 0,
+          seed: seeds[l]!,
+        });
+      }
       matmul(device, cats[l]!, dy, this.gradients, {
         m: 2 * s.inDim,
         n: s.outDim,
@@ -362,7 +365,19 @@ export class SageModel {
       });
       const t = transposeBlock(device, block);
       temps.push(t.indptr, t.dst);
-      meanAggregateBackward(device, block, t, dcat, dh, { dim: s.inDim, concat: true });
+      const below = this.#layers[l - 1]!;
+      meanAggregateBackward(device, block, t, dcat, dh, {
+        dim: s.inDim,
+        concat: true,
+        activation: {
+          y: ys[l - 1]!,
+          db: this.gradients,
+          dbOffset: below.bias,
+          relu: true,
+          p: this.dropout,
+          seed: seeds[l - 1]!,
+        },
+      });
       dy = dh;
     }
     return loss;

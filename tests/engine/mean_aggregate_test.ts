@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { activationBackward } from "../../engine/activation_backward.ts";
 import type { Device } from "../../engine/device.ts";
+import { ACTIVATION_CHUNK_ROWS } from "../../engine/kernels/activation_backward.ts";
 import { meanAggregate } from "../../engine/mean_aggregate.ts";
 import { meanAggregateBackward } from "../../engine/mean_aggregate_backward.ts";
 import { transposeBlock } from "../../engine/transpose_block.ts";
@@ -133,6 +135,60 @@ Deno.test("meanAggregateBackward() matches float64 finite differences and agrees
           const gotGpu = await backward(gpu, b, g, dim, concat);
           assertClose(gotGpu, got, `webgpu vs cpu gradient ${i} concat=${concat}`, 1e-5, 1e-5);
         }
+      }
+    }
+  });
+});
+
+Deno.test("meanAggregateBackward() with an activation equals the backward followed by activationBackward()", async () => {
+  await withDevices(async (cpu, gpu) => {
+    // More sources than two chunks of partial sums, the last one partial.
+    const numDst = 90, numSrc = 2 * ACTIVATION_CHUNK_ROWS + 37, dim = 13, biasOff = 3;
+    const b = randomBlock(numDst, numSrc, 7, 5);
+    const g = randomFloats(numDst * 2 * dim, 6);
+    for (
+      const [k, s] of [{ relu: true, p: 0.5 }, { relu: true, p: 0 }, { relu: false, p: 0.3 }]
+        .entries()
+    ) {
+      // y as a ReLU + dropout output: zeros where masked, positive elsewhere.
+      const y = randomFloats(numSrc * dim, 7 + k).map((v) => s.relu ? Math.max(v, 0) : v);
+      const act = { dbOffset: biasOff, relu: s.relu, p: s.p, seed: 11 + k };
+      const run = async (device: Device, fused: boolean) => {
+        const block = uploadBlock(device, b);
+        const upload = (a: Float32Array) => {
+          const x = device.createBuffer(a.byteLength, "x");
+          device.write(x, a);
+          return x;
+        };
+        const gb = upload(g), yb = upload(y);
+        const db = poisoned(device, biasOff + dim, "db");
+        const dh = poisoned(device, numSrc * dim, "dh");
+        const t = transposeBlock(device, block);
+        if (fused) {
+          meanAggregateBackward(device, block, t, gb, dh, {
+            dim,
+            concat: true,
+            activation: { ...act, y: yb, db },
+          });
+        } else {
+          meanAggregateBackward(device, block, t, gb, dh, { dim, concat: true });
+          activationBackward(device, dh, yb, db, { ...act, rows: numSrc, dim });
+        }
+        const out = {
+          dh: await device.read(dh, "f32"),
+          db: (await device.read(db, "f32")).subarray(biasOff),
+        };
+        t.release();
+        block.release();
+        for (const x of [gb, yb, db, dh]) device.release(x);
+        return out;
+      };
+      const want = await run(cpu, false);
+      for (const device of gpu ? [cpu, gpu] : [cpu]) {
+        const got = await run(device, true);
+        const what = `${device.kind} ${JSON.stringify(s)}`;
+        assertClose(got.dh, want.dh, `${what} dh`, 1e-6, 1e-5);
+        assertClose(got.db, want.db, `${what} bias gradient`, 1e-5, 1e-5);
       }
     }
   });

@@ -1,0 +1,108 @@
+import body from "../../shaders/mean_aggregate_backward_activation.wgsl" with { type: "text" };
+import random from "../../shaders/_random.wgsl" with { type: "text" };
+import { defineKernel } from "../kernel.ts";
+import { ACTIVATION_CHUNK_ROWS } from "./activation_backward.ts";
+import { dropoutKeeps, dropoutScale } from "./_dropout.ts";
+import { pcg } from "./_random.ts";
+
+/**
+ * `mean_aggregate_backward` fused with the `activation_backward` of the layer
+ * that produced `h`: each source row's gradient is gathered over the
+ * transposed CSR (plus the self part with `concat`), then passed back
+ * through that layer's dropout and ReLU (mask from its output `y` under
+ * ReLU, from the hash of `seed` otherwise) before it is written to `dh`, and
+ * each chunk of `ACTIVATION_CHUNK_ROWS` rows writes its column sums to
+ * `partial` for `column_sum` (the bias gradient). Saves one pass over the
+ * largest activations. One invocation per (chunk, column), columns fastest.
+ *
+ * @example
+ * ```ts
+ * import kernel from "./mean_aggregate_backward_activation.ts";
+ * const dh = new Float32Array(2), partial = new Float32Array(1);
+ * kernel.cpu({
+ *   buffers: {
+ *     grad: new Float32Array([4]), indptr: new Int32Array([0, 2]),
+ *     t_indptr: new Int32Array([0, 1, 2]), t_dst: new Int32Array([0, 0]),
+ *     y: new Float32Array([0, 1]), dh, partial,
+ *   },
+ *   uniforms: { num_src: 2, num_dst: 1, dim: 1, concat: 0, relu: 1, p: 0, seed: 0 },
+ *   begin: 0, end: 1,
+ * });
+ * console.log(Array.from(dh), partial[0]); // [0, 2] 2
+ * ```
+ */
+const meanAggregateBackwardActivationKernel = defineKernel({
+  name: "mean_aggregate_backward_activation",
+  module: import.meta.url,
+  wgsl: random + body,
+  workgroupSize: 64,
+  constants: { CHUNK_ROWS: ACTIVATION_CHUNK_ROWS },
+  bindings: [
+    { name: "grad", type: "f32", access: "read" },
+    { name: "indptr", type: "i32", access: "read" },
+    { name: "t_indptr", type: "i32", access: "read" },
+    { name: "t_dst", type: "i32", access: "read" },
+    { name: "y", type: "f32", access: "read" },
+    { name: "dh", type: "f32", access: "read_write" },
+    { name: "partial", type: "f32", access: "read_write" },
+  ],
+  uniforms: [
+    { name: "num_src", type: "u32" },
+    { name: "num_dst", type: "u32" },
+    { name: "dim", type: "u32" },
+    { name: "concat", type: "u32" },
+    { name: "relu", type: "u32" },
+    { name: "p", type: "f32" },
+    { name: "seed", type: "u32" },
+  ],
+  invocations: (u) => Math.ceil(u.num_src / ACTIVATION_CHUNK_ROWS) * u.dim,
+  cpuParallel: true,
+  cpu: ({ buffers, uniforms: u, begin, end }) => {
+    const grad = buffers.grad as Float32Array, dh = buffers.dh as Float32Array;
+    const y = buffers.y as Float32Array, partial = buffers.partial as Float32Array;
+    const { indptr, t_indptr, t_dst } = buffers;
+    const dim = u.dim, numDst = u.num_dst, relu = u.relu === 1;
+    const stride = u.concat ? 2 * dim : dim, meanCol = u.concat ? dim : 0;
+    const p = Math.fround(u.p), scale = p > 0 ? dropoutScale(p) : 1, base = pcg(u.seed);
+    // Under ReLU the mask is y > 0, read branch-free from y's bits (see
+    // activation_backward); `+ 0` turns -0 into 0.
+    const yBits = new Int32Array(y.buffer, y.byteOffset, y.length);
+    const acc = new Float32Array(dim), sums = new Float32Array(dim);
+    let at = begin;
+    while (at < end) {
+      const chunk = Math.floor(at / dim);
+      const c0 = at - chunk * dim, c1 = Math.min(dim, end - chunk * dim);
+      const r1 = Math.min(u.num_src, (chunk + 1) * ACTIVATION_CHUNK_ROWS);
+      sums.fill(0, c0, c1);
+      for (let s = chunk * ACTIVATION_CHUNK_ROWS; s < r1; s++) {
+        acc.fill(0, c0, c1);
+        for (let j = t_indptr[s]!, e = t_indptr[s + 1]!; j < e; j++) {
+          const d = t_dst[j]!;
+          const inv = 1 / (indptr[d + 1]! - indptr[d]!);
+          const g = d * stride + meanCol;
+          for (let c = c0; c < c1; c++) acc[c]! += grad[g + c]! * inv;
+        }
+        if (u.concat && s < numDst) {
+          const g = s * stride;
+          for (let c = c0; c < c1; c++) acc[c]! += grad[g + c]!;
+        }
+        const o = s * dim;
+        for (let c = c0; c < c1; c++) {
+          const i = o + c;
+          let g = acc[c]!;
+          if (relu) {
+            const bits = yBits[i]!;
+            g = g * (scale * ((-bits & ~bits) >>> 31)) + 0;
+          } else if (p > 0) {
+            g = dropoutKeeps(base, i, p) ? g * scale : 0;
+          }
+          dh[i] = g;
+          sums[c]! += dh[i]!;
+        }
+      }
+      for (let c = c0; c < c1; c++) partial[chunk * dim + c] = sums[c]!;
+      at = chunk * dim + c1;
+    }
+  },
+});
+export default meanAggregateBackwardActivationKernel;
