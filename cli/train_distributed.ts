@@ -22,7 +22,8 @@ import { UsageError } from "./usage_error.ts";
 import { DistFeatureStore } from "../dist/dist_feature_store.ts";
 import { DistSampler } from "../dist/dist_sampler.ts";
 import { OwnedPartition } from "../dist/owned_partition.ts";
-import { registerPartitionService } from "../dist/partition_service.ts";
+import { PartitionServer } from "../dist/partition_server.ts";
+import { z } from "zod";
 
 /**
  * One trainer of a cluster in collocated mode: it holds its node's partition
@@ -77,7 +78,16 @@ export async function trainDistributed(
     mailbox.register(methods);
     const owned = OwnedPartition.upload(device, partition);
     closers.push(() => owned.release());
-    registerPartitionService(methods, owned);
+    const service = await PartitionServer.start({
+      dir,
+      rank: flags.nodeRank,
+      hostname: flags.nodeAddr,
+      secret,
+      name: `partition ${flags.nodeRank} (${name})`,
+      timeoutMs: flags.rpcTimeoutMs,
+    });
+    closers.push(() => service.close());
+    methods.register("partition.service_url", z.null(), () => service.url);
     const server: RpcServer = serveRpc({
       hostname: flags.nodeAddr,
       port: 0,
@@ -100,9 +110,9 @@ export async function trainDistributed(
     for (let p = 0; p < flags.numNodes; p++) {
       if (p === flags.nodeRank) continue;
       const peer = member.world.ranks[p * procs + localRank]!;
-      const client = await connectRpc(peer.address, {
+      const client = await connectRpc(await serviceUrl(peer.address, secret, flags.rpcTimeoutMs), {
         secret,
-        name: `node ${p} trainer ${localRank}`,
+        name: `partition ${p}`,
         connectDeadlineMs: flags.rpcTimeoutMs,
       });
       peers[p] = client;
@@ -189,6 +199,16 @@ async function sumAccuracy(ring: RingAllReduce, local: Accuracy): Promise<Accura
   const v = new Float32Array([local.correct, local.total]);
   await ring.allReduce(v, "sum");
   return { correct: v[0]!, total: v[1]! };
+}
+
+/** Asks a trainer where its partition's service listens. */
+async function serviceUrl(trainer: string, secret: Uint8Array, timeoutMs: number): Promise<string> {
+  const client = await connectRpc(trainer, { secret, name: trainer, connectDeadlineMs: timeoutMs });
+  try {
+    return z.string().parse(await client.call("partition.service_url", null, { timeoutMs }));
+  } finally {
+    client.close("asked");
+  }
 }
 
 function hostPort(host: string, port: number): string {
