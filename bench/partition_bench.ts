@@ -13,7 +13,7 @@
 import { loadOgbDataset } from "../partition/ogb_loader.ts";
 import { partitionDataset } from "../partition/partition_dataset.ts";
 import { generateSynthetic } from "../partition/synthetic.ts";
-import type { PartitionRunSummary } from "../partition/main.ts";
+import type { PartitionRunSummary } from "../cli/partition.ts";
 
 const PARTITIONERS = ["random", "frequency", "locality"] as const;
 const COUNTS = [2, 4] as const;
@@ -63,7 +63,7 @@ async function measure(args: string[]): Promise<void> {
   const scale = flag("scale") ?? "1";
   const json = flag("json");
   const output = await Deno.makeTempDir({ prefix: "webgnn-partition-bench-" });
-  const main = new URL("../partition/main.ts", import.meta.url).pathname;
+  const main = new URL("../cli/partition.ts", import.meta.url).pathname;
   const rows: (PartitionRunSummary & { wallSeconds: number })[] = [];
   try {
     for (const numPartitions of COUNTS) {

@@ -39,4 +39,3 @@ export {
   type PartitionMeta,
   type PartitionStats,
 } from "./partition_meta.ts";
-export { type PartitionRunSummary, runPartitionCli } from "./main.ts";

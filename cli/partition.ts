@@ -1,0 +1,148 @@
+// `deno task partition`: cut a dataset into the partition directory that
+// distributed training reads.
+import { InvalidArgumentError } from "commander";
+import { partitionDataset, type PartitionerName } from "../partition/partition_dataset.ts";
+import { finiteNumber, newProgram, nonNegativeInt, parseFanout, positiveInt } from "./flags.ts";
+import { loadDataset } from "./load_dataset.ts";
+import { runCommand } from "./run_command.ts";
+
+const PARTITIONERS: readonly PartitionerName[] = ["random", "frequency", "locality"];
+
+/** What one run of the partition command did, as printed in its last line. */
+export interface PartitionRunSummary {
+  readonly dataset: string;
+  readonly output: string;
+  readonly partitioner: PartitionerName;
+  readonly numPartitions: number;
+  readonly numNodes: number;
+  readonly numEdges: number;
+  readonly edgeCutRatio: number;
+  readonly balance: { readonly nodes: number; readonly train: number };
+  readonly loadSeconds: number;
+  readonly partitionSeconds: number;
+  readonly peakRssBytes: number;
+}
+
+/**
+ * The `partition` command: loads a dataset (the synthetic products-like graph
+ * or an OGB raw directory), partitions it and writes the partition directory;
+ * prints a human summary and, last, one JSON line. Bad flags throw a
+ * `UsageError`; data errors name the file.
+ *
+ * @example
+ * ```ts ignore
+ * import { partitionCommand } from "./partition.ts";
+ * await partitionCommand(["--scale=0.001", "--num_partitions=2", "--output=out/p2"]);
+ * ```
+ */
+export async function partitionCommand(args: string[]): Promise<PartitionRunSummary> {
+  const o = newProgram("partition", "partition a graph dataset for distributed GraphSAGE training")
+    .option(
+      "--dataset <name>",
+      "synthetic, or an OGB node-property dataset (e.g. ogbn-products)",
+      "synthetic",
+    )
+    .option("--dataset_root_dir <dir>", "OGB dataset directory (raw/ and split/), or its parent")
+    .option("--root <dir>", "alias of --dataset_root_dir")
+    .option("--scale <x>", "synthetic graph size as a fraction of ogbn-products", finiteNumber, 1)
+    .option("--num_partitions <n>", "number of partitions", positiveInt, 2)
+    .option("--partitioner <name>", PARTITIONERS.join(" | "), partitionerName, "locality")
+    .option(
+      "--cache_ratio <x>",
+      "hot-feature cache per partition, as a fraction of its nodes",
+      ratio,
+      0.2,
+    )
+    .option("--fanout <list>", "sampling fan-out per hop, for hotness", positiveFanout, [15, 10, 5])
+    .option("--output <dir>", "output directory, replaced (default data/DATASET-PARTITIONER-N)")
+    .option("--seed <n>", "random seed", nonNegativeInt, 0)
+    .option("--quiet", "no progress bars")
+    .parse(args, { from: "user" })
+    .opts();
+  const quiet = o.quiet === true;
+  const output: string = o.output ?? `data/${o.dataset}-${o.partitioner}-${o.num_partitions}`;
+  const t0 = performance.now();
+  const dataset = await loadDataset({
+    dataset: o.dataset,
+    datasetRootDir: o.dataset_root_dir ?? o.root ?? `data/${o.dataset}`,
+    scale: o.scale,
+    seed: o.seed,
+    quiet,
+  });
+  const t1 = performance.now();
+  const meta = await partitionDataset(dataset, {
+    numPartitions: o.num_partitions,
+    partitioner: o.partitioner,
+    cacheRatio: o.cache_ratio,
+    fanout: o.fanout,
+    seed: o.seed,
+    output,
+    quiet,
+  });
+  const t2 = performance.now();
+  const summary: PartitionRunSummary = {
+    dataset: dataset.name,
+    output,
+    partitioner: o.partitioner,
+    numPartitions: o.num_partitions,
+    numNodes: meta.dataset.numNodes,
+    numEdges: meta.dataset.numEdges,
+    edgeCutRatio: meta.edgeCutRatio,
+    balance: meta.balance,
+    loadSeconds: (t1 - t0) / 1000,
+    partitionSeconds: (t2 - t1) / 1000,
+    peakRssBytes: peakRss(),
+  };
+  console.log(
+    `${summary.dataset}: ${summary.numNodes} nodes, ${summary.numEdges} edges -> ` +
+      `${o.num_partitions} partitions (${o.partitioner}) in ${output}; ` +
+      `edge cut ${(100 * meta.edgeCutRatio).toFixed(1)}%, balance nodes ` +
+      `${meta.balance.nodes.toFixed(3)} train ${meta.balance.train.toFixed(3)}; ` +
+      `load ${summary.loadSeconds.toFixed(1)} s, partition ${
+        summary.partitionSeconds.toFixed(1)
+      } s, ` +
+      `peak ${(summary.peakRssBytes / 2 ** 30).toFixed(2)} GiB`,
+  );
+  console.log(JSON.stringify(summary));
+  return summary;
+}
+
+function partitionerName(v: string): PartitionerName {
+  if (!(PARTITIONERS as readonly string[]).includes(v)) {
+    throw new InvalidArgumentError(`expected one of ${PARTITIONERS.join(", ")}`);
+  }
+  return v as PartitionerName;
+}
+
+function ratio(v: string): number {
+  const x = finiteNumber(v);
+  if (!(x >= 0 && x <= 1)) {
+    throw new InvalidArgumentError(`expected a number in [0, 1], got "${v}"`);
+  }
+  return x;
+}
+
+function positiveFanout(v: string): number[] {
+  const f = parseFanout(v);
+  if (f.some((x) => x < 1)) {
+    throw new InvalidArgumentError(`expected positive integers such as 15,10,5, got "${v}"`);
+  }
+  return f;
+}
+
+/** Peak resident set size of this process (VmHWM), or the current RSS. */
+function peakRss(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux: fall back to the current RSS
+  }
+  return Deno.memoryUsage().rss;
+}
+
+if (import.meta.main) {
+  await runCommand("partition", async () => {
+    await partitionCommand(Deno.args);
+  });
+}

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { partitionCommand } from "../../cli/partition.ts";
+import { UsageError } from "../../cli/usage_error.ts";
+import { loadPartitionMeta } from "../../partition/load_partition_meta.ts";
+
+const PARTITION = new URL("../../cli/partition.ts", import.meta.url).href;
+
+async function run(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", PARTITION, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b).trim();
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
+for (
+  const [flag, pattern] of [
+    ["--num_partitions=0", /num_partitions.*positive integer/],
+    ["--partitioner=metis", /random, frequency, locality/],
+    ["--fanout=15,x", /fanout/],
+    ["--fanout=15,0", /fanout.*positive integers/],
+    ["--cache_ratio=1.5", /cache_ratio/],
+    ["--scale=2", /scale/],
+    ["--no_such_flag", /unknown option/],
+  ] as const
+) {
+  Deno.test(`partitionCommand() rejects ${flag} with a usage error`, async () => {
+    await assert.rejects(
+      partitionCommand([flag, "--quiet"]),
+      (e) => e instanceof UsageError && pattern.test(e.message),
+    );
+  });
+}
+
+Deno.test("partition ends a bad flag with one line and exit code 2", async () => {
+  const r = await run(["--num_partitions=0"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.split("\n").length, 1, r.stderr);
+  assert.match(r.stderr, /^webgnn partition: .*num_partitions/);
+});
+
+Deno.test("partition names a missing OGB file with exit code 1", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/raw`);
+    const r = await run(["--dataset=ogbn-arxiv", `--dataset_root_dir=${dir}`, "--quiet"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /node-feat\.csv(\.gz)?: missing file/);
+    assert.equal(r.stderr.split("\n").length, 1, r.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("partitionCommand() partitions the synthetic graph and prints a JSON summary", async () => {
+  const dir = await Deno.makeTempDir();
+  const { log } = console;
+  const out: string[] = [];
+  console.log = (...xs: unknown[]) => out.push(xs.join(" "));
+  try {
+    await partitionCommand([
+      "--dataset=synthetic",
+      "--scale=0.001",
+      "--num_partitions=3",
+      "--partitioner=frequency",
+      "--fanout=10,5",
+      "--cache_ratio=0.1",
+      "--seed=4",
+      `--output=${dir}/p`,
+      "--quiet",
+    ]);
+    const summary = JSON.parse(out.at(-1)!);
+    assert.equal(summary.numPartitions, 3);
+    assert.equal(summary.partitioner, "frequency");
+    const meta = await loadPartitionMeta(`${dir}/p`);
+    assert.deepEqual(meta.options, { cacheRatio: 0.1, fanout: [10, 5], seed: 4 });
+  } finally {
+    console.log = log;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
