@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { parseClusterConfig } from "../../cli/cluster_config.ts";
+import { ClusterConfigError } from "../../cli/cluster_config_error.ts";
+import { UsageError } from "../../cli/usage_error.ts";
+
+Deno.test("parseClusterConfig() gives nodes their rank, the defaults and their own settings", () => {
+  const config = parseClusterConfig(
+    [
+      "defaults:",
+      "  working_dir: /opt/webgnn",
+      "  dataset_root_dir: data/p2",
+      "  num_training_procs: 2",
+      "  user: alice",
+      "  ssh_options: [ServerAliveInterval=5]",
+      "nodes:",
+      "  - host: 10.0.0.1",
+      "  - host: gpu2",
+      "    node_addr: 10.0.0.2",
+      "    user: bob",
+      "    port: 2222",
+      "    identity_file: /keys/id",
+      "    working_dir: /srv/webgnn",
+      "    deno: /usr/local/bin/deno",
+      "    ssh_options: [Compression=yes]",
+    ].join("\n"),
+    "cluster.yml",
+  );
+  assert.equal(config.numTrainingProcs, 2);
+  assert.deepEqual(config.nodes[0], {
+    rank: 0,
+    host: "10.0.0.1",
+    user: "alice",
+    port: undefined,
+    identityFile: undefined,
+    nodeAddr: "10.0.0.1",
+    workingDir: "/opt/webgnn",
+    deno: "deno",
+    datasetRootDir: "data/p2",
+    sshOptions: ["ServerAliveInterval=5"],
+    sshConfigFile: undefined,
+  });
+  assert.deepEqual(config.nodes[1], {
+    rank: 1,
+    host: "gpu2",
+    user: "bob",
+    port: 2222,
+    identityFile: "/keys/id",
+    nodeAddr: "10.0.0.2",
+    workingDir: "/srv/webgnn",
+    deno: "/usr/local/bin/deno",
+    datasetRootDir: "data/p2",
+    sshOptions: ["ServerAliveInterval=5", "Compression=yes"],
+    sshConfigFile: undefined,
+  });
+});
+
+for (
+  const [name, yaml, message] of [
+    ["text that is not YAML", "nodes: [{host: a", /^c\.yml: not valid YAML: .*line 1/],
+    ["an empty file", "", /^c\.yml: \(top level\): expected a mapping, got null/],
+    [
+      "a missing nodes list",
+      "defaults: {working_dir: /w}",
+      /^c\.yml: nodes: missing \(expected a list\)/,
+    ],
+    ["an empty nodes list", "nodes: []", /^c\.yml: nodes: expected at least 1 entry/],
+    [
+      "nodes given as a mapping",
+      "nodes: {host: a}",
+      /^c\.yml: nodes: expected a list, got a mapping/,
+    ],
+    [
+      "a node without a host",
+      "defaults: {working_dir: /w}\nnodes:\n  - host: a\n  - port: 22",
+      /^c\.yml: nodes\[1\]\.host: missing \(expected a string\)/,
+    ],
+    [
+      "a port that is text",
+      "nodes: [{host: a, working_dir: /w, port: twenty}]",
+      /^c\.yml: nodes\[0\]\.port: expected a number, got string "twenty"/,
+    ],
+    [
+      "a port out of range",
+      "nodes: [{host: a, working_dir: /w, port: 70000}]",
+      /^c\.yml: nodes\[0\]\.port: expected at most 65535, got number 70000/,
+    ],
+    [
+      "zero trainers per node",
+      "defaults: {working_dir: /w, num_training_procs: 0}\nnodes: [{host: a}]",
+      /^c\.yml: defaults\.num_training_procs: expected at least 1, got number 0/,
+    ],
+    [
+      "a misspelt key",
+      "nodes: [{host: a, working_dir: /w, nod_addr: b}]",
+      /^c\.yml: nodes\[0\]: unknown key "nod_addr" \(expected one of host, node_addr, user/,
+    ],
+    [
+      "no working directory anywhere",
+      "nodes: [{host: a}]",
+      /^c\.yml: nodes\[0\]\.working_dir: missing \(expected the directory holding the webgnn checkout on a/,
+    ],
+    [
+      "an ssh option that is not Key=Value",
+      "nodes: [{host: a, working_dir: /w, ssh_options: [-v]}]",
+      /^c\.yml: nodes\[0\]\.ssh_options\[0\]: expected Key=Value, got string "-v"/,
+    ],
+    [
+      "a duplicated key",
+      "nodes: [{host: a, working_dir: /w}]\nnodes: [{host: b, working_dir: /w}]",
+      /^c\.yml: not valid YAML: Map keys must be unique/,
+    ],
+  ] as const
+) {
+  Deno.test(`parseClusterConfig() rejects ${name}, naming the file, the key and what was expected`, () => {
+    assert.throws(() => parseClusterConfig(yaml, "c.yml"), (err: unknown) => {
+      assert.ok(err instanceof ClusterConfigError);
+      assert.ok(err instanceof UsageError, "a usage error: exit code 2");
+      assert.match(err.message, message);
+      return true;
+    });
+  });
+}
