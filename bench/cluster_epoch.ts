@@ -20,13 +20,23 @@ const { values } = parseArgs({
     scale: { type: "string", default: "0.02" },
     epochs: { type: "string", default: "4" },
     batch: { type: "string", default: "512" },
+    cache_ratio: { type: "string", default: "0.2" },
+    prefetch: { type: "string", default: "2" },
     json: { type: "string" },
   },
 });
 const scale = Number(values.scale), epochs = Number(values.epochs), batch = Number(values.batch);
+const cacheRatio = Number(values.cache_ratio);
 const work = await Deno.makeTempDir({ prefix: "webgnn-cluster-bench-" });
 try {
-  const common = [`--epochs=${epochs}`, "--eval_every=0", "--quiet", "--device=cpu", "--seed=1"];
+  const common = [
+    `--prefetch=${values.prefetch}`,
+    `--epochs=${epochs}`,
+    "--eval_every=0",
+    "--quiet",
+    "--device=cpu",
+    "--seed=1",
+  ];
   const single = `${work}/single.jsonl`;
   const status = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -46,6 +56,7 @@ try {
   await partitionDataset(dataset, {
     numPartitions: 2,
     partitioner: "locality",
+    cacheRatio,
     output: `${work}/p2`,
     quiet: true,
   });
@@ -57,7 +68,13 @@ try {
     ...common,
   ], { WEBGNN_SECRET: generateSecret(), OPENBLAS_NUM_THREADS: "1" });
 
-  const report = new BenchReport({ scale, epochs, batch });
+  const report = new BenchReport({
+    scale,
+    epochs,
+    batch,
+    cacheRatio,
+    prefetch: Number(values.prefetch),
+  });
   for (const [name, path] of [["1 node", single], ["2 nodes", double]] as const) {
     const lines = (await Deno.readTextFile(path)).trim().split("\n").map((l) =>
       JSON.parse(l) as EpochMetrics

@@ -9,7 +9,6 @@ import { openRing } from "../dist/open_ring.ts";
 import { resolveSecret } from "../dist/resolve_secret.ts";
 import { RingMailbox } from "../dist/ring_mailbox.ts";
 import type { RingAllReduce } from "../dist/ring_all_reduce.ts";
-import type { RpcClient } from "../dist/rpc_client.ts";
 import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
 import { WorldMember } from "../dist/world_member.ts";
 import { loadPartition } from "../partition/load_partition.ts";
@@ -19,10 +18,8 @@ import { shareOf, stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
 import type { TrainFlags } from "./train_flags.ts";
 import { UsageError } from "./usage_error.ts";
-import { DistFeatureStore } from "../dist/dist_feature_store.ts";
-import { DistSampler } from "../dist/dist_sampler.ts";
-import { OwnedPartition } from "../dist/owned_partition.ts";
 import { PartitionServer } from "../dist/partition_server.ts";
+import { WorkerSampler } from "../dist/worker_sampler.ts";
 import { z } from "zod";
 
 /**
@@ -76,8 +73,6 @@ export async function trainDistributed(
     const methods = new MethodTable();
     const mailbox = new RingMailbox(`rank ${(rank + worldSize - 1) % worldSize}`);
     mailbox.register(methods);
-    const owned = OwnedPartition.upload(device, partition);
-    closers.push(() => owned.release());
     const service = await PartitionServer.start({
       dir,
       rank: flags.nodeRank,
@@ -106,17 +101,11 @@ export async function trainDistributed(
       joinTimeoutMs: flags.rpcTimeoutMs,
     });
     closers.push(() => member.close());
-    const peers: (RpcClient | undefined)[] = [];
+    const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numNodes; p++) {
       if (p === flags.nodeRank) continue;
       const peer = member.world.ranks[p * procs + localRank]!;
-      const client = await connectRpc(await serviceUrl(peer.address, secret, flags.rpcTimeoutMs), {
-        secret,
-        name: `partition ${p}`,
-        connectDeadlineMs: flags.rpcTimeoutMs,
-      });
-      peers[p] = client;
-      closers.push(() => client.close("training done"));
+      peers[p] = await serviceUrl(peer.address, secret, flags.rpcTimeoutMs);
     }
     const { ring, right } = await openRing({
       addresses: member.world.ranks.map((r) => r.address),
@@ -127,9 +116,19 @@ export async function trainDistributed(
       connectDeadlineMs: flags.rpcTimeoutMs,
     });
     if (right) closers.push(() => right.close("training done"));
-    const remote = { owned, peers, timeoutMs: flags.rpcTimeoutMs, signal: member.shutdownSignal };
-    const sampler = new DistSampler({ ...remote, fanouts: flags.fanout });
-    const features = new DistFeatureStore(remote);
+    // Sampling and feature fetching run in the partition server's Worker,
+    // so that remote round trips progress while this thread trains.
+    const sampler = await WorkerSampler.connect({
+      device,
+      server: service,
+      peers,
+      secret,
+      fanouts: flags.fanout,
+      dim: partition.meta.dataset.featureDim,
+      numNodes: partition.partitionBook[partition.partitionBook.length - 1]!,
+      timeoutMs: flags.rpcTimeoutMs,
+      signal: member.shutdownSignal,
+    });
 
     const model = new SageModel(device, {
       inDim: partition.meta.dataset.featureDim,
@@ -154,7 +153,7 @@ export async function trainDistributed(
       device,
       model: sageTrainable(model, flags.lr),
       sampler,
-      features,
+      features: sampler,
       trainSeeds: shareOf(partition.train, procs, localRank),
       testSeeds: shareOf(partition.test, procs, localRank),
       labelOf: (id) => partition.labels[id - partition.offset]!,

@@ -4,6 +4,11 @@
  * thread is busy training (a training step holds the main thread for
  * hundreds of milliseconds; a service sharing it would stall every peer).
  *
+ * The same Worker can also prepare this trainer's minibatches (see
+ * `WorkerSampler`): it samples over its own copy of the partition and the
+ * peers' services and fetches the input features, on its own event loop,
+ * so the remote round trips progress while the main thread trains.
+ *
  * @example
  * ```ts ignore
  * import { PartitionServer } from "./partition_server.ts";
@@ -15,12 +20,22 @@
  * ```
  */
 export class PartitionServer {
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #failed: Error | undefined;
+
   private constructor(
     readonly url: string,
     readonly name: string,
     readonly worker: Worker,
     readonly timeoutMs: number,
-  ) {}
+  ) {
+    worker.onmessage = (e: MessageEvent<Reply>) => this.#settle(e.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      this.#failAll(new Error(`${name} failed: ${e.message}`));
+    };
+  }
 
   /** Loads partition `rank` of `dir` in a new Worker and serves it at `hostname` on a free port. */
   static async start(options: {
@@ -36,9 +51,9 @@ export class PartitionServer {
     });
     const { timeoutMs, ...start } = options;
     try {
-      const reply = await ask(
+      const reply = await askOnce(
         worker,
-        { kind: "start", ...start },
+        { kind: "start", id: 0, ...start },
         timeoutMs,
         `${options.name} did not start`,
       );
@@ -49,18 +64,85 @@ export class PartitionServer {
     }
   }
 
+  /**
+   * Sends `message` to the Worker with `replies` fresh ids (default 1) and
+   * returns one promise per id: the Worker answers each id once, in turn
+   * (a minibatch, then its features), or with an error. Each waits at most
+   * `timeoutMs` (default: the server's).
+   */
+  request(
+    message: Record<string, unknown>,
+    options: { transfer?: Transferable[]; timeoutMs?: number; replies?: number } = {},
+  ): Promise<Record<string, unknown>>[] {
+    const ids = Array.from({ length: options.replies ?? 1 }, () => this.#nextId++);
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const replies = ids.map((id) => this.#expect(id, timeoutMs, String(message.kind)));
+    if (this.#failed) {
+      for (const id of ids) this.#reject(id, this.#failed);
+    } else {
+      this.worker.postMessage({ ...message, ids }, options.transfer ?? []);
+    }
+    return replies;
+  }
+
   /** Closes the server's connections and ends the Worker. */
   async close(): Promise<void> {
     try {
-      await ask(this.worker, { kind: "close" }, this.timeoutMs, `${this.name} did not close`);
+      await this.request({ kind: "close" })[0];
     } finally {
+      this.#failAll(new Error(`${this.name} closed`));
       this.worker.terminate();
     }
   }
+
+  #expect(id: number, timeoutMs: number, what: string): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new Error(`${this.name} did not answer "${what}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(id, { resolve, reject, timer });
+    });
+  }
+
+  #settle(reply: Reply): void {
+    const p = this.#pending.get(reply.id);
+    if (!p) return;
+    this.#pending.delete(reply.id);
+    clearTimeout(p.timer);
+    if (reply.kind === "error") {
+      const error = new Error(String(reply.message));
+      if (typeof reply.name === "string") error.name = reply.name;
+      p.reject(error);
+    } else {
+      p.resolve(reply);
+    }
+  }
+
+  #reject(id: number, error: Error): void {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    this.#pending.delete(id);
+    clearTimeout(p.timer);
+    p.reject(error);
+  }
+
+  #failAll(error: Error): void {
+    this.#failed ??= error;
+    for (const id of [...this.#pending.keys()]) this.#reject(id, error);
+  }
 }
 
-/** Sends one message to the Worker and waits for its answer, an error, or the timeout. */
-function ask(
+interface Pending {
+  readonly resolve: (reply: Record<string, unknown>) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+type Reply = Record<string, unknown> & { readonly id: number; readonly kind: string };
+
+/** Sends one message to a Worker and waits for its answer, an error, or the timeout. */
+function askOnce(
   worker: Worker,
   message: unknown,
   timeoutMs: number,
