@@ -120,3 +120,14 @@ for (
     });
   });
 }
+
+Deno.test("parseClusterConfig() accepts the example cluster file at the repository root", async () => {
+  const path = new URL("../../cluster.example.yml", import.meta.url);
+  const config = parseClusterConfig(await Deno.readTextFile(path), "cluster.example.yml");
+  assert.deepEqual(config.nodes.map((n) => [n.rank, n.nodeAddr]), [
+    [0, "10.0.0.1"],
+    [1, "10.0.0.2"],
+    [2, "10.0.0.3"],
+  ]);
+  assert.equal(config.numTrainingProcs, 2);
+});
