@@ -43,30 +43,58 @@ const meanAggregateKernel = defineKernel({
     const h = buffers.h as Float32Array, out = buffers.out as Float32Array;
     const { indptr, indices } = buffers;
     const stride = concat ? 2 * dim : dim, meanCol = concat ? dim : 0;
-    const acc = new Float32Array(dim);
-    // Row by row (the range may start or end inside a row), four neighbour
-    // rows at a time so that their cache misses overlap.
+    // Row by row (the range may start or end inside a row), summing straight
+    // into `out`: the first group of neighbour rows writes, later groups add,
+    // and the last one also applies 1/degree, so no pass clears or rescales
+    // the row. Groups of four rows (then one group of the 1-3 left) let
+    // their cache misses overlap. The sums round to float32 after every
+    // group and before the scale, as a float32 accumulator would.
     let i = begin;
     while (i < end) {
       const d = Math.floor(i / dim);
       const c0 = i - d * dim, c1 = Math.min(dim, end - d * dim);
       const b = indptr[d]!, e = indptr[d + 1]!;
-      acc.fill(0, c0, c1);
-      let j = b;
-      for (; j + 4 <= e; j += 4) {
-        const s0 = indices[j]! * dim, s1 = indices[j + 1]! * dim;
-        const s2 = indices[j + 2]! * dim, s3 = indices[j + 3]! * dim;
-        for (let c = c0; c < c1; c++) {
-          acc[c]! += h[s0 + c]! + h[s1 + c]! + h[s2 + c]! + h[s3 + c]!;
+      const o = d * stride + meanCol;
+      const inv = e > b ? 1 / (e - b) : 0;
+      if (e === b) out.fill(0, o + c0, o + c1);
+      for (let j = b; j < e; j += 4) {
+        const n = Math.min(4, e - j), first = j === b, last = j + n === e;
+        const s0 = indices[j]! * dim;
+        const s1 = n > 1 ? indices[j + 1]! * dim : 0;
+        const s2 = n > 2 ? indices[j + 2]! * dim : 0;
+        const s3 = n > 3 ? indices[j + 3]! * dim : 0;
+        if (n === 4) {
+          if (first && last) {
+            for (let c = c0; c < c1; c++) {
+              out[o + c] = Math.fround(0 + (h[s0 + c]! + h[s1 + c]! + h[s2 + c]! + h[s3 + c]!)) *
+                inv;
+            }
+          } else if (first) {
+            for (let c = c0; c < c1; c++) {
+              out[o + c] = 0 + (h[s0 + c]! + h[s1 + c]! + h[s2 + c]! + h[s3 + c]!);
+            }
+          } else if (last) {
+            for (let c = c0; c < c1; c++) {
+              out[o + c] =
+                Math.fround(out[o + c]! + (h[s0 + c]! + h[s1 + c]! + h[s2 + c]! + h[s3 + c]!)) *
+                inv;
+            }
+          } else {
+            for (let c = c0; c < c1; c++) {
+              out[o + c]! += h[s0 + c]! + h[s1 + c]! + h[s2 + c]! + h[s3 + c]!;
+            }
+          }
+        } else {
+          // The last 1-3 rows, added one by one as the four-row groups' tail was.
+          for (let c = c0; c < c1; c++) {
+            let acc = first ? 0 : out[o + c]!;
+            acc = Math.fround(acc + h[s0 + c]!);
+            if (n > 1) acc = Math.fround(acc + h[s1 + c]!);
+            if (n > 2) acc = Math.fround(acc + h[s2 + c]!);
+            out[o + c] = acc * inv;
+          }
         }
       }
-      for (; j < e; j++) {
-        const s0 = indices[j]! * dim;
-        for (let c = c0; c < c1; c++) acc[c]! += h[s0 + c]!;
-      }
-      const inv = e > b ? 1 / (e - b) : 0;
-      const o = d * stride + meanCol;
-      for (let c = c0; c < c1; c++) out[o + c] = acc[c]! * inv;
       if (concat) out.set(h.subarray(d * dim + c0, d * dim + c1), d * stride + c0);
       i = d * dim + c1;
     }

@@ -67,7 +67,7 @@ const meanAggregateBackwardActivationKernel = defineKernel({
     // Under ReLU the mask is y > 0, read branch-free from y's bits (see
     // activation_backward); `+ 0` turns -0 into 0.
     const yBits = new Int32Array(y.buffer, y.byteOffset, y.length);
-    const acc = new Float32Array(dim), sums = new Float32Array(dim);
+    const sums = new Float32Array(dim);
     let at = begin;
     while (at < end) {
       const chunk = Math.floor(at / dim);
@@ -75,30 +75,48 @@ const meanAggregateBackwardActivationKernel = defineKernel({
       const r1 = Math.min(u.num_src, (chunk + 1) * ACTIVATION_CHUNK_ROWS);
       sums.fill(0, c0, c1);
       for (let s = chunk * ACTIVATION_CHUNK_ROWS; s < r1; s++) {
-        acc.fill(0, c0, c1);
-        for (let j = t_indptr[s]!, e = t_indptr[s + 1]!; j < e; j++) {
-          const d = t_dst[j]!;
-          const inv = 1 / (indptr[d + 1]! - indptr[d]!);
-          const g = d * stride + meanCol;
-          for (let c = c0; c < c1; c++) acc[c]! += grad[g + c]! * inv;
-        }
-        if (u.concat && s < numDst) {
-          const g = s * stride;
-          for (let c = c0; c < c1; c++) acc[c]! += grad[g + c]!;
-        }
-        const o = s * dim;
-        for (let c = c0; c < c1; c++) {
-          const i = o + c;
-          let g = acc[c]!;
-          if (relu) {
-            const bits = yBits[i]!;
-            g = g * (scale * ((-bits & ~bits) >>> 31)) + 0;
-          } else if (p > 0) {
-            g = dropoutKeeps(base, i, p) ? g * scale : 0;
+        // The row's contributions (its destinations' mean gradients, then
+        // its own with `concat`) are summed straight into dh: the first
+        // writes, the others add, and the last also applies the mask and
+        // feeds the bias sums, so no pass clears, copies or masks the row
+        // on its own. Rounded to float32 after every contribution, as the
+        // float32 accumulator of the WGSL.
+        const o = s * dim, j0 = t_indptr[s]!, edges = t_indptr[s + 1]! - j0;
+        const self = u.concat && s < numDst ? 1 : 0, count = edges + self;
+        for (let q = 0; q < count; q++) {
+          let g: number, w: number;
+          if (q < edges) {
+            const d = t_dst[j0 + q]!;
+            w = 1 / (indptr[d + 1]! - indptr[d]!);
+            g = d * stride + meanCol;
+          } else {
+            w = 1;
+            g = s * stride;
           }
-          dh[i] = g;
-          sums[c]! += dh[i]!;
+          if (q + 1 < count) {
+            if (q === 0) { for (let c = c0; c < c1; c++) dh[o + c] = 0 + grad[g + c]! * w; }
+            else for (let c = c0; c < c1; c++) dh[o + c]! += grad[g + c]! * w;
+          } else if (relu) {
+            // Under ReLU the mask is y > 0, read branch-free from y's bits
+            // (see activation_backward); `+ 0` turns -0 into 0.
+            for (let c = c0; c < c1; c++) {
+              const i = o + c, bits = yBits[i]!;
+              const v = Math.fround((q === 0 ? 0 : dh[i]!) + grad[g + c]! * w);
+              const out = Math.fround(v * (scale * ((-bits & ~bits) >>> 31)) + 0);
+              dh[i] = out;
+              sums[c]! += out;
+            }
+          } else {
+            for (let c = c0; c < c1; c++) {
+              const i = o + c;
+              let v = Math.fround((q === 0 ? 0 : dh[i]!) + grad[g + c]! * w);
+              if (p > 0) v = dropoutKeeps(base, i, p) ? Math.fround(v * scale) : 0;
+              dh[i] = v;
+              sums[c]! += v;
+            }
+          }
         }
+        if (count === 0) dh.fill(0, o + c0, o + c1);
       }
       for (let c = c0; c < c1; c++) partial[chunk * dim + c] = sums[c]!;
       at = chunk * dim + c1;
