@@ -64,9 +64,8 @@ const meanAggregateBackwardActivationKernel = defineKernel({
     const dim = u.dim, numDst = u.num_dst, relu = u.relu === 1;
     const stride = u.concat ? 2 * dim : dim, meanCol = u.concat ? dim : 0;
     const p = Math.fround(u.p), scale = p > 0 ? dropoutScale(p) : 1, base = pcg(u.seed);
-    // Under ReLU the mask is y > 0, read branch-free from y's bits (see
-    // activation_backward); `+ 0` turns -0 into 0.
     const yBits = new Int32Array(y.buffer, y.byteOffset, y.length);
+    const dhBits = new Int32Array(dh.buffer, dh.byteOffset, dh.length);
     const sums = new Float32Array(dim);
     let at = begin;
     while (at < end) {
@@ -97,14 +96,16 @@ const meanAggregateBackwardActivationKernel = defineKernel({
             if (q === 0) { for (let c = c0; c < c1; c++) dh[o + c] = 0 + grad[g + c]! * w; }
             else for (let c = c0; c < c1; c++) dh[o + c]! += grad[g + c]! * w;
           } else if (relu) {
-            // Under ReLU the mask is y > 0, read branch-free from y's bits
-            // (see activation_backward); `+ 0` turns -0 into 0.
+            // Under ReLU the mask is y > 0, read from y's bits: the
+            // scaled value is stored, then cleared through an integer
+            // mask on its bits, -0 included (a float product with a 0/1
+            // mask ran 3-4x slower under V8's optimising tier).
             for (let c = c0; c < c1; c++) {
-              const i = o + c, bits = yBits[i]!;
-              const v = Math.fround((q === 0 ? 0 : dh[i]!) + grad[g + c]! * w);
-              const out = Math.fround(v * (scale * ((-bits & ~bits) >>> 31)) + 0);
-              dh[i] = out;
-              sums[c]! += out;
+              const i = o + c, yb = yBits[i]!;
+              dh[i] = Math.fround((q === 0 ? 0 : dh[i]!) + grad[g + c]! * w) * scale;
+              const bits = dhBits[i]! & ((-yb & ~yb) >> 31), t = bits ^ -2147483648;
+              dhBits[i] = bits & ((t | -t) >> 31);
+              sums[c]! += dh[i]!;
             }
           } else {
             for (let c = c0; c < c1; c++) {
