@@ -3,6 +3,11 @@
 // looking up features (GLT reports 34% on its 2-node run, DistDGL 71%).
 //
 //   deno run -A bench/cluster_epoch.ts [--scale=0.02] [--epochs=4] [--batch=512] [--json=path]
+//     [--cache_ratio=0.2] [--prefetch=2] [--cpu_threads=N]
+//
+// The partitions keep a hot-feature cache of --cache_ratio (the partition
+// command's default). Each node's CPU backend gets --cpu_threads threads
+// (default: runLocalCluster's equal share of the cores).
 //
 // One node trains with --batch; two nodes with --batch/2 each, so both take
 // the same steps with the same global batch and their accuracies compare.
@@ -22,6 +27,7 @@ const { values } = parseArgs({
     batch: { type: "string", default: "512" },
     cache_ratio: { type: "string", default: "0.2" },
     prefetch: { type: "string", default: "2" },
+    cpu_threads: { type: "string" },
     json: { type: "string" },
   },
 });
@@ -66,7 +72,11 @@ try {
     `--batch_size=${batch / 2}`,
     `--metrics=${double}`,
     ...common,
-  ], { WEBGNN_SECRET: generateSecret(), OPENBLAS_NUM_THREADS: "1" });
+  ], {
+    WEBGNN_SECRET: generateSecret(),
+    OPENBLAS_NUM_THREADS: "1",
+    ...(values.cpu_threads ? { WEBGNN_CPU_THREADS: values.cpu_threads } : {}),
+  });
 
   const report = new BenchReport({
     scale,
