@@ -60,7 +60,8 @@ const meanAggregateBackwardActivationKernel = defineKernel({
   cpu: ({ buffers, uniforms: u, begin, end }) => {
     const grad = buffers.grad as Float32Array, dh = buffers.dh as Float32Array;
     const y = buffers.y as Float32Array, partial = buffers.partial as Float32Array;
-    const { indptr, t_indptr, t_dst } = buffers;
+    const indptr = buffers.indptr as Int32Array, t_indptr = buffers.t_indptr as Int32Array;
+    const t_dst = buffers.t_dst as Int32Array;
     const dim = u.dim, numDst = u.num_dst, relu = u.relu === 1;
     const stride = u.concat ? 2 * dim : dim, meanCol = u.concat ? dim : 0;
     const p = Math.fround(u.p), scale = p > 0 ? dropoutScale(p) : 1, base = pcg(u.seed);
@@ -74,50 +75,55 @@ const meanAggregateBackwardActivationKernel = defineKernel({
       const r1 = Math.min(u.num_src, (chunk + 1) * ACTIVATION_CHUNK_ROWS);
       sums.fill(0, c0, c1);
       for (let s = chunk * ACTIVATION_CHUNK_ROWS; s < r1; s++) {
-        // The row's contributions (its destinations' mean gradients, then
-        // its own with `concat`) are summed straight into dh: the first
-        // writes, the others add, and the last also applies the mask and
-        // feeds the bias sums, so no pass clears, copies or masks the row
-        // on its own. Rounded to float32 after every contribution, as the
-        // float32 accumulator of the WGSL.
-        const o = s * dim, j0 = t_indptr[s]!, edges = t_indptr[s + 1]! - j0;
-        const self = u.concat && s < numDst ? 1 : 0, count = edges + self;
-        for (let q = 0; q < count; q++) {
-          let g: number, w: number;
-          if (q < edges) {
-            const d = t_dst[j0 + q]!;
-            w = 1 / (indptr[d + 1]! - indptr[d]!);
-            g = d * stride + meanCol;
-          } else {
-            w = 1;
-            g = s * stride;
-          }
-          if (q + 1 < count) {
-            if (q === 0) { for (let c = c0; c < c1; c++) dh[o + c] = 0 + grad[g + c]! * w; }
-            else for (let c = c0; c < c1; c++) dh[o + c]! += grad[g + c]! * w;
-          } else if (relu) {
-            // Under ReLU the mask is y > 0, read from y's bits: the
-            // scaled value is stored, then cleared through an integer
-            // mask on its bits, -0 included (a float product with a 0/1
-            // mask ran 3-4x slower under V8's optimising tier).
-            for (let c = c0; c < c1; c++) {
-              const i = o + c, yb = yBits[i]!;
-              dh[i] = Math.fround((q === 0 ? 0 : dh[i]!) + grad[g + c]! * w) * scale;
-              const bits = dhBits[i]! & ((-yb & ~yb) >> 31), t = bits ^ -2147483648;
-              dhBits[i] = bits & ((t | -t) >> 31);
-              sums[c]! += dh[i]!;
+        const self = u.concat && s < numDst ? 1 : 0;
+        if (relu) {
+          reluRow(
+            grad,
+            dh,
+            dhBits,
+            yBits,
+            sums,
+            indptr,
+            t_indptr,
+            t_dst,
+            s,
+            self,
+            dim,
+            stride,
+            meanCol,
+            c0,
+            c1,
+            scale,
+          );
+        } else {
+          // As reluRow, with the dropout mask redrawn from the hash.
+          const o = s * dim, j0 = t_indptr[s]!, edges = t_indptr[s + 1]! - j0;
+          const count = edges + self;
+          for (let q = 0; q < count; q++) {
+            let g: number, w: number;
+            if (q < edges) {
+              const d = t_dst[j0 + q]!;
+              w = 1 / (indptr[d + 1]! - indptr[d]!);
+              g = d * stride + meanCol;
+            } else {
+              w = 1;
+              g = s * stride;
             }
-          } else {
-            for (let c = c0; c < c1; c++) {
-              const i = o + c;
-              let v = Math.fround((q === 0 ? 0 : dh[i]!) + grad[g + c]! * w);
-              if (p > 0) v = dropoutKeeps(base, i, p) ? Math.fround(v * scale) : 0;
-              dh[i] = v;
-              sums[c]! += v;
+            if (q + 1 < count) {
+              if (q === 0) { for (let c = c0; c < c1; c++) dh[o + c] = 0 + grad[g + c]! * w; }
+              else for (let c = c0; c < c1; c++) dh[o + c]! += grad[g + c]! * w;
+            } else {
+              for (let c = c0; c < c1; c++) {
+                const i = o + c;
+                let v = Math.fround((q === 0 ? 0 : dh[i]!) + grad[g + c]! * w);
+                if (p > 0) v = dropoutKeeps(base, i, p) ? Math.fround(v * scale) : 0;
+                dh[i] = v;
+                sums[c]! += v;
+              }
             }
           }
+          if (count === 0) dh.fill(0, o + c0, o + c1);
         }
-        if (count === 0) dh.fill(0, o + c0, o + c1);
       }
       for (let c = c0; c < c1; c++) partial[chunk * dim + c] = sums[c]!;
       at = chunk * dim + c1;
@@ -125,3 +131,72 @@ const meanAggregateBackwardActivationKernel = defineKernel({
   },
 });
 export default meanAggregateBackwardActivationKernel;
+
+/**
+ * One source row `s` under ReLU, columns `[c0, c1)`: its contributions (its
+ * destinations' mean gradients, then its own with `self`) summed straight
+ * into dh, the first writing and the others adding, rounded to float32
+ * after each as the WGSL's accumulator; the last one also scales, masks
+ * and feeds the bias sums, so no pass clears, copies or masks the row on
+ * its own. The mask is y > 0, read from y's bits: the scaled value is
+ * stored, then cleared through an integer mask on its bits, -0 included (a
+ * float product with a 0/1 mask ran 3-4x slower under V8's optimising
+ * tier). A function per row so that the optimising tier sees many short
+ * calls rather than one long loop.
+ */
+function reluRow(
+  grad: Float32Array,
+  dh: Float32Array,
+  dhBits: Int32Array,
+  yBits: Int32Array,
+  sums: Float32Array,
+  indptr: Int32Array,
+  tIndptr: Int32Array,
+  tDst: Int32Array,
+  s: number,
+  self: number,
+  dim: number,
+  stride: number,
+  meanCol: number,
+  c0: number,
+  c1: number,
+  scale: number,
+): void {
+  const o = s * dim, j0 = tIndptr[s]!, edges = tIndptr[s + 1]! - j0;
+  const count = edges + self;
+  if (count === 0) {
+    dh.fill(0, o + c0, o + c1);
+    return;
+  }
+  for (let q = 0; q < count; q++) {
+    let g: number, w: number;
+    if (q < edges) {
+      const d = tDst[j0 + q]!;
+      w = 1 / (indptr[d + 1]! - indptr[d]!);
+      g = d * stride + meanCol;
+    } else {
+      w = 1;
+      g = s * stride;
+    }
+    if (q + 1 < count) {
+      if (q === 0) { for (let c = c0; c < c1; c++) dh[o + c] = 0 + grad[g + c]! * w; }
+      else for (let c = c0; c < c1; c++) dh[o + c]! += grad[g + c]! * w;
+    } else if (q === 0) {
+      for (let c = c0; c < c1; c++) {
+        const i = o + c, yb = yBits[i]!;
+        dh[i] = Math.fround(grad[g + c]! * w) * scale;
+        const bits = dhBits[i]! & ((-yb & ~yb) >> 31), t = bits ^ -2147483648;
+        dhBits[i] = bits & ((t | -t) >> 31);
+        sums[c]! += dh[i]!;
+      }
+    } else {
+      for (let c = c0; c < c1; c++) {
+        const i = o + c, yb = yBits[i]!;
+        dh[i] = Math.fround(dh[i]! + grad[g + c]! * w) * scale;
+        const bits = dhBits[i]! & ((-yb & ~yb) >> 31), t = bits ^ -2147483648;
+        dhBits[i] = bits & ((t | -t) >> 31);
+        sums[c]! += dh[i]!;
+      }
+    }
+  }
+}
