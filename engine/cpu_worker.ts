@@ -1,13 +1,12 @@
 /// <reference lib="deno.worker" />
-// Runs one range of a kernel's CPU implementation per message (see worker_pool.ts).
+// Runs blocks of a kernel's CPU implementation per message (see worker_pool.ts).
 import type { KernelSpec } from "./kernel.ts";
-import { bindingViews } from "./cpu_device.ts";
-import type { PoolJob } from "./worker_pool.ts";
+import { type PoolJob, runBlocks } from "./worker_pool.ts";
 
 interface Message extends PoolJob {
   readonly module: string;
-  readonly begin: number;
-  readonly end: number;
+  readonly invocations: number;
+  readonly grain: number;
   readonly status: Int32Array;
   readonly message: Uint8Array;
 }
@@ -25,12 +24,7 @@ self.onmessage = async (e: MessageEvent<Message>) => {
       }
       kernels.set(m.module, kernel);
     }
-    kernel.cpu({
-      buffers: bindingViews(m.memories, m.sizes, m.types),
-      uniforms: m.uniforms,
-      begin: m.begin,
-      end: m.end,
-    });
+    runBlocks(kernel, m, m.invocations, m.grain, m.status);
   } catch (err) {
     const text = new TextEncoder().encode(
       String(err instanceof Error ? err.stack ?? err.message : err),

@@ -12,10 +12,37 @@ export interface PoolJob {
 /** How long one parallel dispatch may take before it is reported as hung. */
 const DISPATCH_TIMEOUT_MS = 300_000;
 const MESSAGE_BYTES = 4096;
+/** Blocks of invocations per thread in one dispatch (see `WorkerPool.run`). */
+const BLOCKS_PER_THREAD = 8;
+
+/**
+ * Runs blocks of `grain` invocations of `kernel`, taken from the counter
+ * `status[2]`, until all `invocations` are taken: on the calling thread and
+ * on every Worker of a dispatch alike.
+ */
+export function runBlocks(
+  kernel: KernelSpec,
+  job: PoolJob,
+  invocations: number,
+  grain: number,
+  status: Int32Array,
+): void {
+  const buffers = bindingViews(job.memories, job.sizes, job.types);
+  for (;;) {
+    const begin = Atomics.add(status, 2, 1) * grain;
+    if (begin >= invocations) return;
+    kernel.cpu({
+      buffers,
+      uniforms: job.uniforms,
+      begin,
+      end: Math.min(invocations, begin + grain),
+    });
+  }
+}
 
 /**
  * Module Workers that run a kernel's CPU implementation on disjoint ranges of
- * invocations while the calling thread runs the first range. The caller
+ * invocations alongside the calling thread. The caller
  * blocks on an `Atomics.wait` until every Worker has finished, so a CPU
  * dispatch is synchronous like a plain function call; a Worker that throws
  * turns into an error naming the kernel, and one that never finishes into a
@@ -30,7 +57,8 @@ const MESSAGE_BYTES = 4096;
  */
 export class WorkerPool {
   readonly #workers: Worker[];
-  readonly #status = new Int32Array(new SharedArrayBuffer(8));
+  /** Workers finished, a Worker failed, next block to take. */
+  readonly #status = new Int32Array(new SharedArrayBuffer(12));
   readonly #message = new Uint8Array(new SharedArrayBuffer(MESSAGE_BYTES));
 
   constructor(size: number) {
@@ -41,30 +69,30 @@ export class WorkerPool {
     );
   }
 
-  /** Runs `invocations` of `kernel` split evenly over the Workers and the calling thread. */
+  /**
+   * Runs `invocations` of `kernel` on the Workers and the calling thread,
+   * which take blocks of `1 / (BLOCKS_PER_THREAD * threads)` of the range
+   * from a shared counter until none is left: kernels whose rows cost
+   * unequal amounts (the first rows of a block's backward have more
+   * contributions) then keep both cores busy to the end.
+   */
   run(kernel: KernelSpec, job: PoolJob, invocations: number): void {
-    const parts = this.#workers.length + 1;
-    const step = Math.ceil(invocations / parts);
+    const blocks = (this.#workers.length + 1) * BLOCKS_PER_THREAD;
+    const grain = Math.ceil(invocations / blocks);
     Atomics.store(this.#status, 0, 0);
     Atomics.store(this.#status, 1, 0);
-    this.#workers.forEach((w, i) => {
-      const begin = Math.min(invocations, (i + 1) * step);
-      const end = Math.min(invocations, (i + 2) * step);
+    Atomics.store(this.#status, 2, 0);
+    for (const w of this.#workers) {
       w.postMessage({
         module: kernel.module,
         ...job,
-        begin,
-        end,
+        invocations,
+        grain,
         status: this.#status,
         message: this.#message,
       });
-    });
-    kernel.cpu({
-      buffers: bindingViews(job.memories, job.sizes, job.types),
-      uniforms: job.uniforms,
-      begin: 0,
-      end: Math.min(step, invocations),
-    });
+    }
+    runBlocks(kernel, job, invocations, grain, this.#status);
     const deadline = performance.now() + DISPATCH_TIMEOUT_MS;
     for (;;) {
       const done = Atomics.load(this.#status, 0);
