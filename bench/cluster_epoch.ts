@@ -71,11 +71,11 @@ try {
     `--dataset_root_dir=${work}/p2`,
     `--batch_size=${batch / 2}`,
     `--metrics=${double}`,
+    ...(values.cpu_threads ? [`--cpu_threads=${values.cpu_threads}`] : []),
     ...common,
   ], {
     WEBGNN_SECRET: generateSecret(),
     OPENBLAS_NUM_THREADS: "1",
-    ...(values.cpu_threads ? { WEBGNN_CPU_THREADS: values.cpu_threads } : {}),
   });
 
   const report = new BenchReport({

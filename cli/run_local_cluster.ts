@@ -7,10 +7,10 @@ import { supervise } from "./supervise.ts";
  * error. Resolves when every node has finished; when one fails, the others
  * are stopped and the error names the node.
  *
- * The nodes share this machine's cores, so unless `env` (or this process's
- * environment) sets `WEBGNN_CPU_THREADS`, each node's CPU backend gets an
- * equal share of them instead of all of them: with every node using every
- * core, their worker threads preempt each other and the partition servers.
+ * The nodes share this machine's cores, so unless `args` has `--cpu_threads`,
+ * each node's CPU backend gets an equal share of them instead of all of
+ * them: with every node using every core, their worker threads preempt each
+ * other and the partition servers.
  *
  * @example
  * ```ts ignore
@@ -26,11 +26,9 @@ export async function runLocalCluster(
   const script = new URL("./train.ts", import.meta.url).href;
   const port = freePort();
   const master = "127.0.0.1";
-  const threads = Deno.env.get("WEBGNN_CPU_THREADS") === undefined
-    ? {
-      WEBGNN_CPU_THREADS: String(Math.max(1, Math.floor(navigator.hardwareConcurrency / numNodes))),
-    }
-    : {};
+  const threads = args.some((a) => a.startsWith("--cpu_threads"))
+    ? []
+    : [`--cpu_threads=${Math.max(1, Math.floor(navigator.hardwareConcurrency / numNodes))}`];
   const children = Array.from({ length: numNodes }, (_, r) =>
     new Deno.Command(Deno.execPath(), {
       args: [
@@ -42,10 +40,11 @@ export async function runLocalCluster(
         `--master_addr=${master}`,
         `--master_port=${port}`,
         `--node_addr=127.0.0.${r + 1}`,
+        ...threads,
         ...args,
         ...(r === 0 ? [] : ["--quiet"]),
       ],
-      env: { ...threads, ...env },
+      env,
       stdin: "null",
       stdout: r === 0 ? "inherit" : "null",
       stderr: "inherit",

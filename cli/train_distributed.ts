@@ -68,10 +68,9 @@ export async function trainDistributed(
       closers.push(() => host.close());
     }
     const partition = await loadPartition(dir, flags.nodeRank);
-    const threads = cpuThreads();
     const device: Device = await createDevice(flags.device, {
       ...(rank === 0 ? {} : { notice: () => {} }),
-      ...(threads === undefined ? {} : { threads }),
+      ...(flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads }),
     });
     closers.push(() => device.destroy());
     const methods = new MethodTable();
@@ -212,21 +211,6 @@ async function serviceUrl(trainer: string, secret: Uint8Array, timeoutMs: number
   } finally {
     client.close("asked");
   }
-}
-
-/**
- * Threads of the CPU backend from `WEBGNN_CPU_THREADS` (set by
- * `runLocalCluster` when several nodes share one host, so that they do not
- * oversubscribe its cores), or undefined for all cores.
- */
-function cpuThreads(): number | undefined {
-  const text = Deno.env.get("WEBGNN_CPU_THREADS");
-  if (text === undefined || text === "") return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError(`WEBGNN_CPU_THREADS must be a positive integer, got "${text}"`);
-  }
-  return n;
 }
 
 function hostPort(host: string, port: number): string {

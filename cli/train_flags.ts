@@ -26,6 +26,8 @@ export interface TrainFlags {
   readonly lr: number;
   readonly dropout: number;
   readonly device: "auto" | "webgpu" | "cpu";
+  /** Threads of the CPU backend (default: all cores). */
+  readonly cpuThreads: number | undefined;
   readonly seed: number;
   readonly evalEvery: number;
   readonly evalBatchSize: number;
@@ -69,6 +71,7 @@ export function parseTrainFlags(args: string[]): TrainFlags {
     lr: o.lr,
     dropout: o.dropout,
     device: o.device,
+    cpuThreads: o.cpu_threads,
     seed: o.seed,
     evalEvery: o.eval_every,
     evalBatchSize: o.eval_batch_size,
@@ -152,6 +155,7 @@ function trainProgram(): Command {
     .option("--lr <x>", "Adam learning rate", finiteNumber, 0.003)
     .option("--dropout <x>", "dropout between layers", finiteNumber, 0.5)
     .option("--device <kind>", "auto, webgpu or cpu", "auto")
+    .option("--cpu_threads <n>", "threads of the CPU backend (default: all cores)", positiveInt)
     .option("--seed <n>", "random seed", nonNegativeInt, 0)
     .option(
       "--eval_every <n>",

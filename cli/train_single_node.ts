@@ -33,7 +33,10 @@ export async function trainSingleNode(
     seed: flags.seed,
     quiet: flags.quiet,
   });
-  const device = await createDevice(flags.device);
+  const device = await createDevice(
+    flags.device,
+    flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads },
+  );
   try {
     const graph = DeviceGraph.upload(device, data.graph);
     const table = DeviceTable.upload(device, data.features, data.featureDim, "features");

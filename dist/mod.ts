@@ -77,3 +77,5 @@ export { type FeatureRowPlan, planFeatureRows } from "./plan_feature_rows.ts";
 export { type PartitionSplit, splitByPartition } from "./split_by_partition.ts";
 export { stackTables } from "./stack_tables.ts";
 export { type HopPart, type StitchedHop, stitchHop } from "./stitch_hop.ts";
+export { PartitionServer } from "./partition_server.ts";
+export { WorkerSampler, type WorkerSamplerOptions } from "./worker_sampler.ts";
