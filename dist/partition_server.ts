@@ -85,6 +85,43 @@ export class PartitionServer {
     return replies;
   }
 
+  /**
+   * Has the Worker connect to the other partitions' services (`peers[p]`:
+   * partition `p`'s URL, undefined for this one) so that it can prepare
+   * minibatches with `fanouts`; resolves when it has.
+   */
+  async connect(options: {
+    readonly peers: readonly (string | undefined)[];
+    readonly secret: Uint8Array;
+    readonly fanouts: readonly number[];
+    readonly timeoutMs: number;
+  }): Promise<void> {
+    await this.request({
+      kind: "connect",
+      peers: Array.from(options.peers, (u) => u ?? null),
+      secret: options.secret,
+      fanouts: [...options.fanouts],
+      timeoutMs: options.timeoutMs,
+    }, { timeoutMs: options.timeoutMs * Math.max(1, options.peers.length) })[0];
+  }
+
+  /**
+   * Has the Worker prepare the minibatch of `seeds` (after `connect`): the
+   * blocks as host arrays as soon as they are sampled, then the input
+   * features, `numInput * dim` values row after row. Each waits at most
+   * `timeoutMs`.
+   */
+  prepare(seeds: Int32Array, seed: number, timeoutMs: number): PreparedMinibatch {
+    const [blocks, features] = this.request(
+      { kind: "sample", seeds: seeds.slice(), seed },
+      { replies: 2, timeoutMs },
+    );
+    return {
+      blocks: blocks!.then((r) => r as unknown as HostMinibatch),
+      features: features!.then((r) => r.rows as Float32Array<ArrayBuffer>),
+    };
+  }
+
   /** Closes the server's connections and ends the Worker. */
   async close(): Promise<void> {
     try {
@@ -131,6 +168,31 @@ export class PartitionServer {
     this.#failed ??= error;
     for (const id of [...this.#pending.keys()]) this.#reject(id, error);
   }
+}
+
+/** A minibatch's blocks as host arrays, as the Worker posts them. */
+export interface HostMinibatch {
+  readonly numSeeds: number;
+  readonly numInput: number;
+  /** `numInput` global ids, seeds first. */
+  readonly inputNodes: Int32Array<ArrayBuffer>;
+  /** Outermost first, as `MiniBatch.blocks`. */
+  readonly blocks: readonly HostBlock[];
+}
+
+/** One block as host arrays. */
+export interface HostBlock {
+  readonly numDst: number;
+  readonly numSrc: number;
+  readonly numEdges: number;
+  readonly indptr: Int32Array<ArrayBuffer>;
+  readonly indices: Int32Array<ArrayBuffer>;
+}
+
+/** The two answers of `PartitionServer.prepare`. */
+export interface PreparedMinibatch {
+  readonly blocks: Promise<HostMinibatch>;
+  readonly features: Promise<Float32Array<ArrayBuffer>>;
 }
 
 interface Pending {

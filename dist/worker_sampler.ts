@@ -3,7 +3,7 @@ import type { Device, DeviceBuffer } from "../engine/device.ts";
 import type { FeatureStore } from "../engine/feature_store.ts";
 import type { MiniBatch } from "../engine/sample_blocks.ts";
 import type { Sampler } from "../engine/sampler.ts";
-import type { PartitionServer } from "./partition_server.ts";
+import type { HostMinibatch, PartitionServer } from "./partition_server.ts";
 
 /** Options of {@link WorkerSampler.connect}. */
 export interface WorkerSamplerOptions {
@@ -58,7 +58,7 @@ export class WorkerSampler implements Sampler, FeatureStore {
   readonly #timeoutMs: number;
   readonly #signal: AbortSignal | undefined;
   /** The features still to come, by the minibatch's `inputNodes` buffer. */
-  readonly #features = new WeakMap<DeviceBuffer, Promise<Record<string, unknown>>>();
+  readonly #features = new WeakMap<DeviceBuffer, Promise<Float32Array<ArrayBuffer>>>();
 
   private constructor(options: WorkerSamplerOptions) {
     this.fanouts = [...options.fanouts];
@@ -75,13 +75,7 @@ export class WorkerSampler implements Sampler, FeatureStore {
     if (!(options.timeoutMs > 0)) {
       throw new RangeError(`WorkerSampler: timeoutMs must be > 0, got ${options.timeoutMs}`);
     }
-    await options.server.request({
-      kind: "connect",
-      peers: Array.from(options.peers, (u) => u ?? null),
-      secret: options.secret,
-      fanouts: [...options.fanouts],
-      timeoutMs: options.timeoutMs,
-    }, { timeoutMs: options.timeoutMs * Math.max(1, options.peers.length) })[0];
+    await options.server.connect(options);
     return new WorkerSampler(options);
   }
 
@@ -97,14 +91,11 @@ export class WorkerSampler implements Sampler, FeatureStore {
     this.#signal?.throwIfAborted();
     // Every remote call of a minibatch may take the RPC timeout.
     const timeoutMs = this.#timeoutMs * (this.fanouts.length + 2);
-    const [blocksReply, featuresReply] = this.#server.request(
-      { kind: "sample", seeds: seeds.slice(), seed },
-      { replies: 2, timeoutMs },
-    );
-    featuresReply!.catch(() => {});
-    const reply = await this.#abortable(blocksReply!);
+    const { blocks, features } = this.#server.prepare(seeds, seed, timeoutMs);
+    features.catch(() => {});
+    const reply = await this.#abortable(blocks);
     const batch = this.#upload(reply);
-    this.#features.set(batch.inputNodes, featuresReply!);
+    this.#features.set(batch.inputNodes, features);
     return batch;
   }
 
@@ -116,14 +107,14 @@ export class WorkerSampler implements Sampler, FeatureStore {
       );
     }
     this.#features.delete(ids);
-    const rows = (await this.#abortable(pending)).rows as Float32Array<ArrayBuffer>;
+    const rows = await this.#abortable(pending);
     if (rows.length !== n * this.dim) {
       throw new RangeError(`gather: ${rows.length} feature values for ${n} rows of ${this.dim}`);
     }
     if (n > 0) this.#device.write(out, rows);
   }
 
-  #upload(reply: Record<string, unknown>): MiniBatch {
+  #upload(reply: HostMinibatch): MiniBatch {
     const device = this.#device;
     const owned: DeviceBuffer[] = [];
     const put = (data: Int32Array<ArrayBuffer>, count: number, label: string) => {
@@ -132,17 +123,17 @@ export class WorkerSampler implements Sampler, FeatureStore {
       owned.push(b);
       return b;
     };
-    const blocks: Block[] = (reply.blocks as HostBlock[]).map((b) => ({
+    const blocks: Block[] = reply.blocks.map((b) => ({
       numDst: b.numDst,
       numSrc: b.numSrc,
       numEdges: b.numEdges,
       indptr: put(b.indptr, b.numDst + 1, "block indptr"),
       indices: put(b.indices, b.numEdges, "block indices"),
     }));
-    const numInput = reply.numInput as number;
-    const inputNodes = put(reply.inputNodes as Int32Array<ArrayBuffer>, numInput, "input nodes");
+    const numInput = reply.numInput;
+    const inputNodes = put(reply.inputNodes, numInput, "input nodes");
     return {
-      numSeeds: reply.numSeeds as number,
+      numSeeds: reply.numSeeds,
       blocks,
       inputNodes,
       numInput,
@@ -164,12 +155,4 @@ export class WorkerSampler implements Sampler, FeatureStore {
       p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
   }
-}
-
-interface HostBlock {
-  readonly numDst: number;
-  readonly numSrc: number;
-  readonly numEdges: number;
-  readonly indptr: Int32Array<ArrayBuffer>;
-  readonly indices: Int32Array<ArrayBuffer>;
 }
