@@ -107,7 +107,9 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
   const batches = Math.ceil(seeds.length / batchSize);
   const steps = Math.max(batches, plan.steps ?? batches);
   if (steps > batches && !plan.reduceGradients) {
-    throw new RangeError(`trainEpoch: ${steps} steps for ${batches} minibatches need reduceGradients`);
+    throw new RangeError(
+      `trainEpoch: ${steps} steps for ${batches} minibatches need reduceGradients`,
+    );
   }
   const depth = Math.max(1, plan.prefetch ?? 2);
   const queue: Promise<Prepared>[] = [];
