@@ -31,6 +31,12 @@ export interface TrainingSetup {
   readonly metricsPath?: string | undefined;
 }
 
+/** The flags the epoch loop reads. */
+export type EpochFlags = Pick<
+  TrainFlags,
+  "epochs" | "batchSize" | "seed" | "prefetch" | "evalEvery" | "evalBatchSize" | "quiet"
+>;
+
 /** One epoch's line of the metrics file. */
 export interface EpochMetrics extends EpochReport {
   readonly epoch: number;
@@ -50,7 +56,7 @@ export interface EpochMetrics extends EpochReport {
  */
 export async function runTraining(
   setup: TrainingSetup,
-  flags: TrainFlags,
+  flags: EpochFlags,
 ): Promise<EpochMetrics[]> {
   const all: EpochMetrics[] = [];
   const metricsFile = setup.metricsPath

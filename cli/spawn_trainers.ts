@@ -3,7 +3,7 @@ import { UsageError } from "./usage_error.ts";
 
 /**
  * Starts one trainer process per `--num_training_procs` on this node (the
- * same command with `--local_rank=k` added) and waits for all of them. When
+ * same command with `--local_rank=k` added; `role` names them in errors) and waits for all of them. When
  * one fails, the others are stopped and the error names the trainer.
  *
  * @example
@@ -17,6 +17,7 @@ export async function spawnTrainers(
   args: readonly string[],
   count: number,
   nodeRank: number,
+  role = "trainer",
 ): Promise<void> {
   if (args.some((a) => a.startsWith("--local_rank"))) {
     throw new UsageError("--local_rank is set by the node for its trainers; do not pass it");
@@ -28,5 +29,5 @@ export async function spawnTrainers(
       stdout: "inherit",
       stderr: "inherit",
     }).spawn());
-  await supervise(children, children.map((_, k) => `node ${nodeRank} trainer ${k}`));
+  await supervise(children, children.map((_, k) => `node ${nodeRank} ${role} ${k}`));
 }

@@ -1,0 +1,22 @@
+// `deno task client`: the training clients of server-client mode on this node.
+import { runClient } from "./run_client.ts";
+import { runCommand } from "./run_command.ts";
+import { parseServerClientFlags } from "./server_client_flags.ts";
+import { spawnTrainers } from "./spawn_trainers.ts";
+
+if (import.meta.main) {
+  await runCommand("client", async () => {
+    const flags = parseServerClientFlags("client", Deno.args);
+    if (flags.localRank === undefined && flags.numClientProcsPerNode > 1) {
+      await spawnTrainers(
+        new URL(import.meta.url),
+        Deno.args,
+        flags.numClientProcsPerNode,
+        flags.nodeRank,
+        "client",
+      );
+    } else {
+      await runClient(flags, flags.localRank ?? 0);
+    }
+  });
+}

@@ -1,0 +1,215 @@
+import { createDevice } from "../engine/create_device.ts";
+import type { Device } from "../engine/device.ts";
+import type { Accuracy } from "../engine/evaluate.ts";
+import { SageModel } from "../engine/sage_model.ts";
+import { connectRpc } from "../dist/connect_rpc.ts";
+import { MethodTable } from "../dist/method_table.ts";
+import { openRing } from "../dist/open_ring.ts";
+import { RemoteMinibatchSampler } from "../dist/remote_minibatch_sampler.ts";
+import { resolveSecret } from "../dist/resolve_secret.ts";
+import type { RingAllReduce } from "../dist/ring_all_reduce.ts";
+import { RingMailbox } from "../dist/ring_mailbox.ts";
+import type { RpcClient } from "../dist/rpc_client.ts";
+import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
+import { WorldMember } from "../dist/world_member.ts";
+import {
+  ATTACH,
+  FINISH,
+  INFO,
+  infoResponse,
+  MINIBATCH_MAX_BYTES,
+  SEEDS,
+  seedsResponse,
+} from "../dist/_minibatch_methods.ts";
+import { parseAnswer } from "../dist/_partition_methods.ts";
+import { type EpochMetrics, runTraining } from "./run_training.ts";
+import type { ServerClientFlags } from "./server_client_flags.ts";
+import { stepsPerEpoch } from "./steps_per_epoch.ts";
+import { sageTrainable } from "./train_single_node.ts";
+import { UsageError } from "./usage_error.ts";
+import { hostPort, untilShutdown } from "./_server_client.ts";
+
+/** How long a client's attachment to its server may last: one day (a timer must be finite). */
+const ATTACH_MS = 86_400_000;
+
+/**
+ * One training client process of server-client mode. Client `c` (world rank
+ * `numServers + c`) pulls whole minibatches from server `c % numServers`,
+ * trains on its share of that server's partition's training seeds, and
+ * averages gradients with the other clients (only) by ring all-reduce every
+ * step; test accuracy is summed over the clients. Client 0 prints the epoch
+ * lines. Any failure ends the whole world with an error naming this client.
+ *
+ * @example
+ * ```ts ignore
+ * import { runClient } from "./run_client.ts";
+ * const metrics = await runClient(flags, 0);
+ * ```
+ */
+export async function runClient(
+  flags: ServerClientFlags,
+  localRank: number,
+): Promise<EpochMetrics[]> {
+  const numServers = flags.numServers;
+  const numClients = flags.numClients;
+  const c = flags.nodeRank * flags.numClientProcsPerNode + localRank;
+  const rank = numServers + c;
+  const name = `client ${c}`;
+  const timeoutMs = flags.rpcTimeoutMs;
+  const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
+  const closers: (() => unknown)[] = [];
+  let member: WorldMember | undefined;
+  try {
+    const device: Device = await createDevice(flags.device, {
+      ...(c === 0 ? {} : { notice: () => {} }),
+      ...(flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads }),
+    });
+    closers.push(() => device.destroy());
+    const methods = new MethodTable();
+    const mailbox = new RingMailbox(`client ${(c + numClients - 1) % numClients}`);
+    mailbox.register(methods);
+    const own: RpcServer = serveRpc({ hostname: flags.nodeAddr, port: 0, secret, methods, name });
+    closers.push(() => own.close());
+    member = await WorldMember.join({
+      coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,
+      rank,
+      role: "client",
+      address: own.url,
+      secret,
+      connectDeadlineMs: timeoutMs,
+      joinTimeoutMs: timeoutMs,
+    });
+    const world = member;
+    closers.push(() => world.close());
+    const serverIndex = c % numServers;
+    const server: RpcClient = await connectRpc(world.world.ranks[serverIndex]!.address, {
+      secret,
+      name,
+      connectDeadlineMs: timeoutMs,
+      maxMessageBytes: MINIBATCH_MAX_BYTES,
+    });
+    closers.push(() => server.close("training done"));
+    const attached = server.call(ATTACH, { client: c }, { timeoutMs: ATTACH_MS });
+    attached.catch(() => {});
+    const info = parseAnswer(
+      infoResponse,
+      await server.call(INFO, null, { timeoutMs }),
+      INFO,
+      server.peer,
+    );
+    if (info.fanouts.join(",") !== flags.fanout.join(",")) {
+      throw new UsageError(
+        `--fanout=${flags.fanout} differs from the servers' --fanout=${info.fanouts}: give both the same`,
+      );
+    }
+    // Client c is the (c / numServers)-th of the clients its server serves.
+    const share = {
+      index: Math.floor(c / numServers),
+      count: Math.ceil((numClients - serverIndex) / numServers),
+    };
+    const seeds = async (split: "train" | "test") =>
+      parseAnswer(
+        seedsResponse,
+        await server.call(SEEDS, { split, ...share }, { timeoutMs }),
+        SEEDS,
+        server.peer,
+      );
+    const train = await seeds("train");
+    const test = await seeds("test");
+    const labels = new Map<number, number>();
+    for (const s of [train, test]) s.seeds.forEach((id, i) => labels.set(id, s.labels[i]!));
+    const { ring, right } = await openRing({
+      addresses: world.world.ranks.filter((r) => r.role === "client").map((r) => r.address),
+      index: c,
+      secret,
+      mailbox,
+      timeoutMs,
+      connectDeadlineMs: timeoutMs,
+    });
+    if (right) closers.push(() => right.close("training done"));
+    await world.barrier("servers ready", timeoutMs);
+    const sampler = new RemoteMinibatchSampler({
+      device,
+      server,
+      fanouts: info.fanouts,
+      dim: info.featureDim,
+      timeoutMs: timeoutMs * (info.fanouts.length + 3),
+      signal: world.shutdownSignal,
+    });
+    const model = new SageModel(device, {
+      inDim: info.featureDim,
+      hidden: flags.hidden,
+      outDim: info.numClasses,
+      numLayers: flags.numLayers,
+      dropout: flags.dropout,
+      seed: flags.seed,
+    });
+    if (c === 0) {
+      console.log(
+        `webgnn: ${numServers} sampling servers, ${numClients} training clients (${info.partitioner} partitions), ` +
+          `on ${device.description}, fan-out [${flags.fanout}], ${model.numParameters} parameters`,
+      );
+    }
+    // Every client takes as many steps as the busiest one.
+    let steps = 0;
+    info.trainCounts.forEach((n, s) => {
+      const clientsOfS = Math.ceil((numClients - s) / numServers);
+      steps = Math.max(steps, stepsPerEpoch([n], clientsOfS, flags.batchSize));
+    });
+    const metrics = await runTraining({
+      device,
+      model: sageTrainable(model, flags.lr),
+      sampler,
+      features: sampler,
+      trainSeeds: train.seeds,
+      testSeeds: test.seeds,
+      labelOf: (id) => labels.get(id)!,
+      name,
+      stepsPerEpoch: () => Promise.resolve(steps),
+      reduceGradients: (_, hasBatch) =>
+        untilShutdown(averageGradients(device, model, ring, hasBatch), world.shutdownSignal),
+      reduceAccuracy: (local) => untilShutdown(sumAccuracy(ring, local), world.shutdownSignal),
+      print: c === 0,
+      metricsPath: flags.metrics?.includes("{rank}")
+        ? flags.metrics.replaceAll("{rank}", String(c))
+        : c === 0
+        ? flags.metrics
+        : undefined,
+    }, { ...flags, quiet: flags.quiet || c !== 0 });
+    await server.call(FINISH, { client: c }, { timeoutMs });
+    await attached;
+    await world.barrier("training done", timeoutMs);
+    return metrics;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await member?.shutdown(`${name} failed: ${message}`).catch(() => {});
+    throw err;
+  } finally {
+    for (const close of closers.reverse()) await close();
+  }
+}
+
+/** Replaces the model's gradients by the average over the clients that had a minibatch. */
+async function averageGradients(
+  device: Device,
+  model: SageModel,
+  ring: RingAllReduce,
+  hasBatch: boolean,
+): Promise<void> {
+  const n = model.numParameters;
+  const v = new Float32Array(n + 1);
+  if (hasBatch) {
+    v.set(await device.read(model.gradients, "f32", 0, n));
+    v[n] = 1;
+  }
+  await ring.allReduce(v, "sum");
+  const contributors = v[n]!;
+  for (let i = 0; i < n; i++) v[i] = v[i]! / contributors;
+  device.write(model.gradients, v.subarray(0, n));
+}
+
+async function sumAccuracy(ring: RingAllReduce, local: Accuracy): Promise<Accuracy> {
+  const v = new Float32Array([local.correct, local.total]);
+  await ring.allReduce(v, "sum");
+  return { correct: v[0]!, total: v[1]! };
+}

@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { connectRpc } from "../dist/connect_rpc.ts";
+import { MethodTable } from "../dist/method_table.ts";
+import { MinibatchService } from "../dist/minibatch_service.ts";
+import { PartitionServer } from "../dist/partition_server.ts";
+import { resolveSecret } from "../dist/resolve_secret.ts";
+import { type CoordinatorHost, serveCoordinator } from "../dist/serve_coordinator.ts";
+import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
+import { WorldMember } from "../dist/world_member.ts";
+import { MINIBATCH_MAX_BYTES } from "../dist/_minibatch_methods.ts";
+import { loadPartition } from "../partition/load_partition.ts";
+import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
+import type { ServerClientFlags } from "./server_client_flags.ts";
+import { UsageError } from "./usage_error.ts";
+import { hostPort, untilShutdown } from "./_server_client.ts";
+
+/**
+ * One sampling server process of server-client mode. Server `s` (world rank
+ * `s`; server 0 also hosts the coordinator) holds partition `s`, serves its
+ * sampling and features to the other servers, and prepares whole minibatches
+ * for its clients (client `c` is served by server `c % numServers`) in the
+ * partition server's Worker. It returns once every one of its clients has
+ * finished and the whole world reached the end; a client that disconnects
+ * before finishing ends the world with an error naming it.
+ *
+ * @example
+ * ```ts ignore
+ * import { runServer } from "./run_server.ts";
+ * await runServer(flags, 0);
+ * ```
+ */
+export async function runServer(flags: ServerClientFlags, localRank: number): Promise<void> {
+  const rank = flags.nodeRank * flags.numServerProcsPerNode + localRank;
+  const worldSize = flags.numServers + flags.numClients;
+  const name = `server ${rank}`;
+  const dir = flags.datasetRootDir;
+  if (!dir) {
+    throw new UsageError(
+      "--dataset_root_dir must name the partition directory (from deno task partition)",
+    );
+  }
+  const meta = await loadPartitionMeta(dir);
+  if (meta.numPartitions !== flags.numDatasetPartitions) {
+    throw new UsageError(
+      `--dataset_root_dir=${dir} holds ${meta.numPartitions} partitions but --num_dataset_partitions=${flags.numDatasetPartitions}`,
+    );
+  }
+  const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
+  const timeoutMs = flags.rpcTimeoutMs;
+  const closers: (() => unknown)[] = [];
+  let member: WorldMember | undefined;
+  try {
+    if (rank === 0) {
+      const host: CoordinatorHost = serveCoordinator({
+        hostname: flags.masterAddr,
+        port: flags.masterPort,
+        worldSize,
+        secret,
+      });
+      closers.push(() => host.close());
+    }
+    const partition = await loadPartition(dir, rank);
+    const service = await PartitionServer.start({
+      dir,
+      rank,
+      hostname: flags.nodeAddr,
+      secret,
+      name: `partition ${rank} (${name})`,
+      timeoutMs,
+    });
+    closers.push(() => service.close());
+    const minibatches = new MinibatchService({
+      server: service,
+      info: {
+        partition: rank,
+        numNodes: partition.partitionBook[partition.partitionBook.length - 1]!,
+        featureDim: meta.dataset.featureDim,
+        numClasses: meta.dataset.numClasses,
+        fanouts: flags.fanout,
+        trainCounts: meta.partitions.map((p) => p.train),
+        partitioner: meta.partitioner,
+      },
+      partition,
+      numClients: Math.ceil((flags.numClients - rank) / flags.numServers),
+      timeoutMs,
+    });
+    const methods = minibatches.register(new MethodTable())
+      .register("partition.service_url", z.null(), () => service.url);
+    const server: RpcServer = serveRpc({
+      hostname: flags.nodeAddr,
+      port: 0,
+      secret,
+      methods,
+      name,
+      maxMessageBytes: MINIBATCH_MAX_BYTES,
+    });
+    closers.push(() => server.close());
+    member = await WorldMember.join({
+      coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,
+      rank,
+      role: "server",
+      address: server.url,
+      secret,
+      connectDeadlineMs: timeoutMs,
+      joinTimeoutMs: timeoutMs,
+    });
+    const world = member;
+    closers.push(() => world.close());
+    const peers: (string | undefined)[] = [];
+    for (let p = 0; p < flags.numServers; p++) {
+      if (p !== rank) peers[p] = await serviceUrl(world.world.ranks[p]!.address, secret, timeoutMs);
+    }
+    await service.connect({ peers, secret, fanouts: flags.fanout, timeoutMs });
+    await world.barrier("servers ready", timeoutMs);
+    await untilShutdown(minibatches.finished, world.shutdownSignal);
+    await world.barrier("training done", timeoutMs);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await member?.shutdown(`${name} failed: ${message}`).catch(() => {});
+    throw err;
+  } finally {
+    for (const close of closers.reverse()) await close();
+  }
+}
+
+/** Asks a server where its partition's service listens. */
+async function serviceUrl(address: string, secret: Uint8Array, timeoutMs: number): Promise<string> {
+  const client = await connectRpc(address, { secret, name: address, connectDeadlineMs: timeoutMs });
+  try {
+    return z.string().parse(await client.call("partition.service_url", null, { timeoutMs }));
+  } finally {
+    client.close("asked");
+  }
+}

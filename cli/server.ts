@@ -1,0 +1,22 @@
+// `deno task server`: the sampling servers of server-client mode on this node.
+import { runCommand } from "./run_command.ts";
+import { runServer } from "./run_server.ts";
+import { parseServerClientFlags } from "./server_client_flags.ts";
+import { spawnTrainers } from "./spawn_trainers.ts";
+
+if (import.meta.main) {
+  await runCommand("server", async () => {
+    const flags = parseServerClientFlags("server", Deno.args);
+    if (flags.localRank === undefined && flags.numServerProcsPerNode > 1) {
+      await spawnTrainers(
+        new URL(import.meta.url),
+        Deno.args,
+        flags.numServerProcsPerNode,
+        flags.nodeRank,
+        "server",
+      );
+    } else {
+      await runServer(flags, flags.localRank ?? 0);
+    }
+  });
+}
