@@ -99,7 +99,7 @@ export class MinibatchService {
           const onClose = () => {
             this.#attached.delete(client);
             this.#done.reject(
-              new Error(`client ${client} (${ctx.peer}) disconnected before it finished`),
+              new Error(`${ctx.peer} disconnected before it finished`),
             );
             resolve(null);
           };

@@ -79,3 +79,8 @@ export { stackTables } from "./stack_tables.ts";
 export { type HopPart, type StitchedHop, stitchHop } from "./stitch_hop.ts";
 export { PartitionServer } from "./partition_server.ts";
 export { WorkerSampler, type WorkerSamplerOptions } from "./worker_sampler.ts";
+export { MinibatchService, type MinibatchServiceOptions } from "./minibatch_service.ts";
+export {
+  RemoteMinibatchSampler,
+  type RemoteMinibatchSamplerOptions,
+} from "./remote_minibatch_sampler.ts";
