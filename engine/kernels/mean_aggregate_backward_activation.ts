@@ -67,7 +67,7 @@ const meanAggregateBackwardActivationKernel = defineKernel({
     const p = Math.fround(u.p), scale = p > 0 ? dropoutScale(p) : 1, base = pcg(u.seed);
     const yBits = new Int32Array(y.buffer, y.byteOffset, y.length);
     const dhBits = new Int32Array(dh.buffer, dh.byteOffset, dh.length);
-    const sums = new Float32Array(dim);
+    const sums = new Float64Array(dim);
     let at = begin;
     while (at < end) {
       const chunk = Math.floor(at / dim);
@@ -134,22 +134,25 @@ export default meanAggregateBackwardActivationKernel;
 
 /**
  * One source row `s` under ReLU, columns `[c0, c1)`: its contributions (its
- * destinations' mean gradients, then its own with `self`) summed straight
- * into dh, the first writing and the others adding, rounded to float32
- * after each as the WGSL's accumulator; the last one also scales, masks
- * and feeds the bias sums, so no pass clears, copies or masks the row on
- * its own. The mask is y > 0, read from y's bits: the scaled value is
- * stored, then cleared through an integer mask on its bits, -0 included (a
- * float product with a 0/1 mask ran 3-4x slower under V8's optimising
- * tier). A function per row so that the optimising tier sees many short
- * calls rather than one long loop.
+ * destinations' mean gradients, then its own with `self`) are summed four
+ * rows at a time, as the forward's neighbour rows: a row with at most four
+ * (most rows) is written once, from the sum of its contributions, scaled
+ * and masked; longer rows sum their first groups straight into dh, the
+ * last group also scales, masks and feeds the bias sums. The sums round to
+ * float32 after each group (float32 summation order differs from the
+ * WGSL's one-by-one accumulator, within float32 tolerance). The mask is
+ * y > 0, read from y's bits: the scaled value is stored, then cleared
+ * through an integer mask on its bits, -0 included (a float product with a
+ * 0/1 mask ran 3-4x slower under V8's optimising tier). A function per row
+ * so that the optimising tier sees many short calls rather than one long
+ * loop.
  */
 function reluRow(
   grad: Float32Array,
   dh: Float32Array,
   dhBits: Int32Array,
   yBits: Int32Array,
-  sums: Float32Array,
+  sums: Float64Array,
   indptr: Int32Array,
   tIndptr: Int32Array,
   tDst: Int32Array,
@@ -168,35 +171,136 @@ function reluRow(
     dh.fill(0, o + c0, o + c1);
     return;
   }
-  for (let q = 0; q < count; q++) {
-    let g: number, w: number;
-    if (q < edges) {
-      const d = tDst[j0 + q]!;
-      w = 1 / (indptr[d + 1]! - indptr[d]!);
-      g = d * stride + meanCol;
-    } else {
-      w = 1;
-      g = s * stride;
+  for (let q = 0; q < count; q += 4) {
+    const n = Math.min(4, count - q), first = q === 0, last = q + n === count;
+    // Offsets and weights of contributions q .. q + n - 1; lastFour reads
+    // an unused fourth as row 0 with weight 0.
+    let g0 = 0, g1 = 0, g2 = 0, g3 = 0, w0 = 0, w1 = 0, w2 = 0, w3 = 0;
+    for (let k = 0; k < n; k++) {
+      let g: number, w: number;
+      if (q + k < edges) {
+        const d = tDst[j0 + q + k]!;
+        w = 1 / (indptr[d + 1]! - indptr[d]!);
+        g = d * stride + meanCol;
+      } else {
+        w = 1;
+        g = s * stride;
+      }
+      if (k === 0) (g0 = g), (w0 = w);
+      else if (k === 1) (g1 = g), (w1 = w);
+      else if (k === 2) (g2 = g), (w2 = w);
+      else (g3 = g), (w3 = w);
     }
-    if (q + 1 < count) {
-      if (q === 0) { for (let c = c0; c < c1; c++) dh[o + c] = 0 + grad[g + c]! * w; }
-      else for (let c = c0; c < c1; c++) dh[o + c]! += grad[g + c]! * w;
-    } else if (q === 0) {
+    if (!last) {
+      if (first) {
+        for (let c = c0; c < c1; c++) {
+          dh[o + c] = 0 +
+            (grad[g0 + c]! * w0 + grad[g1 + c]! * w1 + grad[g2 + c]! * w2 + grad[g3 + c]! * w3);
+        }
+      } else {
+        for (let c = c0; c < c1; c++) {
+          dh[o + c]! += grad[g0 + c]! * w0 + grad[g1 + c]! * w1 + grad[g2 + c]! * w2 +
+            grad[g3 + c]! * w3;
+        }
+      }
+    } else if (first) {
+      if (n === 1) lastOne(grad, dh, dhBits, yBits, sums, o, g0, w0, c0, c1, scale);
+      else if (n === 2) lastTwo(grad, dh, dhBits, yBits, sums, o, g0, w0, g1, w1, c0, c1, scale);
+      else {
+        lastFour(grad, dh, dhBits, yBits, sums, o, g0, w0, g1, w1, g2, w2, g3, w3, c0, c1, scale);
+      }
+    } else {
+      // After earlier groups: dh holds their sum.
       for (let c = c0; c < c1; c++) {
         const i = o + c, yb = yBits[i]!;
-        dh[i] = Math.fround(grad[g + c]! * w) * scale;
+        let acc = dh[i]! + grad[g0 + c]! * w0;
+        if (n > 1) acc += grad[g1 + c]! * w1;
+        if (n > 2) acc += grad[g2 + c]! * w2;
+        if (n > 3) acc += grad[g3 + c]! * w3;
+        dh[i] = Math.fround(acc) * scale;
         const bits = dhBits[i]! & ((-yb & ~yb) >> 31), t = bits ^ -2147483648;
         dhBits[i] = bits & ((t | -t) >> 31);
         sums[c]! += dh[i]!;
       }
-    } else {
-      for (let c = c0; c < c1; c++) {
-        const i = o + c, yb = yBits[i]!;
-        dh[i] = Math.fround(dh[i]! + grad[g + c]! * w) * scale;
-        const bits = dhBits[i]! & ((-yb & ~yb) >> 31), t = bits ^ -2147483648;
-        dhBits[i] = bits & ((t | -t) >> 31);
-        sums[c]! += dh[i]!;
-      }
     }
+  }
+}
+
+/** dh[o + c] = mask(fround(grad[g0 + c] w0) scale), as reluRow's last group of one. */
+function lastOne(
+  grad: Float32Array,
+  dh: Float32Array,
+  dhBits: Int32Array,
+  yBits: Int32Array,
+  sums: Float64Array,
+  o: number,
+  g0: number,
+  w0: number,
+  c0: number,
+  c1: number,
+  scale: number,
+): void {
+  for (let c = c0; c < c1; c++) {
+    const i = o + c, yb = yBits[i]!;
+    dh[i] = Math.fround(grad[g0 + c]! * w0) * scale;
+    const bits = dhBits[i]! & ((-yb & ~yb) >> 31), t = bits ^ -2147483648;
+    dhBits[i] = bits & ((t | -t) >> 31);
+    sums[c]! += dh[i]!;
+  }
+}
+
+/** As lastOne with two contributions. */
+function lastTwo(
+  grad: Float32Array,
+  dh: Float32Array,
+  dhBits: Int32Array,
+  yBits: Int32Array,
+  sums: Float64Array,
+  o: number,
+  g0: number,
+  w0: number,
+  g1: number,
+  w1: number,
+  c0: number,
+  c1: number,
+  scale: number,
+): void {
+  for (let c = c0; c < c1; c++) {
+    const i = o + c, yb = yBits[i]!;
+    dh[i] = Math.fround(grad[g0 + c]! * w0 + grad[g1 + c]! * w1) * scale;
+    const bits = dhBits[i]! & ((-yb & ~yb) >> 31), t = bits ^ -2147483648;
+    dhBits[i] = bits & ((t | -t) >> 31);
+    sums[c]! += dh[i]!;
+  }
+}
+
+/** As lastOne with three or four contributions (an unused fourth has weight 0). */
+function lastFour(
+  grad: Float32Array,
+  dh: Float32Array,
+  dhBits: Int32Array,
+  yBits: Int32Array,
+  sums: Float64Array,
+  o: number,
+  g0: number,
+  w0: number,
+  g1: number,
+  w1: number,
+  g2: number,
+  w2: number,
+  g3: number,
+  w3: number,
+  c0: number,
+  c1: number,
+  scale: number,
+): void {
+  for (let c = c0; c < c1; c++) {
+    const i = o + c, yb = yBits[i]!;
+    dh[i] = Math.fround(
+      grad[g0 + c]! * w0 + grad[g1 + c]! * w1 + grad[g2 + c]! * w2 + grad[g3 + c]! * w3,
+    ) * scale;
+    const bits = dhBits[i]! & ((-yb & ~yb) >> 31), t = bits ^ -2147483648;
+    dhBits[i] = bits & ((t | -t) >> 31);
+    sums[c]! += dh[i]!;
   }
 }
