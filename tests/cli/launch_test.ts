@@ -207,7 +207,8 @@ Deno.test("launch fails fast naming the node whose working directory is wrong, a
       r.stderr,
       /webgnn launch: node 1 \(127\.0\.0\.3\) exited with status 2: .*no working directory .*no-such-dir/,
     );
-    assert.ok(r.ms < 10_000, `failed after ${r.ms} ms`);
+    // Well under the 60 s RPC timeout that would otherwise end node 0: it was stopped, not timed out.
+    assert.ok(r.ms < 30_000, `failed after ${r.ms} ms`);
     assert.deepEqual(await pgrep(marker), [], "nothing of the launch is left running");
   });
 });
