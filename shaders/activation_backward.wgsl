@@ -5,8 +5,9 @@
 // alone: y > 0 exactly where dropout kept the value and the pre-activation
 // was positive. Without ReLU the dropout mask is redrawn from the hash.
 fn keep(i: u32) -> bool {
-  let r = pcg(pcg(u.seed) + i);
-  return f32(r >> 8u) * (1.0 / 16777216.0) >= u.p;
+  let r = pcg(pcg(u.seed) + (i >> 1u));
+  let half = select(r >> 16u, r & 0xffffu, (i & 1u) == 1u);
+  return f32(half) * (1.0 / 65536.0) >= u.p;
 }
 
 fn main_body(i: u32) {

@@ -6,8 +6,9 @@
 // gets the chunk's column sum (column_sum turns the chunks into the bias
 // gradient).
 fn keep(i: u32) -> bool {
-  let r = pcg(pcg(u.seed) + i);
-  return f32(r >> 8u) * (1.0 / 16777216.0) >= u.p;
+  let r = pcg(pcg(u.seed) + (i >> 1u));
+  let half = select(r >> 16u, r & 0xffffu, (i & 1u) == 1u);
+  return f32(half) * (1.0 / 65536.0) >= u.p;
 }
 
 fn main_body(i: u32) {

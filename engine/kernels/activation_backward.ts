@@ -2,7 +2,7 @@ import body from "../../shaders/activation_backward.wgsl" with { type: "text" };
 import random from "../../shaders/_random.wgsl" with { type: "text" };
 import { defineKernel } from "../kernel.ts";
 import { pcg } from "./_random.ts";
-import { dropoutScale } from "./_dropout.ts";
+import { dropoutKeeps, dropoutScale } from "./_dropout.ts";
 
 /** Rows of one chunk: each invocation covers one column of one chunk of rows. */
 export const ACTIVATION_CHUNK_ROWS = 128;
@@ -54,7 +54,6 @@ const activationBackwardKernel = defineKernel({
     const partial = buffers.partial as Float32Array;
     const dim = u.dim, relu = u.relu === 1;
     const p = Math.fround(u.p), scale = p > 0 ? dropoutScale(p) : 1, base = pcg(u.seed);
-    const threshold = p * 16777216;
     // With ReLU, y >= 0, and y > 0 exactly when its bits as int32 are > 0:
     // the mask is then (-bits & ~bits) >>> 31, free of branches (which
     // would mispredict on a random mask); `+ 0` turns -0 into 0.
@@ -77,9 +76,7 @@ const activationBackwardKernel = defineKernel({
             const bits = yBits[i]!;
             g = g * (scale * ((-bits & ~bits) >>> 31)) + 0;
           } else if (p > 0) {
-            const state = (Math.imul((base + i) | 0, 747796405) + 2891336453) >>> 0;
-            const word = Math.imul((state >>> ((state >>> 28) + 4)) ^ state, 277803737) >>> 0;
-            g = ((word >>> 22) ^ word) >>> 8 >= threshold ? g * scale : 0;
+            g = dropoutKeeps(base, i, p) ? g * scale : 0;
           }
           grad[i] = g;
           sums[c]! += grad[i]!;

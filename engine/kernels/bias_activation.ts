@@ -1,7 +1,7 @@
 import body from "../../shaders/bias_activation.wgsl" with { type: "text" };
 import random from "../../shaders/_random.wgsl" with { type: "text" };
 import { defineKernel } from "../kernel.ts";
-import { dropoutScale } from "./_dropout.ts";
+import { dropoutKeeps, dropoutScale } from "./_dropout.ts";
 import { pcg } from "./_random.ts";
 
 /**
@@ -46,7 +46,7 @@ const biasActivationKernel = defineKernel({
     const dim = u.dim, biasOff = u.bias_off, relu = u.relu === 1;
     const p = Math.fround(u.p), scale = dropoutScale(p), base = pcg(u.seed) | 0;
     const yBits = new Int32Array(y.buffer, y.byteOffset, y.length);
-    const threshold = Math.ceil(p * 16777216);
+    const threshold = Math.ceil(p * 65536);
     // One call of a small function per row, not one long loop: a kernel
     // runs a few times per step, so a long loop would only ever run as
     // on-stack-replaced code, which a new seed or shape deoptimises for
@@ -72,11 +72,9 @@ export default biasActivationKernel;
  * (the signs of real pre-activations and the dropout mask are random: a
  * branch on them, Math.max included, mispredicts half the time) and of
  * float products with a 0/1 mask (which V8's optimising tier compiled
- * 3-4x slower than integer masking, measured). keep(i) is
- * (pcg(base + i) >> 8) / 2^24 >= p, i.e. (pcg(base + i) >> 8) >=
- * threshold = ceil(p 2^24), with pcg inlined; `drop` is -1 when dropped.
- * ReLU keeps values whose sign bit is clear; without ReLU only -0 is
- * cleared (to 0, as before).
+ * 3-4x slower than integer masking, measured). Pairs of values `2k, 2k + 1`
+ * share one hash (`dropoutPairs`); an odd first or last value of the range
+ * goes through `dropoutOne`.
  */
 function dropoutRow(
   y: Float32Array,
@@ -90,26 +88,78 @@ function dropoutRow(
   scale: number,
   relu: boolean,
 ): void {
+  if (i & 1) dropoutOne(y, yBits, bias, i++, b++, base, threshold, scale, relu);
+  const pairsEnd = i + ((stop - i) & ~1);
+  dropoutPairs(y, yBits, bias, i, pairsEnd, b, base, threshold, scale, relu);
+  if (pairsEnd < stop) {
+    dropoutOne(y, yBits, bias, pairsEnd, b + pairsEnd - i, base, threshold, scale, relu);
+  }
+}
+
+/**
+ * dropoutRow over `[i, stop)`, `i` even and `stop - i` even: r = pcg(base +
+ * i / 2) (inlined) keeps value i when r >>> 16 >= threshold = ceil(p 2^16)
+ * and value i + 1 when r & 0xffff does; `drop` is -1 when dropped. ReLU
+ * keeps values whose sign bit is clear; without ReLU only -0 is cleared
+ * (to 0, as before).
+ */
+function dropoutPairs(
+  y: Float32Array,
+  yBits: Int32Array,
+  bias: Float32Array,
+  i: number,
+  stop: number,
+  b: number,
+  base: number,
+  threshold: number,
+  scale: number,
+  relu: boolean,
+): void {
   if (relu) {
-    for (; i < stop; i++, b++) {
+    for (; i < stop; i += 2, b += 2) {
       y[i] = Math.fround(y[i]! + bias[b]!) * scale;
-      const bits = yBits[i]!;
-      const state = (Math.imul((base + i) | 0, 747796405) - 1403630843) | 0;
+      y[i + 1] = Math.fround(y[i + 1]! + bias[b + 1]!) * scale;
+      const state = (Math.imul((base + (i >> 1)) | 0, 747796405) - 1403630843) | 0;
       const word = Math.imul((state >>> ((state >>> 28) + 4)) ^ state, 277803737);
-      const drop = ((((word >>> 22) ^ word) >>> 8) - threshold) >> 31;
-      yBits[i] = bits & ~drop & ~(bits >> 31);
+      const r = (word >>> 22) ^ word;
+      const drop0 = ((r >>> 16) - threshold) >> 31, drop1 = ((r & 0xffff) - threshold) >> 31;
+      const bits0 = yBits[i]!, bits1 = yBits[i + 1]!;
+      yBits[i] = bits0 & ~drop0 & ~(bits0 >> 31);
+      yBits[i + 1] = bits1 & ~drop1 & ~(bits1 >> 31);
     }
     return;
   }
-  for (; i < stop; i++, b++) {
+  for (; i < stop; i += 2, b += 2) {
     y[i] = Math.fround(y[i]! + bias[b]!) * scale;
-    const bits = yBits[i]!;
-    const state = (Math.imul((base + i) | 0, 747796405) - 1403630843) | 0;
+    y[i + 1] = Math.fround(y[i + 1]! + bias[b + 1]!) * scale;
+    const state = (Math.imul((base + (i >> 1)) | 0, 747796405) - 1403630843) | 0;
     const word = Math.imul((state >>> ((state >>> 28) + 4)) ^ state, 277803737);
-    const drop = ((((word >>> 22) ^ word) >>> 8) - threshold) >> 31;
-    const t = bits ^ -2147483648;
-    yBits[i] = bits & ~drop & ((t | -t) >> 31);
+    const r = (word >>> 22) ^ word;
+    const drop0 = ((r >>> 16) - threshold) >> 31, drop1 = ((r & 0xffff) - threshold) >> 31;
+    const bits0 = yBits[i]!, t0 = bits0 ^ -2147483648;
+    const bits1 = yBits[i + 1]!, t1 = bits1 ^ -2147483648;
+    yBits[i] = bits0 & ~drop0 & ((t0 | -t0) >> 31);
+    yBits[i + 1] = bits1 & ~drop1 & ((t1 | -t1) >> 31);
   }
+}
+
+/** dropoutRow for the single value `i`, its mask from `dropoutKeeps`. */
+function dropoutOne(
+  y: Float32Array,
+  yBits: Int32Array,
+  bias: Float32Array,
+  i: number,
+  b: number,
+  base: number,
+  threshold: number,
+  scale: number,
+  relu: boolean,
+): void {
+  y[i] = Math.fround(y[i]! + bias[b]!) * scale;
+  const bits = yBits[i]!, t = bits ^ -2147483648;
+  const kept = dropoutKeeps(base >>> 0, i, threshold / 65536);
+  const keepSign = relu ? ~(bits >> 31) : (t | -t) >> 31;
+  yBits[i] = kept ? bits & keepSign : 0;
 }
 
 /** `y[i] = relu(y[i] + bias[b])` (or without ReLU) for `i` in `[i, stop)`, branch-free. */
