@@ -1,6 +1,7 @@
 import type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./device.ts";
 import type { BindingType, KernelSpec } from "./kernel.ts";
 import { checkRange, elementCtor, sharedView, sizeClass } from "./_util.ts";
+import { HugePages } from "./huge_pages.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { Blas } from "./blas.ts";
 
@@ -11,6 +12,9 @@ class CpuBuffer implements DeviceBuffer {
     readonly label: string,
   ) {}
 }
+
+/** Buffers this large (feature tables, activations) ask for 2 MiB pages. */
+const HUGE_PAGE_MIN_BYTES = 32 << 20;
 
 /** Below this many invocations a parallel kernel still runs on the calling thread. */
 const MIN_PARALLEL_INVOCATIONS = 2048;
@@ -38,6 +42,7 @@ export class CpuDevice implements Device {
   readonly #free = new Map<number, SharedArrayBuffer[]>();
   readonly #pool: WorkerPool | undefined;
   readonly #blas: Blas | undefined;
+  readonly #hugePages = HugePages.open();
   /**
    * When set, every dispatch adds its wall time (ms, Workers included) to
    * the entry of its kernel's name: for benchmarks that break a step down
@@ -69,7 +74,10 @@ export class CpuDevice implements Device {
     const cls = sizeClass(size);
     const reused = this.#free.get(cls)?.pop();
     if (reused) new Uint8Array(reused, 0, size).fill(0);
-    return new CpuBuffer(reused ?? new SharedArrayBuffer(cls), size, label);
+    if (reused) return new CpuBuffer(reused, size, label);
+    const memory = new SharedArrayBuffer(cls);
+    if (cls >= HUGE_PAGE_MIN_BYTES) this.#hugePages?.advise(memory);
+    return new CpuBuffer(memory, size, label);
   }
 
   release(buffer: DeviceBuffer): void {
@@ -167,6 +175,7 @@ export class CpuDevice implements Device {
   destroy(): void {
     this.#pool?.terminate();
     this.#blas?.close();
+    this.#hugePages?.close();
     this.#free.clear();
   }
 }
