@@ -106,6 +106,9 @@ try {
       (100 * mean((m) => m.sampleMs + m.featureMs)) / total,
       "%",
     );
+    // Sampling overlaps training and the all-reduce wait; what the epoch
+    // actually loses to it is the time training stood waiting for data.
+    add("waited-for-data share of epoch", (100 * mean((m) => m.waitMs)) / total, "%");
     add("test accuracy after the last epoch", lines[lines.length - 1]!.testAccuracy ?? 0, "");
   }
   console.log(report.table());
