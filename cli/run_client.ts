@@ -1,13 +1,12 @@
+import { averageGradients, sumAccuracy } from "./ring_reducers.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
-import type { Accuracy } from "../engine/evaluate.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import { connectRpc } from "../dist/connect_rpc.ts";
 import { MethodTable } from "../dist/method_table.ts";
 import { openRing } from "../dist/open_ring.ts";
 import { RemoteMinibatchSampler } from "../dist/remote_minibatch_sampler.ts";
 import { resolveSecret } from "../dist/resolve_secret.ts";
-import type { RingAllReduce } from "../dist/ring_all_reduce.ts";
 import { RingMailbox } from "../dist/ring_mailbox.ts";
 import type { RpcClient } from "../dist/rpc_client.ts";
 import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
@@ -187,29 +186,4 @@ export async function runClient(
   } finally {
     for (const close of closers.reverse()) await close();
   }
-}
-
-/** Replaces the model's gradients by the average over the clients that had a minibatch. */
-async function averageGradients(
-  device: Device,
-  model: SageModel,
-  ring: RingAllReduce,
-  hasBatch: boolean,
-): Promise<void> {
-  const n = model.numParameters;
-  const v = new Float32Array(n + 1);
-  if (hasBatch) {
-    v.set(await device.read(model.gradients, "f32", 0, n));
-    v[n] = 1;
-  }
-  await ring.allReduce(v, "sum");
-  const contributors = v[n]!;
-  for (let i = 0; i < n; i++) v[i] = v[i]! / contributors;
-  device.write(model.gradients, v.subarray(0, n));
-}
-
-async function sumAccuracy(ring: RingAllReduce, local: Accuracy): Promise<Accuracy> {
-  const v = new Float32Array([local.correct, local.total]);
-  await ring.allReduce(v, "sum");
-  return { correct: v[0]!, total: v[1]! };
 }
