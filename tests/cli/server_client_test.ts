@@ -1,30 +1,10 @@
 import assert from "node:assert/strict";
-import { partitionDataset } from "../../partition/partition_dataset.ts";
+import { finish, freePort, partitioned } from "../_cluster.ts";
 import { loadPartition } from "../../partition/load_partition.ts";
-import { generateSynthetic } from "../../partition/synthetic.ts";
 
 const SERVER = new URL("../../cli/server.ts", import.meta.url).href;
 const CLIENT = new URL("../../cli/client.ts", import.meta.url).href;
 const SECRET = "a test secret of the cluster";
-
-async function partitioned(numPartitions: number): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "webgnn-sc-test-" });
-  const dataset = generateSynthetic({ scale: 0.002, seed: 3, quiet: true });
-  await partitionDataset(dataset, {
-    numPartitions,
-    partitioner: "locality",
-    output: `${dir}/parts`,
-    quiet: true,
-  });
-  return dir;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 /**
  * Starts a server or client node of a cluster whose coordinator (server 0)
@@ -58,12 +38,6 @@ function start(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-}
-
-async function finish(child: Deno.ChildProcess) {
-  const out = await child.output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
 }
 
 const CLUSTER = [

@@ -1,29 +1,9 @@
 import assert from "node:assert/strict";
-import { partitionDataset } from "../../partition/partition_dataset.ts";
+import { finish, freePort, partitioned } from "../_cluster.ts";
 import { loadPartition } from "../../partition/load_partition.ts";
-import { generateSynthetic } from "../../partition/synthetic.ts";
 
 const TRAIN = new URL("../../cli/train.ts", import.meta.url).href;
 const SECRET = "a test secret of the cluster";
-
-async function partitioned(numPartitions: number): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "webgnn-dist-test-" });
-  const dataset = generateSynthetic({ scale: 0.002, seed: 3, quiet: true });
-  await partitionDataset(dataset, {
-    numPartitions,
-    partitioner: "locality",
-    output: `${dir}/parts`,
-    quiet: true,
-  });
-  return dir;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 /** Starts node `rank` of a cluster whose coordinator is on 127.0.0.2:port. */
 function node(rank: number, numNodes: number, port: number, args: string[]): Deno.ChildProcess {
@@ -46,12 +26,6 @@ function node(rank: number, numNodes: number, port: number, args: string[]): Den
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-}
-
-async function finish(child: Deno.ChildProcess) {
-  const out = await child.output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
 }
 
 Deno.test("train: 2 nodes x 2 trainers on distinct loopback addresses use every seed once per epoch and learn", async () => {
