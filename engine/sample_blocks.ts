@@ -73,66 +73,75 @@ export async function sampleBlocks(
   device.write(nodes, seeds);
   let n = seeds.length;
   const blocks: Block[] = [];
-  for (let h = 0; h < fanouts.length; h++) {
-    const f = fanouts[h]!;
-    if (f === 0 || n === 0) {
-      const indptr = keep(device.createBuffer((n + 1) * 4, "block indptr"));
-      blocks.push({
-        numDst: n,
-        numSrc: n,
-        numEdges: 0,
-        indptr,
-        indices: keep(device.createBuffer(4, "block indices")),
+  // A hop's scratch buffers; on failure these and every kept buffer go back.
+  const temps: DeviceBuffer[] = [];
+  const temp = (b: DeviceBuffer) => (temps.push(b), b);
+  try {
+    for (let h = 0; h < fanouts.length; h++) {
+      const f = fanouts[h]!;
+      if (f === 0 || n === 0) {
+        const indptr = keep(device.createBuffer((n + 1) * 4, "block indptr"));
+        blocks.push({
+          numDst: n,
+          numSrc: n,
+          numEdges: 0,
+          indptr,
+          indices: keep(device.createBuffer(4, "block indices")),
+        });
+        continue;
+      }
+      const hop = await sampleHop(nodes, n, f, pcg((seed ^ pcg(h + 1)) >>> 0));
+      keep(hop.offsets);
+      temp(hop.neighbors);
+      const capacity = n * f;
+      const mask = tableSize(n + capacity) - 1;
+      const keys = temp(device.createBuffer((mask + 1) * 4, "hash keys"));
+      const vals = temp(device.createBuffer((mask + 1) * 4, "hash values"));
+      const table = { keys, vals };
+      const common = { base: n, mask, bound_at: n };
+      device.dispatch(hashInsertKernel, { ...table, ids: nodes, bound: nodes }, {
+        n,
+        base: 0,
+        mask,
+        bound_at: NO_BOUND,
       });
-      continue;
+      device.dispatch(hashInsertKernel, { ...table, ids: hop.neighbors, bound: hop.offsets }, {
+        n: capacity,
+        ...common,
+      });
+      const ranks = temp(device.createBuffer((capacity + 1) * 4, "first flags"));
+      device.dispatch(hashFirstKernel, {
+        ...table,
+        ids: hop.neighbors,
+        bound: hop.offsets,
+        flags: ranks,
+      }, { n: capacity, ...common });
+      device.dispatch(exclusiveScanKernel, { data: ranks }, { n: capacity });
+      const next = keep(device.createBuffer((n + capacity) * 4, `hop ${h + 1} nodes`));
+      device.copy(nodes, next, n * 4);
+      const local = keep(device.createBuffer(capacity * 4, `block ${h} indices`));
+      device.dispatch(hashRelabelKernel, {
+        ...table,
+        ids: hop.neighbors,
+        bound: hop.offsets,
+        ranks,
+        local_ids: local,
+        nodes: next,
+      }, { n: capacity, ...common });
+      const [edges, added] = await Promise.all([
+        device.read(hop.offsets, "i32", n, 1),
+        device.read(ranks, "i32", capacity, 1),
+      ]);
+      for (const b of temps.splice(0)) device.release(b);
+      const numEdges = edges[0]!;
+      const numSrc = n + added[0]!;
+      blocks.push({ numDst: n, numSrc, numEdges, indptr: hop.offsets, indices: local });
+      nodes = next;
+      n = numSrc;
     }
-    const hop = await sampleHop(nodes, n, f, pcg((seed ^ pcg(h + 1)) >>> 0));
-    keep(hop.offsets);
-    const capacity = n * f;
-    const mask = tableSize(n + capacity) - 1;
-    const keys = device.createBuffer((mask + 1) * 4, "hash keys");
-    const vals = device.createBuffer((mask + 1) * 4, "hash values");
-    const table = { keys, vals };
-    const common = { base: n, mask, bound_at: n };
-    device.dispatch(hashInsertKernel, { ...table, ids: nodes, bound: nodes }, {
-      n,
-      base: 0,
-      mask,
-      bound_at: NO_BOUND,
-    });
-    device.dispatch(hashInsertKernel, { ...table, ids: hop.neighbors, bound: hop.offsets }, {
-      n: capacity,
-      ...common,
-    });
-    const ranks = device.createBuffer((capacity + 1) * 4, "first flags");
-    device.dispatch(hashFirstKernel, {
-      ...table,
-      ids: hop.neighbors,
-      bound: hop.offsets,
-      flags: ranks,
-    }, { n: capacity, ...common });
-    device.dispatch(exclusiveScanKernel, { data: ranks }, { n: capacity });
-    const next = keep(device.createBuffer((n + capacity) * 4, `hop ${h + 1} nodes`));
-    device.copy(nodes, next, n * 4);
-    const local = keep(device.createBuffer(capacity * 4, `block ${h} indices`));
-    device.dispatch(hashRelabelKernel, {
-      ...table,
-      ids: hop.neighbors,
-      bound: hop.offsets,
-      ranks,
-      local_ids: local,
-      nodes: next,
-    }, { n: capacity, ...common });
-    const [edges, added] = await Promise.all([
-      device.read(hop.offsets, "i32", n, 1),
-      device.read(ranks, "i32", capacity, 1),
-    ]);
-    for (const b of [keys, vals, ranks, hop.neighbors]) device.release(b);
-    const numEdges = edges[0]!;
-    const numSrc = n + added[0]!;
-    blocks.push({ numDst: n, numSrc, numEdges, indptr: hop.offsets, indices: local });
-    nodes = next;
-    n = numSrc;
+  } catch (err) {
+    for (const b of [...temps, ...owned]) device.release(b);
+    throw err;
   }
   return {
     numSeeds: seeds.length,

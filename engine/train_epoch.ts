@@ -117,16 +117,16 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
   // one's timing is its own), each started as soon as the previous is ready.
   const clock = { trainMs: 0 };
   let tail: Promise<unknown> = Promise.resolve();
-  let preparing = false;
+  // Prepares scheduled and not yet finished: the next one starts at once
+  // only when there are none, else it waits for the last one.
+  let pending = 0;
   let next = 0;
   const refill = () => {
     while (queue.length < depth && next < batches) {
       const b = next++;
-      const run = () => {
-        preparing = true;
-        return prepare(plan, b, clock).finally(() => (preparing = false));
-      };
-      const p = preparing ? tail.then(run) : run();
+      const run = () => prepare(plan, b, clock).finally(() => pending--);
+      const p = pending === 0 ? run() : tail.then(run);
+      pending++;
       tail = p.catch(() => {});
       queue.push(p);
     }
@@ -161,27 +161,30 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
         featureMs += prepared.featureMs;
         refill();
         const labels = device.createBuffer(prepared.seeds.length * 4, "labels");
-        device.write(labels, Int32Array.from(prepared.seeds, plan.labelOf));
-        const { blocks } = prepared.batch;
-        for (const id of prepared.seeds) {
-          trained++;
-          seedSum += id;
-          seedSquareSum += id * id;
+        try {
+          device.write(labels, Int32Array.from(prepared.seeds, plan.labelOf));
+          const { blocks } = prepared.batch;
+          for (const id of prepared.seeds) {
+            trained++;
+            seedSum += id;
+            seedSquareSum += id * id;
+          }
+          const n = prepared.seeds.length;
+          let loss: DeviceBuffer;
+          if (plan.reduceGradients) {
+            loss = model.forwardBackward(blocks, prepared.inputs, labels, n);
+            await reduce(true);
+            model.applyGradients();
+          } else {
+            loss = model.trainStep(blocks, prepared.inputs, labels, n);
+          }
+          losses.push(device.read(loss, "f32", 0, 2));
+          device.release(loss);
+        } finally {
+          device.release(labels);
+          device.release(prepared.inputs);
+          prepared.batch.release();
         }
-        const n = prepared.seeds.length;
-        let loss: DeviceBuffer;
-        if (plan.reduceGradients) {
-          loss = model.forwardBackward(blocks, prepared.inputs, labels, n);
-          await reduce(true);
-          model.applyGradients();
-        } else {
-          loss = model.trainStep(blocks, prepared.inputs, labels, n);
-        }
-        losses.push(device.read(loss, "f32", 0, 2));
-        device.release(loss);
-        device.release(labels);
-        device.release(prepared.inputs);
-        prepared.batch.release();
       } else {
         // An empty step: contribute no gradient, apply everyone else's average.
         await reduce(false);
@@ -229,6 +232,12 @@ async function prepare(plan: EpochPlan, b: number, clock: { trainMs: number }): 
   t = performance.now();
   trained = clock.trainMs;
   const inputs = plan.device.createBuffer(batch.numInput * plan.features.dim * 4, "inputs");
-  await plan.features.gather(batch.inputNodes, batch.numInput, inputs);
+  try {
+    await plan.features.gather(batch.inputNodes, batch.numInput, inputs);
+  } catch (err) {
+    plan.device.release(inputs);
+    batch.release();
+    throw err;
+  }
   return { seeds, batch, inputs, sampleMs, featureMs: own(t, trained) };
 }
