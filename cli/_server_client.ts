@@ -1,4 +1,7 @@
-// Helpers shared by the server and client processes of server-client mode.
+// Helpers shared by the processes of a cluster: collocated trainers, and the
+// servers and clients of server-client mode.
+import { z } from "zod";
+import { connectRpc } from "../dist/connect_rpc.ts";
 
 /** `host:port`, with brackets around an IPv6 host. */
 export function hostPort(host: string, port: number): string {
@@ -19,4 +22,42 @@ export function untilShutdown<T>(p: Promise<T>, signal: AbortSignal): Promise<T>
     signal.addEventListener("abort", onAbort, { once: true });
     p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+/** Asks a peer's main RPC server where its partition service listens; errors name the peer. */
+export async function serviceUrl(
+  address: string,
+  secret: Uint8Array,
+  timeoutMs: number,
+): Promise<string> {
+  const client = await connectRpc(address, { secret, name: address, connectDeadlineMs: timeoutMs });
+  try {
+    const answer = await client.call("partition.service_url", null, { timeoutMs });
+    const url = z.string().url().safeParse(answer);
+    if (!url.success) {
+      throw new TypeError(
+        `${address} answered partition.service_url with ${JSON.stringify(answer)}, expected a URL`,
+      );
+    }
+    return url.data;
+  } finally {
+    client.close("asked");
+  }
+}
+
+/**
+ * Runs every closer, last registered first, even when one throws; returns
+ * the first error (so that a failed close never hides the error that ended
+ * the run, and never stops the rest from closing).
+ */
+export async function closeAll(closers: readonly (() => unknown)[]): Promise<unknown> {
+  let first: unknown;
+  for (const close of [...closers].reverse()) {
+    try {
+      await close();
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  return first;
 }

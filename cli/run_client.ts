@@ -1,8 +1,8 @@
+import { connectRpc } from "../dist/connect_rpc.ts";
 import { averageGradients, sumAccuracy } from "./ring_reducers.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
-import { connectRpc } from "../dist/connect_rpc.ts";
 import { MethodTable } from "../dist/method_table.ts";
 import { openRing } from "../dist/open_ring.ts";
 import { RemoteMinibatchSampler } from "../dist/remote_minibatch_sampler.ts";
@@ -26,7 +26,7 @@ import type { ServerClientFlags } from "./server_client_flags.ts";
 import { stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
 import { UsageError } from "./usage_error.ts";
-import { hostPort, untilShutdown } from "./_server_client.ts";
+import { closeAll, hostPort, untilShutdown } from "./_server_client.ts";
 
 /** How long a client's attachment to its server may last: one day (a timer must be finite). */
 const ATTACH_MS = 86_400_000;
@@ -58,6 +58,8 @@ export async function runClient(
   const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
   const closers: (() => unknown)[] = [];
   let member: WorldMember | undefined;
+  let closeError: unknown;
+  let result: EpochMetrics[] = [];
   try {
     const device: Device = await createDevice(flags.device, {
       ...(c === 0 ? {} : { notice: () => {} }),
@@ -178,12 +180,15 @@ export async function runClient(
     await server.call(FINISH, { client: c }, { timeoutMs });
     await attached;
     await world.barrier("training done", timeoutMs);
-    return metrics;
+    result = metrics;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     await member?.shutdown(`${name} failed: ${message}`).catch(() => {});
     throw err;
   } finally {
-    for (const close of closers.reverse()) await close();
+    closeError = await closeAll(closers);
   }
+  // Reached only when the run succeeded: then a failed close is the error.
+  if (closeError !== undefined) throw closeError;
+  return result;
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { connectRpc } from "../dist/connect_rpc.ts";
 import { MethodTable } from "../dist/method_table.ts";
 import { MinibatchService } from "../dist/minibatch_service.ts";
 import { PartitionServer } from "../dist/partition_server.ts";
@@ -12,7 +11,7 @@ import { loadPartition } from "../partition/load_partition.ts";
 import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
 import { UsageError } from "./usage_error.ts";
-import { hostPort, untilShutdown } from "./_server_client.ts";
+import { closeAll, hostPort, serviceUrl, untilShutdown } from "./_server_client.ts";
 
 /**
  * One sampling server process of server-client mode. Server `s` (world rank
@@ -49,6 +48,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
   const timeoutMs = flags.rpcTimeoutMs;
   const closers: (() => unknown)[] = [];
   let member: WorldMember | undefined;
+  let closeError: unknown;
   try {
     if (rank === 0) {
       const host: CoordinatorHost = serveCoordinator({
@@ -119,16 +119,8 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
     await member?.shutdown(`${name} failed: ${message}`).catch(() => {});
     throw err;
   } finally {
-    for (const close of closers.reverse()) await close();
+    closeError = await closeAll(closers);
   }
-}
-
-/** Asks a server where its partition's service listens. */
-async function serviceUrl(address: string, secret: Uint8Array, timeoutMs: number): Promise<string> {
-  const client = await connectRpc(address, { secret, name: address, connectDeadlineMs: timeoutMs });
-  try {
-    return z.string().parse(await client.call("partition.service_url", null, { timeoutMs }));
-  } finally {
-    client.close("asked");
-  }
+  // Reached only when the run succeeded: then a failed close is the error.
+  if (closeError !== undefined) throw closeError;
 }

@@ -1,9 +1,9 @@
 import { averageGradients, sumAccuracy } from "./ring_reducers.ts";
+import { closeAll, hostPort, serviceUrl, untilShutdown } from "./_server_client.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import { type CoordinatorHost, serveCoordinator } from "../dist/serve_coordinator.ts";
-import { connectRpc } from "../dist/connect_rpc.ts";
 import { MethodTable } from "../dist/method_table.ts";
 import { openRing } from "../dist/open_ring.ts";
 import { resolveSecret } from "../dist/resolve_secret.ts";
@@ -56,6 +56,9 @@ export async function trainDistributed(
   }
   const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
   const closers: (() => unknown)[] = [];
+  let member: WorldMember | undefined;
+  let closeError: unknown;
+  let result: EpochMetrics[] = [];
   try {
     if (rank === 0) {
       const host: CoordinatorHost = serveCoordinator({
@@ -93,7 +96,7 @@ export async function trainDistributed(
       name,
     });
     closers.push(() => server.close());
-    const member = await WorldMember.join({
+    member = await WorldMember.join({
       coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,
       rank,
       role: "trainer",
@@ -102,15 +105,16 @@ export async function trainDistributed(
       connectDeadlineMs: flags.rpcTimeoutMs,
       joinTimeoutMs: flags.rpcTimeoutMs,
     });
-    closers.push(() => member.close());
+    const world = member;
+    closers.push(() => world.close());
     const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numNodes; p++) {
       if (p === flags.nodeRank) continue;
-      const peer = member.world.ranks[p * procs + localRank]!;
+      const peer = world.world.ranks[p * procs + localRank]!;
       peers[p] = await serviceUrl(peer.address, secret, flags.rpcTimeoutMs);
     }
     const { ring, right } = await openRing({
-      addresses: member.world.ranks.map((r) => r.address),
+      addresses: world.world.ranks.map((r) => r.address),
       index: rank,
       secret,
       mailbox,
@@ -129,7 +133,7 @@ export async function trainDistributed(
       dim: partition.meta.dataset.featureDim,
       numNodes: partition.partitionBook[partition.partitionBook.length - 1]!,
       timeoutMs: flags.rpcTimeoutMs,
-      signal: member.shutdownSignal,
+      signal: world.shutdownSignal,
     });
 
     const model = new SageModel(device, {
@@ -161,8 +165,9 @@ export async function trainDistributed(
       labelOf: (id) => partition.labels[id - partition.offset]!,
       name,
       stepsPerEpoch: () => Promise.resolve(steps),
-      reduceGradients: (_, hasBatch) => averageGradients(device, model, ring, hasBatch),
-      reduceAccuracy: (local) => sumAccuracy(ring, local),
+      reduceGradients: (_, hasBatch) =>
+        untilShutdown(averageGradients(device, model, ring, hasBatch), world.shutdownSignal),
+      reduceAccuracy: (local) => untilShutdown(sumAccuracy(ring, local), world.shutdownSignal),
       print: rank === 0,
       metricsPath: flags.metrics?.includes("{rank}")
         ? flags.metrics.replaceAll("{rank}", String(rank))
@@ -170,23 +175,17 @@ export async function trainDistributed(
         ? flags.metrics
         : undefined,
     }, { ...flags, quiet: flags.quiet || rank !== 0 });
-    await member.barrier("training done", flags.rpcTimeoutMs);
-    return metrics;
+    await world.barrier("training done", flags.rpcTimeoutMs);
+    result = metrics;
+  } catch (err) {
+    // Tell every rank at once, instead of leaving them to time out on the ring.
+    const message = err instanceof Error ? err.message : String(err);
+    await member?.shutdown(`${name} failed: ${message}`).catch(() => {});
+    throw err;
   } finally {
-    for (const close of closers.reverse()) await close();
+    closeError = await closeAll(closers);
   }
-}
-
-/** Asks a trainer where its partition's service listens. */
-async function serviceUrl(trainer: string, secret: Uint8Array, timeoutMs: number): Promise<string> {
-  const client = await connectRpc(trainer, { secret, name: trainer, connectDeadlineMs: timeoutMs });
-  try {
-    return z.string().parse(await client.call("partition.service_url", null, { timeoutMs }));
-  } finally {
-    client.close("asked");
-  }
-}
-
-function hostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+  // Reached only when the run succeeded: then a failed close is the error.
+  if (closeError !== undefined) throw closeError;
+  return result;
 }
