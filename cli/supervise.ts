@@ -1,6 +1,11 @@
+/** How long a child has to exit after SIGTERM before it gets SIGKILL. */
+const KILL_AFTER_MS = 5_000;
+
 /**
- * Waits for child processes; when one fails, stops the others and throws an
- * error naming the first to fail (`names[i]` is child `i`'s name).
+ * Waits for child processes; when one fails, stops the others (SIGTERM, then
+ * SIGKILL if they linger) and throws an error naming the first to fail
+ * (`names[i]` is child `i`'s name). SIGINT or SIGTERM to this process stops
+ * the children too, so none is orphaned.
  *
  * @example
  * ```ts ignore
@@ -12,17 +17,23 @@ export async function supervise(
   children: readonly Deno.ChildProcess[],
   names: readonly string[],
 ): Promise<void> {
-  const stopAll = () => {
+  const signal = (sig: Deno.Signal) => {
     for (const c of children) {
       try {
-        c.kill("SIGTERM");
+        c.kill(sig);
       } catch {
         // already exited
       }
     }
   };
+  let killTimer: ReturnType<typeof setTimeout> | undefined;
+  const stopAll = () => {
+    signal("SIGTERM");
+    killTimer ??= setTimeout(() => signal("SIGKILL"), KILL_AFTER_MS);
+  };
   const onSignal = () => stopAll();
   Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
   let first: Error | undefined;
   try {
     await Promise.all(children.map((c, i) =>
@@ -34,7 +45,9 @@ export async function supervise(
       })
     ));
   } finally {
+    clearTimeout(killTimer);
     Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
   }
   if (first) throw first;
 }

@@ -60,6 +60,8 @@ export class WorkerPool {
   /** Workers finished, a Worker failed, next block to take. */
   readonly #status = new Int32Array(new SharedArrayBuffer(12));
   readonly #message = new Uint8Array(new SharedArrayBuffer(MESSAGE_BYTES));
+  /** Why the pool can no longer be used, once a dispatch has timed out. */
+  #broken: string | undefined;
 
   constructor(size: number) {
     const url = new URL("./cpu_worker.ts", import.meta.url).href;
@@ -77,6 +79,9 @@ export class WorkerPool {
    * contributions) then keep both cores busy to the end.
    */
   run(kernel: KernelSpec, job: PoolJob, invocations: number): void {
+    if (this.#broken) {
+      throw new Error(`kernel ${kernel.name}: the CPU worker pool stopped after ${this.#broken}`);
+    }
     const blocks = (this.#workers.length + 1) * BLOCKS_PER_THREAD;
     const grain = Math.ceil(invocations / blocks);
     Atomics.store(this.#status, 0, 0);
@@ -99,6 +104,9 @@ export class WorkerPool {
       if (done === this.#workers.length) break;
       const left = deadline - performance.now();
       if (left <= 0) {
+        // Stuck Workers would take blocks of the next dispatch: end them all.
+        this.#broken = `a kernel ${kernel.name} dispatch timed out`;
+        this.terminate();
         throw new Error(
           `kernel ${kernel.name}: ${
             this.#workers.length - done
