@@ -34,6 +34,8 @@ export class Coordinator {
   readonly #barriers = new Map<string, Barrier>();
   readonly #shutdown = Promise.withResolvers<string>();
   #shutdownReason: string | null = null;
+  /** Ranks that said they are leaving; any other rank whose connection drops ends the world. */
+  readonly #left = new Set<number>();
 
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 1) {
@@ -60,7 +62,15 @@ export class Coordinator {
         }),
         ({ name, rank, timeoutMs }, ctx) => this.#barrier(name, rank, timeoutMs, ctx.signal),
       )
-      .register("coord.watch", z.null(), (_, ctx) => this.#watch(ctx.signal))
+      .register(
+        "coord.watch",
+        z.object({ rank: z.number().int() }),
+        ({ rank }, ctx) => this.#watch(rank, ctx.signal),
+      )
+      .register("coord.leave", z.object({ rank: z.number().int() }), ({ rank }) => {
+        this.#left.add(rank);
+        return null;
+      })
       .register(
         "coord.shutdown",
         z.object({ rank: z.number().int(), reason: z.string() }),
@@ -158,9 +168,19 @@ export class Coordinator {
     return promise;
   }
 
-  async #watch(signal: AbortSignal): Promise<{ reason: string }> {
+  async #watch(rank: number, signal: AbortSignal): Promise<{ reason: string }> {
+    this.#checkRank(rank);
     const aborted = new Promise<never>((_, reject) => {
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      signal.addEventListener("abort", () => {
+        // A rank that vanishes without leaving (killed, crashed, cut off)
+        // ends the world, so that nobody waits for it until a timeout.
+        if (!this.#left.has(rank)) {
+          const info = this.#ranks.get(rank);
+          const who = info ? `rank ${rank} (${info.role} at ${info.address})` : `rank ${rank}`;
+          this.shutdown(`${who} disconnected`);
+        }
+        reject(signal.reason);
+      }, { once: true });
     });
     aborted.catch(() => {});
     return { reason: await Promise.race([this.#shutdown.promise, aborted]) };

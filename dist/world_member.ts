@@ -61,7 +61,7 @@ export class WorldMember {
     this.rank = rank;
     this.world = world;
     this.#client = client;
-    client.call("coord.watch", null, { timeoutMs: WATCH_MS }).then(
+    client.call("coord.watch", { rank }, { timeoutMs: WATCH_MS }).then(
       (answer) => {
         const reason = z.object({ reason: z.string() }).parse(answer).reason;
         this.#shutdown.abort(reason);
@@ -136,8 +136,13 @@ export class WorldMember {
     });
   }
 
-  /** Leaves: closes the connection to the coordinator. */
+  /**
+   * Leaves: tells the coordinator (so that this rank's disconnection does not
+   * end the world) and closes the connection. A rank that disappears without
+   * leaving ends the world for everyone.
+   */
   close(): void {
+    this.#client.call("coord.leave", { rank: this.rank }, { timeoutMs: 1_000 }).catch(() => {});
     this.#client.close("rank leaving");
   }
 }

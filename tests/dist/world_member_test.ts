@@ -1,3 +1,4 @@
+import { connectRpc } from "../../dist/connect_rpc.ts";
 import assert from "node:assert/strict";
 import { BarrierTimeoutError } from "../../dist/barrier_timeout_error.ts";
 import { ConnectError } from "../../dist/connect_error.ts";
@@ -125,5 +126,28 @@ Deno.test("join() refuses a rank outside the world and a second rank with the sa
   assert.ok(first, "the other rank 0 joined");
   first.close();
   second.close();
+  await host.close();
+});
+
+Deno.test("a rank that disconnects without leaving ends the world; one that leaves does not", async () => {
+  const host = serveCoordinator({ hostname: "127.0.0.1", port: 0, worldSize: 3, secret });
+  const joining = joinAll(host.server.url, 2);
+  const raw = await connectRpc(host.server.url, { secret, name: "rank 2" });
+  const info = { rank: 2, role: "trainer", address: "ws://127.0.0.4:5002" };
+  await raw.call("coord.join", info, { timeoutMs: 5000 });
+  const watch = raw.call("coord.watch", { rank: 2 }, { timeoutMs: 60_000 }).catch(() => {});
+  const [m0, m1] = (await joining) as [WorldMember, WorldMember];
+  m1.close(); // leaves properly
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(m0.shutdownSignal.aborted, false, "a rank that left does not end the world");
+  raw.close("vanished"); // no leave: as if killed
+  await watch;
+  await new Promise((resolve) => {
+    if (m0.shutdownSignal.aborted) resolve(null);
+    m0.shutdownSignal.addEventListener("abort", resolve);
+  });
+  assert.equal(m0.shutdownSignal.reason, "rank 2 (trainer at ws://127.0.0.4:5002) disconnected");
+  m0.close();
+  await raw.closed;
   await host.close();
 });
