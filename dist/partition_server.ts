@@ -55,7 +55,7 @@ export class PartitionServer {
         worker,
         { kind: "start", id: 0, ...start },
         timeoutMs,
-        `${options.name} did not start`,
+        options.name,
       );
       return new PartitionServer(reply.url as string, options.name, worker, timeoutMs);
     } catch (err) {
@@ -203,16 +203,16 @@ interface Pending {
 
 type Reply = Record<string, unknown> & { readonly id: number; readonly kind: string };
 
-/** Sends one message to a Worker and waits for its answer, an error, or the timeout. */
+/** Starts the Worker `name` and waits for its answer, an error, or the timeout; errors name it. */
 function askOnce(
   worker: Worker,
   message: unknown,
   timeoutMs: number,
-  timeoutText: string,
+  name: string,
 ): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => done(new Error(`${timeoutText} within ${timeoutMs} ms`)),
+      () => done(new Error(`${name} did not start within ${timeoutMs} ms`)),
       timeoutMs,
     );
     const done = (error?: Error, reply?: Record<string, unknown>) => {
@@ -223,10 +223,12 @@ function askOnce(
       else resolve(reply!);
     };
     worker.onmessage = (e: MessageEvent<Record<string, unknown>>) =>
-      e.data.kind === "error" ? done(new Error(String(e.data.message))) : done(undefined, e.data);
+      e.data.kind === "error"
+        ? done(new Error(`${name}: ${String(e.data.message)}`))
+        : done(undefined, e.data);
     worker.onerror = (e) => {
       e.preventDefault();
-      done(new Error(`partition server worker failed: ${e.message}`));
+      done(new Error(`${name}: its worker failed: ${e.message}`));
     };
     worker.postMessage(message);
   });
