@@ -1,0 +1,166 @@
+import { type Command, Option } from "commander";
+import { finiteNumber, nonNegativeInt, parseFanout, positiveInt } from "./flags.ts";
+
+/** The flags every training process has: model, optimizer, epoch loop and output. */
+export interface TrainingOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly fanout: number[];
+  readonly hidden: number;
+  readonly lr: number;
+  readonly dropout: number;
+  readonly device: "auto" | "webgpu" | "cpu";
+  /** Threads of the CPU backend (default: all cores). */
+  readonly cpuThreads: number | undefined;
+  readonly seed: number;
+  readonly evalEvery: number;
+  readonly evalBatchSize: number;
+  readonly prefetch: number;
+  readonly metrics: string | undefined;
+  readonly quiet: boolean;
+}
+
+/** The flags every process of a cluster has: where the coordinator is, where it listens, the secret. */
+export interface ClusterOptions {
+  readonly masterAddr: string;
+  readonly masterPort: number;
+  /** Which of this node's processes this one is; undefined in the node's launching process. */
+  readonly localRank: number | undefined;
+  /** The interface this node's RPC servers listen on. */
+  readonly nodeAddr: string;
+  readonly secret: string | undefined;
+  readonly secretFile: string | undefined;
+  readonly rpcTimeoutMs: number;
+}
+
+/**
+ * Adds the training flags (GLT's distributed example's names and defaults)
+ * to a command; `what` names the process in help texts ("trainer", "client").
+ *
+ * @example
+ * ```ts
+ * import { newProgram } from "./flags.ts";
+ * import { addTrainingOptions, readTrainingOptions } from "./shared_options.ts";
+ * const p = addTrainingOptions(newProgram("x", "x"), "trainer", "neighbours per hop");
+ * p.parse(["--epochs=3"], { from: "user" });
+ * console.log(readTrainingOptions(p).epochs); // 3
+ * ```
+ */
+export function addTrainingOptions(p: Command, what: string, fanoutHelp: string): Command {
+  return p
+    .option("--epochs <n>", "training epochs", positiveInt, 10)
+    .option("--batch_size <n>", "seeds per minibatch", positiveInt, 512)
+    .option("--fanout <list>", fanoutHelp, parseFanout, [15, 10, 5])
+    .option("--hidden <n>", "hidden channels", positiveInt, 256)
+    .option("--lr <x>", "Adam learning rate", finiteNumber, 0.003)
+    .option("--dropout <x>", "dropout between layers", finiteNumber, 0.5)
+    .option("--device <kind>", "auto, webgpu or cpu", "auto")
+    .option("--cpu_threads <n>", "threads of the CPU backend (default: all cores)", positiveInt)
+    .option("--seed <n>", "random seed", nonNegativeInt, 0)
+    .option(
+      "--eval_every <n>",
+      "evaluate test accuracy every n epochs (0: only after the last)",
+      nonNegativeInt,
+      1,
+    )
+    .option("--eval_batch_size <n>", "seeds per evaluation minibatch", positiveInt, 2048)
+    .option("--prefetch <n>", "minibatches prepared ahead of training", positiveInt, 2)
+    .option(
+      "--metrics <path>",
+      `write one JSON line per epoch here ({rank} in the path: one file per ${what})`,
+    )
+    .option("--quiet", "no progress bars");
+}
+
+/**
+ * Reads and checks the flags {@linkcode addTrainingOptions} added; a bad
+ * value is a usage error through the command.
+ *
+ * @example
+ * ```ts ignore
+ * const training = readTrainingOptions(program);
+ * ```
+ */
+export function readTrainingOptions(p: Command): TrainingOptions {
+  const o = p.opts();
+  if (!(o.dropout >= 0 && o.dropout < 1)) p.error(`--dropout must be in [0, 1), got ${o.dropout}`);
+  if (!(o.lr > 0)) p.error(`--lr must be positive, got ${o.lr}`);
+  if (!["auto", "webgpu", "cpu"].includes(o.device)) {
+    p.error(`--device must be auto, webgpu or cpu, got "${o.device}"`);
+  }
+  return {
+    epochs: o.epochs,
+    batchSize: o.batch_size,
+    fanout: o.fanout,
+    hidden: o.hidden,
+    lr: o.lr,
+    dropout: o.dropout,
+    device: o.device,
+    cpuThreads: o.cpu_threads,
+    seed: o.seed,
+    evalEvery: o.eval_every,
+    evalBatchSize: o.eval_batch_size,
+    prefetch: o.prefetch,
+    metrics: o.metrics,
+    quiet: Boolean(o.quiet),
+  };
+}
+
+/**
+ * Adds the cluster flags to a command; `first` names the node that hosts the
+ * coordinator ("node 0", "server node 0").
+ *
+ * @example
+ * ```ts
+ * import { newProgram } from "./flags.ts";
+ * import { addClusterOptions } from "./shared_options.ts";
+ * addClusterOptions(newProgram("x", "x"), "node 0");
+ * ```
+ */
+export function addClusterOptions(p: Command, first: string): Command {
+  return p
+    .option("--master_addr <host>", `coordinator address (${first})`, "127.0.0.1")
+    .option("--master_port <port>", "coordinator port", positiveInt, 11234)
+    .option(
+      "--node_addr <host>",
+      `address this node listens on (default: --master_addr on ${first} or on loopback)`,
+    )
+    .addOption(
+      new Option("--local_rank <k>", "process index within the node (set by the node)")
+        .argParser(nonNegativeInt)
+        .hideHelp(),
+    )
+    .option("--secret <text>", "shared secret of the cluster (or --secret_file, or WEBGNN_SECRET)")
+    .option("--secret_file <path>", "file holding the shared secret")
+    .option("--rpc_timeout_ms <ms>", "longest wait for any peer", positiveInt, 60_000);
+}
+
+/**
+ * Reads the flags {@linkcode addClusterOptions} added. The node that hosts
+ * the coordinator (`isFirst`) listens on its address by default, and so does
+ * every node when the coordinator is on loopback; any other node must say
+ * where it listens (`name` names it in the error).
+ *
+ * @example
+ * ```ts ignore
+ * const cluster = readClusterOptions(program, rank === 0, `node ${rank}`);
+ * ```
+ */
+export function readClusterOptions(p: Command, isFirst: boolean, name: string): ClusterOptions {
+  const o = p.opts();
+  const master: string = o.master_addr;
+  const loopback = master.startsWith("127.") || master === "localhost";
+  const nodeAddr = o.node_addr ??
+    (isFirst || loopback
+      ? master
+      : p.error(`--node_addr is needed on ${name}: the address this node listens on`));
+  return {
+    masterAddr: master,
+    masterPort: o.master_port,
+    localRank: o.local_rank,
+    nodeAddr,
+    secret: o.secret,
+    secretFile: o.secret_file,
+    rpcTimeoutMs: o.rpc_timeout_ms,
+  };
+}
