@@ -2,6 +2,9 @@
 // servers and clients of server-client mode.
 import { z } from "zod";
 import { connectRpc } from "../dist/connect_rpc.ts";
+import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
+import type { PartitionMeta } from "../partition/partition_meta.ts";
+import { UsageError } from "./usage_error.ts";
 
 /** `host:port`, with brackets around an IPv6 host. */
 export function hostPort(host: string, port: number): string {
@@ -60,4 +63,27 @@ export async function closeAll(closers: readonly (() => unknown)[]): Promise<unk
     }
   }
   return first;
+}
+
+/**
+ * The partition directory of `--dataset_root_dir` and its meta.json, checked
+ * to hold `expected` partitions (`flag` names the flag that says so).
+ */
+export async function partitionDirectory(
+  dir: string | undefined,
+  expected: number,
+  flag: string,
+): Promise<{ dir: string; meta: PartitionMeta }> {
+  if (!dir) {
+    throw new UsageError(
+      "--dataset_root_dir must name the partition directory (from deno task partition)",
+    );
+  }
+  const meta = await loadPartitionMeta(dir);
+  if (meta.numPartitions !== expected) {
+    throw new UsageError(
+      `--dataset_root_dir=${dir} holds ${meta.numPartitions} partitions but ${flag}=${expected}: partition it into ${expected}`,
+    );
+  }
+  return { dir, meta };
 }

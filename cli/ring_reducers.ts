@@ -2,6 +2,8 @@ import type { Device } from "../engine/device.ts";
 import type { Accuracy } from "../engine/evaluate.ts";
 import type { SageModel } from "../engine/sage_model.ts";
 import type { RingAllReduce } from "../dist/ring_all_reduce.ts";
+import type { Trainable } from "../engine/train_epoch.ts";
+import { untilShutdown } from "./_server_client.ts";
 
 /**
  * Replaces the model's gradients by the average over the trainers that had
@@ -46,4 +48,31 @@ export async function sumAccuracy(ring: RingAllReduce, local: Accuracy): Promise
   const v = new Float32Array([local.correct, local.total]);
   await ring.allReduce(v, "sum");
   return { correct: v[0]!, total: v[1]! };
+}
+
+/**
+ * The epoch loop's gradient and accuracy reducers over `ring`, each given up
+ * as soon as the cluster shuts down (`signal`) instead of waiting for a peer
+ * that will never send.
+ *
+ * @example
+ * ```ts ignore
+ * import { ringReducers } from "./ring_reducers.ts";
+ * const { reduceGradients, reduceAccuracy } = ringReducers(device, model, ring, world.shutdownSignal);
+ * ```
+ */
+export function ringReducers(
+  device: Device,
+  model: SageModel,
+  ring: RingAllReduce,
+  signal: AbortSignal,
+): {
+  reduceGradients: (model: Trainable, hasBatch: boolean) => Promise<void>;
+  reduceAccuracy: (local: Accuracy) => Promise<Accuracy>;
+} {
+  return {
+    reduceGradients: (_, hasBatch) =>
+      untilShutdown(averageGradients(device, model, ring, hasBatch), signal),
+    reduceAccuracy: (local) => untilShutdown(sumAccuracy(ring, local), signal),
+  };
 }

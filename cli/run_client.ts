@@ -1,5 +1,5 @@
 import { connectRpc } from "../dist/connect_rpc.ts";
-import { averageGradients, sumAccuracy } from "./ring_reducers.ts";
+import { ringReducers } from "./ring_reducers.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
@@ -21,12 +21,12 @@ import {
   seedsResponse,
 } from "../dist/_minibatch_methods.ts";
 import { parseAnswer } from "../dist/_partition_methods.ts";
-import { type EpochMetrics, runTraining } from "./run_training.ts";
+import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
 import { stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
 import { UsageError } from "./usage_error.ts";
-import { closeAll, hostPort, untilShutdown } from "./_server_client.ts";
+import { closeAll, hostPort } from "./_server_client.ts";
 
 /** How long a client's attachment to its server may last: one day (a timer must be finite). */
 const ATTACH_MS = 86_400_000;
@@ -167,15 +167,9 @@ export async function runClient(
       labelOf: (id) => labels.get(id)!,
       name,
       stepsPerEpoch: () => Promise.resolve(steps),
-      reduceGradients: (_, hasBatch) =>
-        untilShutdown(averageGradients(device, model, ring, hasBatch), world.shutdownSignal),
-      reduceAccuracy: (local) => untilShutdown(sumAccuracy(ring, local), world.shutdownSignal),
+      ...ringReducers(device, model, ring, world.shutdownSignal),
       print: c === 0,
-      metricsPath: flags.metrics?.includes("{rank}")
-        ? flags.metrics.replaceAll("{rank}", String(c))
-        : c === 0
-        ? flags.metrics
-        : undefined,
+      metricsPath: metricsPathFor(flags.metrics, c),
     }, { ...flags, quiet: flags.quiet || c !== 0 });
     await server.call(FINISH, { client: c }, { timeoutMs });
     await attached;

@@ -8,10 +8,14 @@ import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
 import { WorldMember } from "../dist/world_member.ts";
 import { MINIBATCH_MAX_BYTES } from "../dist/_minibatch_methods.ts";
 import { loadPartition } from "../partition/load_partition.ts";
-import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
-import { UsageError } from "./usage_error.ts";
-import { closeAll, hostPort, serviceUrl, untilShutdown } from "./_server_client.ts";
+import {
+  closeAll,
+  hostPort,
+  partitionDirectory,
+  serviceUrl,
+  untilShutdown,
+} from "./_server_client.ts";
 
 /**
  * One sampling server process of server-client mode. Server `s` (world rank
@@ -32,18 +36,11 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
   const rank = flags.nodeRank * flags.numServerProcsPerNode + localRank;
   const worldSize = flags.numServers + flags.numClients;
   const name = `server ${rank}`;
-  const dir = flags.datasetRootDir;
-  if (!dir) {
-    throw new UsageError(
-      "--dataset_root_dir must name the partition directory (from deno task partition)",
-    );
-  }
-  const meta = await loadPartitionMeta(dir);
-  if (meta.numPartitions !== flags.numDatasetPartitions) {
-    throw new UsageError(
-      `--dataset_root_dir=${dir} holds ${meta.numPartitions} partitions but --num_dataset_partitions=${flags.numDatasetPartitions}`,
-    );
-  }
+  const { dir, meta } = await partitionDirectory(
+    flags.datasetRootDir,
+    flags.numDatasetPartitions,
+    "--num_dataset_partitions",
+  );
   const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
   const timeoutMs = flags.rpcTimeoutMs;
   const closers: (() => unknown)[] = [];

@@ -124,3 +124,18 @@ export function epochLine(m: EpochMetrics, epochs: number): string {
     s(m.featureMs)
   }, training ${s(m.trainMs)}${reduce}, waited ${s(m.waitMs)}), loss ${m.loss.toFixed(4)}${acc}`;
 }
+
+/**
+ * Where trainer `rank` writes its metrics: its own file when the path holds
+ * `{rank}`, else the path for rank 0 only.
+ *
+ * @example
+ * ```ts
+ * import { metricsPathFor } from "./run_training.ts";
+ * console.log(metricsPathFor("m{rank}.jsonl", 3)); // m3.jsonl
+ * ```
+ */
+export function metricsPathFor(metrics: string | undefined, rank: number): string | undefined {
+  if (metrics?.includes("{rank}")) return metrics.replaceAll("{rank}", String(rank));
+  return rank === 0 ? metrics : undefined;
+}

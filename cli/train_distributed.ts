@@ -1,5 +1,5 @@
-import { averageGradients, sumAccuracy } from "./ring_reducers.ts";
-import { closeAll, hostPort, serviceUrl, untilShutdown } from "./_server_client.ts";
+import { ringReducers } from "./ring_reducers.ts";
+import { closeAll, hostPort, partitionDirectory, serviceUrl } from "./_server_client.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
@@ -11,12 +11,10 @@ import { RingMailbox } from "../dist/ring_mailbox.ts";
 import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
 import { WorldMember } from "../dist/world_member.ts";
 import { loadPartition } from "../partition/load_partition.ts";
-import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
-import { type EpochMetrics, runTraining } from "./run_training.ts";
+import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
 import { shareOf, stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
 import type { TrainFlags } from "./train_flags.ts";
-import { UsageError } from "./usage_error.ts";
 import { PartitionServer } from "../dist/partition_server.ts";
 import { WorkerSampler } from "../dist/worker_sampler.ts";
 import { z } from "zod";
@@ -42,18 +40,11 @@ export async function trainDistributed(
   const worldSize = flags.numNodes * procs;
   const rank = flags.nodeRank * procs + localRank;
   const name = `node ${flags.nodeRank} trainer ${localRank}`;
-  const dir = flags.datasetRootDir;
-  if (!dir) {
-    throw new UsageError(
-      "--dataset_root_dir must name the partition directory (from deno task partition)",
-    );
-  }
-  const meta = await loadPartitionMeta(dir);
-  if (meta.numPartitions !== flags.numNodes) {
-    throw new UsageError(
-      `--dataset_root_dir=${dir} holds ${meta.numPartitions} partitions but --num_nodes=${flags.numNodes}: partition it into ${flags.numNodes}`,
-    );
-  }
+  const { dir } = await partitionDirectory(
+    flags.datasetRootDir,
+    flags.numNodes,
+    "--num_nodes",
+  );
   const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
   const closers: (() => unknown)[] = [];
   let member: WorldMember | undefined;
@@ -165,15 +156,9 @@ export async function trainDistributed(
       labelOf: (id) => partition.labels[id - partition.offset]!,
       name,
       stepsPerEpoch: () => Promise.resolve(steps),
-      reduceGradients: (_, hasBatch) =>
-        untilShutdown(averageGradients(device, model, ring, hasBatch), world.shutdownSignal),
-      reduceAccuracy: (local) => untilShutdown(sumAccuracy(ring, local), world.shutdownSignal),
+      ...ringReducers(device, model, ring, world.shutdownSignal),
       print: rank === 0,
-      metricsPath: flags.metrics?.includes("{rank}")
-        ? flags.metrics.replaceAll("{rank}", String(rank))
-        : rank === 0
-        ? flags.metrics
-        : undefined,
+      metricsPath: metricsPathFor(flags.metrics, rank),
     }, { ...flags, quiet: flags.quiet || rank !== 0 });
     await world.barrier("training done", flags.rpcTimeoutMs);
     result = metrics;
