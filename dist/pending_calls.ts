@@ -55,9 +55,12 @@ export class PendingCalls {
       const reason = signal?.reason;
       this.reject(
         id,
-        reason instanceof Error
-          ? reason
-          : new DOMException(`call "${method}" aborted`, "AbortError"),
+        reason instanceof Error ? reason : new DOMException(
+          `call "${method}" to ${this.#peer} aborted${
+            reason === undefined ? "" : `: ${String(reason)}`
+          }`,
+          "AbortError",
+        ),
       );
       onGiveUp?.(id);
     };
