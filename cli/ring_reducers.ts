@@ -3,7 +3,7 @@ import type { Accuracy } from "../engine/evaluate.ts";
 import type { SageModel } from "../engine/sage_model.ts";
 import type { RingAllReduce } from "../dist/ring_all_reduce.ts";
 import type { Trainable } from "../engine/train_epoch.ts";
-import { untilShutdown } from "./_server_client.ts";
+import { untilShutdown } from "./_cluster.ts";
 
 /**
  * Replaces the model's gradients by the average over the trainers that had

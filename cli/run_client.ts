@@ -26,7 +26,7 @@ import type { ServerClientFlags } from "./server_client_flags.ts";
 import { stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
 import { UsageError } from "./usage_error.ts";
-import { closeAll, hostPort } from "./_server_client.ts";
+import { hostPort, runClusterProcess } from "./_cluster.ts";
 
 /** How long a client's attachment to its server may last: one day (a timer must be finite). */
 const ATTACH_MS = 86_400_000;
@@ -56,22 +56,18 @@ export async function runClient(
   const name = `client ${c}`;
   const timeoutMs = flags.rpcTimeoutMs;
   const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
-  const closers: (() => unknown)[] = [];
-  let member: WorldMember | undefined;
-  let closeError: unknown;
-  let result: EpochMetrics[] = [];
-  try {
+  return await runClusterProcess(name, async (scope) => {
     const device: Device = await createDevice(flags.device, {
       ...(c === 0 ? {} : { notice: () => {} }),
       ...(flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads }),
     });
-    closers.push(() => device.destroy());
+    scope.onClose(() => device.destroy());
     const methods = new MethodTable();
     const mailbox = new RingMailbox(`client ${(c + numClients - 1) % numClients}`);
     mailbox.register(methods);
     const own: RpcServer = serveRpc({ hostname: flags.nodeAddr, port: 0, secret, methods, name });
-    closers.push(() => own.close());
-    member = await WorldMember.join({
+    scope.onClose(() => own.close());
+    const world = await WorldMember.join({
       coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,
       rank,
       role: "client",
@@ -80,8 +76,7 @@ export async function runClient(
       connectDeadlineMs: timeoutMs,
       joinTimeoutMs: timeoutMs,
     });
-    const world = member;
-    closers.push(() => world.close());
+    scope.joined(world);
     const serverIndex = c % numServers;
     const server: RpcClient = await connectRpc(world.world.ranks[serverIndex]!.address, {
       secret,
@@ -89,7 +84,7 @@ export async function runClient(
       connectDeadlineMs: timeoutMs,
       maxMessageBytes: MINIBATCH_MAX_BYTES,
     });
-    closers.push(() => server.close("training done"));
+    scope.onClose(() => server.close("training done"));
     const attached = server.call(ATTACH, { client: c }, { timeoutMs: ATTACH_MS });
     attached.catch(() => {});
     const info = parseAnswer(
@@ -127,7 +122,7 @@ export async function runClient(
       timeoutMs,
       connectDeadlineMs: timeoutMs,
     });
-    if (right) closers.push(() => right.close("training done"));
+    if (right) scope.onClose(() => right.close("training done"));
     await world.barrier("servers ready", timeoutMs);
     const sampler = new RemoteMinibatchSampler({
       device,
@@ -174,15 +169,6 @@ export async function runClient(
     await server.call(FINISH, { client: c }, { timeoutMs });
     await attached;
     await world.barrier("training done", timeoutMs);
-    result = metrics;
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    await member?.shutdown(`${name} failed: ${message}`).catch(() => {});
-    throw err;
-  } finally {
-    closeError = await closeAll(closers);
-  }
-  // Reached only when the run succeeded: then a failed close is the error.
-  if (closeError !== undefined) throw closeError;
-  return result;
+    return metrics;
+  });
 }

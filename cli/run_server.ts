@@ -3,19 +3,19 @@ import { MethodTable } from "../dist/method_table.ts";
 import { MinibatchService } from "../dist/minibatch_service.ts";
 import { PartitionServer } from "../dist/partition_server.ts";
 import { resolveSecret } from "../dist/resolve_secret.ts";
-import { type CoordinatorHost, serveCoordinator } from "../dist/serve_coordinator.ts";
 import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
 import { WorldMember } from "../dist/world_member.ts";
 import { MINIBATCH_MAX_BYTES } from "../dist/_minibatch_methods.ts";
 import { loadPartition } from "../partition/load_partition.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
 import {
-  closeAll,
+  hostCoordinator,
   hostPort,
   partitionDirectory,
+  runClusterProcess,
   serviceUrl,
   untilShutdown,
-} from "./_server_client.ts";
+} from "./_cluster.ts";
 
 /**
  * One sampling server process of server-client mode. Server `s` (world rank
@@ -43,19 +43,13 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
   );
   const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
   const timeoutMs = flags.rpcTimeoutMs;
-  const closers: (() => unknown)[] = [];
-  let member: WorldMember | undefined;
-  let closeError: unknown;
-  try {
-    if (rank === 0) {
-      const host: CoordinatorHost = serveCoordinator({
-        hostname: flags.masterAddr,
-        port: flags.masterPort,
-        worldSize,
-        secret,
-      });
-      closers.push(() => host.close());
-    }
+  return await runClusterProcess(name, async (scope) => {
+    hostCoordinator(scope, rank, {
+      hostname: flags.masterAddr,
+      port: flags.masterPort,
+      worldSize,
+      secret,
+    });
     const partition = await loadPartition(dir, rank);
     const service = await PartitionServer.start({
       dir,
@@ -65,7 +59,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       name: `partition ${rank} (${name})`,
       timeoutMs,
     });
-    closers.push(() => service.close());
+    scope.onClose(() => service.close());
     const minibatches = new MinibatchService({
       server: service,
       info: {
@@ -91,8 +85,8 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       name,
       maxMessageBytes: MINIBATCH_MAX_BYTES,
     });
-    closers.push(() => server.close());
-    member = await WorldMember.join({
+    scope.onClose(() => server.close());
+    const world = await WorldMember.join({
       coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,
       rank,
       role: "server",
@@ -101,8 +95,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       connectDeadlineMs: timeoutMs,
       joinTimeoutMs: timeoutMs,
     });
-    const world = member;
-    closers.push(() => world.close());
+    scope.joined(world);
     const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numServers; p++) {
       if (p !== rank) peers[p] = await serviceUrl(world.world.ranks[p]!.address, secret, timeoutMs);
@@ -111,13 +104,5 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
     await world.barrier("servers ready", timeoutMs);
     await untilShutdown(minibatches.finished, world.shutdownSignal);
     await world.barrier("training done", timeoutMs);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    await member?.shutdown(`${name} failed: ${message}`).catch(() => {});
-    throw err;
-  } finally {
-    closeError = await closeAll(closers);
-  }
-  // Reached only when the run succeeded: then a failed close is the error.
-  if (closeError !== undefined) throw closeError;
+  });
 }

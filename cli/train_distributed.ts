@@ -1,9 +1,14 @@
 import { ringReducers } from "./ring_reducers.ts";
-import { closeAll, hostPort, partitionDirectory, serviceUrl } from "./_server_client.ts";
+import {
+  hostCoordinator,
+  hostPort,
+  partitionDirectory,
+  runClusterProcess,
+  serviceUrl,
+} from "./_cluster.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
-import { type CoordinatorHost, serveCoordinator } from "../dist/serve_coordinator.ts";
 import { MethodTable } from "../dist/method_table.ts";
 import { openRing } from "../dist/open_ring.ts";
 import { resolveSecret } from "../dist/resolve_secret.ts";
@@ -46,26 +51,19 @@ export async function trainDistributed(
     "--num_nodes",
   );
   const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
-  const closers: (() => unknown)[] = [];
-  let member: WorldMember | undefined;
-  let closeError: unknown;
-  let result: EpochMetrics[] = [];
-  try {
-    if (rank === 0) {
-      const host: CoordinatorHost = serveCoordinator({
-        hostname: flags.masterAddr,
-        port: flags.masterPort,
-        worldSize,
-        secret,
-      });
-      closers.push(() => host.close());
-    }
+  return await runClusterProcess(name, async (scope) => {
+    hostCoordinator(scope, rank, {
+      hostname: flags.masterAddr,
+      port: flags.masterPort,
+      worldSize,
+      secret,
+    });
     const partition = await loadPartition(dir, flags.nodeRank);
     const device: Device = await createDevice(flags.device, {
       ...(rank === 0 ? {} : { notice: () => {} }),
       ...(flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads }),
     });
-    closers.push(() => device.destroy());
+    scope.onClose(() => device.destroy());
     const methods = new MethodTable();
     const mailbox = new RingMailbox(`rank ${(rank + worldSize - 1) % worldSize}`);
     mailbox.register(methods);
@@ -77,7 +75,7 @@ export async function trainDistributed(
       name: `partition ${flags.nodeRank} (${name})`,
       timeoutMs: flags.rpcTimeoutMs,
     });
-    closers.push(() => service.close());
+    scope.onClose(() => service.close());
     methods.register("partition.service_url", z.null(), () => service.url);
     const server: RpcServer = serveRpc({
       hostname: flags.nodeAddr,
@@ -86,8 +84,8 @@ export async function trainDistributed(
       methods,
       name,
     });
-    closers.push(() => server.close());
-    member = await WorldMember.join({
+    scope.onClose(() => server.close());
+    const world = await WorldMember.join({
       coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,
       rank,
       role: "trainer",
@@ -96,8 +94,7 @@ export async function trainDistributed(
       connectDeadlineMs: flags.rpcTimeoutMs,
       joinTimeoutMs: flags.rpcTimeoutMs,
     });
-    const world = member;
-    closers.push(() => world.close());
+    scope.joined(world);
     const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numNodes; p++) {
       if (p === flags.nodeRank) continue;
@@ -112,7 +109,7 @@ export async function trainDistributed(
       timeoutMs: flags.rpcTimeoutMs,
       connectDeadlineMs: flags.rpcTimeoutMs,
     });
-    if (right) closers.push(() => right.close("training done"));
+    if (right) scope.onClose(() => right.close("training done"));
     // Sampling and feature fetching run in the partition server's Worker,
     // so that remote round trips progress while this thread trains.
     const sampler = await WorkerSampler.connect({
@@ -161,16 +158,6 @@ export async function trainDistributed(
       metricsPath: metricsPathFor(flags.metrics, rank),
     }, { ...flags, quiet: flags.quiet || rank !== 0 });
     await world.barrier("training done", flags.rpcTimeoutMs);
-    result = metrics;
-  } catch (err) {
-    // Tell every rank at once, instead of leaving them to time out on the ring.
-    const message = err instanceof Error ? err.message : String(err);
-    await member?.shutdown(`${name} failed: ${message}`).catch(() => {});
-    throw err;
-  } finally {
-    closeError = await closeAll(closers);
-  }
-  // Reached only when the run succeeded: then a failed close is the error.
-  if (closeError !== undefined) throw closeError;
-  return result;
+    return metrics;
+  });
 }

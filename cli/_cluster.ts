@@ -1,5 +1,7 @@
 // Helpers shared by the processes of a cluster: collocated trainers, and the
 // servers and clients of server-client mode.
+import { type CoordinatorHost, serveCoordinator } from "../dist/serve_coordinator.ts";
+import type { WorldMember } from "../dist/world_member.ts";
 import { z } from "zod";
 import { connectRpc } from "../dist/connect_rpc.ts";
 import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
@@ -86,4 +88,64 @@ export async function partitionDirectory(
     );
   }
   return { dir, meta };
+}
+
+/** What a cluster process's body registers with {@linkcode runClusterProcess}. */
+export interface ProcessScope {
+  /** Runs `close` when the process ends, last registered first. */
+  onClose(close: () => unknown): void;
+  /** This process's membership: left on success, used to end the world on failure. */
+  joined(member: WorldMember): void;
+}
+
+/**
+ * Runs the body of one process of a cluster. On failure it tells every rank
+ * at once (the world shuts down naming this process and the error) instead
+ * of leaving them to time out, then closes what the body opened and rethrows
+ * the original error; on success it closes everything and reports the first
+ * close that failed.
+ *
+ * @example
+ * ```ts ignore
+ * import { runClusterProcess } from "./_cluster.ts";
+ * await runClusterProcess("server 0", async (scope) => {
+ *   scope.onClose(() => server.close());
+ * });
+ * ```
+ */
+export async function runClusterProcess<T>(
+  name: string,
+  body: (scope: ProcessScope) => Promise<T>,
+): Promise<T> {
+  const closers: (() => unknown)[] = [];
+  let member: WorldMember | undefined;
+  let result: T;
+  try {
+    result = await body({
+      onClose: (close) => closers.push(close),
+      joined: (m) => {
+        member = m;
+        closers.push(() => m.close());
+      },
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await member?.shutdown(`${name} failed: ${message}`).catch(() => {});
+    await closeAll(closers);
+    throw err;
+  }
+  const closeError = await closeAll(closers);
+  if (closeError !== undefined) throw closeError;
+  return result;
+}
+
+/** Rank 0 hosts the coordinator at `--master_addr:--master_port`; the others do nothing. */
+export function hostCoordinator(
+  scope: ProcessScope,
+  rank: number,
+  options: { hostname: string; port: number; worldSize: number; secret: Uint8Array },
+): void {
+  if (rank !== 0) return;
+  const host: CoordinatorHost = serveCoordinator(options);
+  scope.onClose(() => host.close());
 }
