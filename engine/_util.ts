@@ -37,11 +37,12 @@ export function checkRange(
 export function sharedView(
   type: string,
   memory: SharedArrayBuffer,
+  byteOffset: number,
   length: number,
 ): Float32Array | Int32Array | Uint32Array {
-  if (type === "f32") return new Float32Array(memory, 0, length);
+  if (type === "f32") return new Float32Array(memory, byteOffset, length);
   if (type === "i32" || type === "atomic<i32>") {
-    return new Int32Array(memory, 0, length);
+    return new Int32Array(memory, byteOffset, length);
   }
-  return new Uint32Array(memory, 0, length);
+  return new Uint32Array(memory, byteOffset, length);
 }

@@ -1,13 +1,19 @@
 import type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./device.ts";
 import type { BindingType, KernelSpec } from "./kernel.ts";
 import { checkRange, elementCtor, sharedView, sizeClass } from "./_util.ts";
+import { Arena } from "./arena.ts";
 import { HugePages } from "./huge_pages.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { Blas } from "./blas.ts";
 
 class CpuBuffer implements DeviceBuffer {
   constructor(
-    readonly memory: SharedArrayBuffer,
+    /** A SharedArrayBuffer of its own, or undefined for a block of the device's arena. */
+    readonly own: SharedArrayBuffer | undefined,
+    /** Where the buffer starts in its memory, in bytes. */
+    readonly offset: number,
+    /** The bytes its block holds (its size class), at least `size`. */
+    readonly capacity: number,
     readonly size: number,
     readonly label: string,
   ) {}
@@ -39,6 +45,9 @@ export class CpuDevice implements Device {
   readonly stats: DeviceStats = { submissions: 0, readbacks: 0, dispatches: 0 };
   readonly maxBindingBytes = 2 ** 31 - 4;
   readonly description: string;
+  /** Where buffers live (see `Arena`); undefined where shared WebAssembly memory is missing. */
+  readonly #arena: Arena | undefined;
+  /** Released buffers of their own (outside the arena), by capacity. */
   readonly #free = new Map<number, SharedArrayBuffer[]>();
   readonly #pool: WorkerPool | undefined;
   readonly #blas: Blas | undefined;
@@ -56,8 +65,15 @@ export class CpuDevice implements Device {
    * missing, `notice` (default: stderr) gets one line and a TypeScript loop is used.
    */
   constructor(
-    options: { threads?: number; blas?: boolean; notice?: (line: string) => void } = {},
+    options: {
+      threads?: number;
+      blas?: boolean;
+      notice?: (line: string) => void;
+      /** Bytes the arena may grow to before buffers get memory of their own (default 4 GiB). */
+      arenaBytes?: number;
+    } = {},
   ) {
+    this.#arena = openArena(options.arenaBytes);
     const threads = Math.max(
       1,
       options.threads ?? navigator.hardwareConcurrency,
@@ -72,33 +88,43 @@ export class CpuDevice implements Device {
   createBuffer(bytes: number, label: string): DeviceBuffer {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const cls = sizeClass(size);
+    const at = this.#arena?.allocate(cls);
+    if (at !== undefined) {
+      const buffer = new CpuBuffer(undefined, at, cls, size, label);
+      const memory = this.#memoryOf(buffer);
+      if (cls >= HUGE_PAGE_MIN_BYTES) this.#hugePages?.advise(memory, at, cls);
+      new Uint8Array(memory, at, size).fill(0);
+      return buffer;
+    }
     const reused = this.#free.get(cls)?.pop();
     if (reused) new Uint8Array(reused, 0, size).fill(0);
-    if (reused) return new CpuBuffer(reused, size, label);
+    if (reused) return new CpuBuffer(reused, 0, cls, size, label);
     const memory = new SharedArrayBuffer(cls);
     if (cls >= HUGE_PAGE_MIN_BYTES) this.#hugePages?.advise(memory);
-    return new CpuBuffer(memory, size, label);
+    return new CpuBuffer(memory, 0, cls, size, label);
   }
 
   release(buffer: DeviceBuffer): void {
-    const { memory } = asCpu(buffer);
-    const list = this.#free.get(memory.byteLength) ?? [];
-    list.push(memory);
-    this.#free.set(memory.byteLength, list);
+    const b = asCpu(buffer);
+    if (!b.own) {
+      this.#arena!.free(b.offset, b.capacity);
+      return;
+    }
+    const list = this.#free.get(b.capacity) ?? [];
+    list.push(b.own);
+    this.#free.set(b.capacity, list);
   }
 
   write(buffer: DeviceBuffer, data: ArrayBufferView, byteOffset = 0): void {
     checkRange(buffer, byteOffset, data.byteLength);
-    new Uint8Array(asCpu(buffer).memory, byteOffset, data.byteLength)
+    this.#bytes(buffer, byteOffset, data.byteLength)
       .set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
 
   copy(src: DeviceBuffer, dst: DeviceBuffer, byteLength = src.size): void {
     checkRange(src, 0, byteLength);
     checkRange(dst, 0, byteLength);
-    new Uint8Array(asCpu(dst).memory, 0, byteLength).set(
-      new Uint8Array(asCpu(src).memory, 0, byteLength),
-    );
+    this.#bytes(dst, 0, byteLength).set(this.#bytes(src, 0, byteLength));
   }
 
   /**
@@ -107,7 +133,7 @@ export class CpuDevice implements Device {
    */
   view<T extends ElementType>(buffer: DeviceBuffer, type: T): ArrayOf<T> {
     const b = asCpu(buffer);
-    return sharedView(type, b.memory, b.size / 4) as unknown as ArrayOf<T>;
+    return sharedView(type, this.#memoryOf(b), b.offset, b.size / 4) as unknown as ArrayOf<T>;
   }
 
   dispatch<B extends string, U extends string>(
@@ -119,6 +145,7 @@ export class CpuDevice implements Device {
     if (invocations <= 0) return;
     this.stats.dispatches++;
     const memories = {} as Record<B, SharedArrayBuffer>;
+    const offsets = {} as Record<B, number>;
     const sizes = {} as Record<B, number>;
     const types = {} as Record<B, BindingType>;
     for (const b of kernel.bindings) {
@@ -129,7 +156,8 @@ export class CpuDevice implements Device {
         );
       }
       const cpu = asCpu(buf);
-      memories[b.name] = cpu.memory;
+      memories[b.name] = this.#memoryOf(cpu);
+      offsets[b.name] = cpu.offset;
       sizes[b.name] = cpu.size;
       types[b.name] = b.type;
     }
@@ -140,14 +168,14 @@ export class CpuDevice implements Device {
       invocations < MIN_PARALLEL_INVOCATIONS
     ) {
       kernel.cpu({
-        buffers: bindingViews(memories, sizes, types),
+        buffers: bindingViews(memories, offsets, sizes, types),
         uniforms,
         begin: 0,
         end: invocations,
         ...(this.#blas ? { blas: this.#blas } : {}),
       });
     } else {
-      this.#pool.run(kernel, { memories, sizes, types, uniforms }, invocations);
+      this.#pool.run(kernel, { memories, offsets, sizes, types, uniforms }, invocations);
     }
     if (times) {
       times.set(kernel.name, (times.get(kernel.name) ?? 0) + performance.now() - start);
@@ -166,9 +194,7 @@ export class CpuDevice implements Device {
     checkRange(buffer, offset * 4, n * 4);
     this.stats.readbacks++;
     const out = new (elementCtor(type))(n);
-    new Uint8Array(out.buffer).set(
-      new Uint8Array(asCpu(buffer).memory, offset * 4, n * 4),
-    );
+    new Uint8Array(out.buffer).set(this.#bytes(buffer, offset * 4, n * 4));
     return Promise.resolve(out as ArrayOf<T>);
   }
 
@@ -178,17 +204,36 @@ export class CpuDevice implements Device {
     this.#hugePages?.close();
     this.#free.clear();
   }
+
+  #memoryOf(buffer: CpuBuffer): SharedArrayBuffer {
+    return buffer.own ?? this.#arena!.buffer;
+  }
+
+  #bytes(buffer: DeviceBuffer, byteOffset: number, byteLength: number): Uint8Array {
+    const b = asCpu(buffer);
+    return new Uint8Array(this.#memoryOf(b), b.offset + byteOffset, byteLength);
+  }
+}
+
+/** The device's arena, or undefined (every buffer then gets memory of its own). */
+function openArena(bytes: number | undefined): Arena | undefined {
+  try {
+    return new Arena(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Typed-array views of shared buffers by binding type. */
 export function bindingViews<B extends string>(
   memories: Readonly<Record<B, SharedArrayBuffer>>,
+  offsets: Readonly<Record<B, number>>,
   sizes: Readonly<Record<B, number>>,
   types: Readonly<Record<B, BindingType>>,
 ): Record<B, Float32Array | Int32Array | Uint32Array> {
   const views = {} as Record<B, Float32Array | Int32Array | Uint32Array>;
   for (const name of Object.keys(memories) as B[]) {
-    views[name] = sharedView(types[name], memories[name], sizes[name] / 4);
+    views[name] = sharedView(types[name], memories[name], offsets[name], sizes[name] / 4);
   }
   return views;
 }

@@ -39,11 +39,14 @@ export class HugePages {
     }
   }
 
-  /** Advises the whole 2 MiB-aligned part of `memory`; a refusal is ignored. */
-  advise(memory: SharedArrayBuffer): void {
+  /**
+   * Advises the whole 2 MiB-aligned part of `length` bytes of `memory` from
+   * `offset` (default: all of it); a refusal is ignored.
+   */
+  advise(memory: SharedArrayBuffer, offset = 0, length = memory.byteLength - offset): void {
     const start = Deno.UnsafePointer.value(Deno.UnsafePointer.of(new Uint8Array(memory)));
-    const base = BigInt(start);
-    const end = base + BigInt(memory.byteLength);
+    const base = BigInt(start) + BigInt(offset);
+    const end = base + BigInt(length);
     const huge = BigInt(HUGE_PAGE);
     const first = (base + huge - 1n) / huge * huge;
     const last = end / huge * huge;

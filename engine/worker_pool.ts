@@ -4,6 +4,8 @@ import { bindingViews } from "./cpu_device.ts";
 /** The shared memory of one dispatch, as Workers receive it. */
 export interface PoolJob {
   readonly memories: Readonly<Record<string, SharedArrayBuffer>>;
+  /** Byte offsets of the bindings in their memories. */
+  readonly offsets: Readonly<Record<string, number>>;
   readonly sizes: Readonly<Record<string, number>>;
   readonly types: Readonly<Record<string, BindingType>>;
   readonly uniforms: Readonly<Record<string, number>>;
@@ -27,7 +29,7 @@ export function runBlocks(
   grain: number,
   status: Int32Array,
 ): void {
-  const buffers = bindingViews(job.memories, job.sizes, job.types);
+  const buffers = bindingViews(job.memories, job.offsets, job.sizes, job.types);
   for (;;) {
     const begin = Atomics.add(status, 2, 1) * grain;
     if (begin >= invocations) return;
