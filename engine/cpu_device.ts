@@ -3,7 +3,8 @@ import type { BindingType, KernelSpec } from "./kernel.ts";
 import { checkRange, elementCtor, sharedView, sizeClass } from "./_util.ts";
 import { Arena } from "./arena.ts";
 import { HugePages } from "./huge_pages.ts";
-import { WorkerPool } from "./worker_pool.ts";
+import { runRange, WorkerPool } from "./worker_pool.ts";
+import { WasmKernels } from "./wasm_kernels.ts";
 import { Blas } from "./blas.ts";
 
 class CpuBuffer implements DeviceBuffer {
@@ -49,6 +50,8 @@ export class CpuDevice implements Device {
   readonly #arena: Arena | undefined;
   /** Released buffers of their own (outside the arena), by capacity. */
   readonly #free = new Map<number, SharedArrayBuffer[]>();
+  /** The calling thread's WebAssembly kernels, when enabled and supported. */
+  readonly #wasm: WasmKernels | undefined;
   readonly #pool: WorkerPool | undefined;
   readonly #blas: Blas | undefined;
   readonly #hugePages = HugePages.open();
@@ -71,18 +74,23 @@ export class CpuDevice implements Device {
       notice?: (line: string) => void;
       /** Bytes the arena may grow to before buffers get memory of their own (default 4 GiB). */
       arenaBytes?: number;
+      /** Whether kernels with a WebAssembly implementation use it (default true). */
+      wasm?: boolean;
     } = {},
   ) {
     this.#arena = openArena(options.arenaBytes);
+    this.#wasm = options.wasm !== false && this.#arena && WasmKernels.supported()
+      ? new WasmKernels(this.#arena.memory)
+      : undefined;
     const threads = Math.max(
       1,
       options.threads ?? navigator.hardwareConcurrency,
     );
-    this.#pool = threads > 1 ? new WorkerPool(threads - 1) : undefined;
+    this.#pool = threads > 1 ? new WorkerPool(threads - 1, this.#wasm) : undefined;
     this.#blas = options.blas === false ? undefined : Blas.open(options.notice);
     this.description = `cpu (${threads} thread${threads > 1 ? "s" : ""}${
       this.#blas ? ", OpenBLAS" : ""
-    })`;
+    }${this.#wasm ? ", WebAssembly SIMD" : ""})`;
   }
 
   createBuffer(bytes: number, label: string): DeviceBuffer {
@@ -148,6 +156,7 @@ export class CpuDevice implements Device {
     const offsets = {} as Record<B, number>;
     const sizes = {} as Record<B, number>;
     const types = {} as Record<B, BindingType>;
+    let inArena = true;
     for (const b of kernel.bindings) {
       const buf = buffers[b.name];
       if (!buf) {
@@ -157,25 +166,22 @@ export class CpuDevice implements Device {
       }
       const cpu = asCpu(buf);
       memories[b.name] = this.#memoryOf(cpu);
+      inArena &&= cpu.own === undefined;
       offsets[b.name] = cpu.offset;
       sizes[b.name] = cpu.size;
       types[b.name] = b.type;
     }
     const times = this.kernelTimes;
     const start = times ? performance.now() : 0;
+    const job = { memories, offsets, sizes, types, uniforms, inArena };
     if (
       !kernel.cpuParallel || !this.#pool ||
       invocations < MIN_PARALLEL_INVOCATIONS
     ) {
-      kernel.cpu({
-        buffers: bindingViews(memories, offsets, sizes, types),
-        uniforms,
-        begin: 0,
-        end: invocations,
-        ...(this.#blas ? { blas: this.#blas } : {}),
-      });
+      const views = bindingViews(memories, offsets, sizes, types);
+      runRange(kernel, job, views, this.#wasm, 0, invocations, this.#blas);
     } else {
-      this.#pool.run(kernel, { memories, offsets, sizes, types, uniforms }, invocations);
+      this.#pool.run(kernel, job, invocations);
     }
     if (times) {
       times.set(kernel.name, (times.get(kernel.name) ?? 0) + performance.now() - start);

@@ -2,6 +2,7 @@
 // Runs blocks of a kernel's CPU implementation per message (see worker_pool.ts).
 import type { KernelSpec } from "./kernel.ts";
 import { type PoolJob, runBlocks } from "./worker_pool.ts";
+import { WasmKernels } from "./wasm_kernels.ts";
 
 interface Message extends PoolJob {
   readonly module: string;
@@ -12,8 +13,14 @@ interface Message extends PoolJob {
 }
 
 const kernels = new Map<string, KernelSpec>();
+/** This Worker's WebAssembly kernels, over the memory of the pool's first message. */
+let wasm: WasmKernels | undefined;
 
-self.onmessage = async (e: MessageEvent<Message>) => {
+self.onmessage = async (e: MessageEvent<Message | { memory: WebAssembly.Memory }>) => {
+  if ("memory" in e.data) {
+    wasm = new WasmKernels(e.data.memory);
+    return;
+  }
   const m = e.data;
   try {
     let kernel = kernels.get(m.module);
@@ -24,7 +31,7 @@ self.onmessage = async (e: MessageEvent<Message>) => {
       }
       kernels.set(m.module, kernel);
     }
-    runBlocks(kernel, m, m.invocations, m.grain, m.status);
+    runBlocks(kernel, m, m.invocations, m.grain, m.status, wasm);
   } catch (err) {
     const text = new TextEncoder().encode(
       String(err instanceof Error ? err.stack ?? err.message : err),

@@ -1,4 +1,5 @@
 import type { Blas } from "./blas.ts";
+import type { WasmRun } from "./wasm_kernels.ts";
 
 /** Scalar types a uniform may have; every one is 4 bytes in WGSL. */
 export type UniformType = "u32" | "i32" | "f32";
@@ -93,6 +94,26 @@ export interface KernelSpec<
   readonly customEntry?: boolean;
   /** Whether disjoint invocation ranges may run on separate CPU Workers. */
   readonly cpuParallel?: boolean;
+  /** CPU Workers get ranges of invocations in multiples of this (default 1): whole rows, say. */
+  readonly cpuGrain?: (uniforms: Readonly<Record<U, number>>) => number;
+  /**
+   * The CPU backend's WebAssembly implementation (`shaders/NAME.wat`, see
+   * `wasm_kernels.ts`), called instead of `cpu` when every binding lives in
+   * the device's arena; it returns false to leave a call it does not cover
+   * to `cpu`. Compared with `cpu` in tests on random inputs.
+   */
+  readonly wasm?: (args: WasmArgs<B, U>) => boolean;
+}
+
+/** What a kernel's WebAssembly implementation is called with. */
+export interface WasmArgs<B extends string, U extends string> {
+  /** The module's `run` export. */
+  readonly run: WasmRun;
+  /** Each binding's byte address in the device's memory. */
+  readonly addresses: Readonly<Record<B, number>>;
+  readonly uniforms: Readonly<Record<U, number>>;
+  readonly begin: number;
+  readonly end: number;
 }
 
 /**

@@ -1,5 +1,7 @@
+import type { Blas } from "./blas.ts";
 import type { BindingType, KernelSpec } from "./kernel.ts";
 import { bindingViews } from "./cpu_device.ts";
+import type { WasmKernels } from "./wasm_kernels.ts";
 
 /** The shared memory of one dispatch, as Workers receive it. */
 export interface PoolJob {
@@ -9,6 +11,8 @@ export interface PoolJob {
   readonly sizes: Readonly<Record<string, number>>;
   readonly types: Readonly<Record<string, BindingType>>;
   readonly uniforms: Readonly<Record<string, number>>;
+  /** Whether every binding lives in the device's arena (then `offsets` are addresses in it). */
+  readonly inArena: boolean;
 }
 
 /** How long one parallel dispatch may take before it is reported as hung. */
@@ -16,6 +20,26 @@ const DISPATCH_TIMEOUT_MS = 300_000;
 const MESSAGE_BYTES = 4096;
 /** Blocks of invocations per thread in one dispatch (see `WorkerPool.run`). */
 const BLOCKS_PER_THREAD = 8;
+
+/**
+ * Runs invocations `[begin, end)` of `kernel`: its WebAssembly
+ * implementation when `wasm` has one and every binding is in the arena,
+ * else (or when that declines the call) its TypeScript one over `buffers`.
+ */
+export function runRange(
+  kernel: KernelSpec,
+  job: PoolJob,
+  buffers: Readonly<Record<string, Float32Array | Int32Array | Uint32Array>>,
+  wasm: WasmKernels | undefined,
+  begin: number,
+  end: number,
+  blas?: Blas,
+): void {
+  const run = kernel.wasm && job.inArena ? wasm?.run(kernel.name) : undefined;
+  const args = { uniforms: job.uniforms, begin, end };
+  if (run && kernel.wasm!({ ...args, run, addresses: job.offsets })) return;
+  kernel.cpu({ ...args, buffers, ...(blas ? { blas } : {}) });
+}
 
 /**
  * Runs blocks of `grain` invocations of `kernel`, taken from the counter
@@ -28,17 +52,13 @@ export function runBlocks(
   invocations: number,
   grain: number,
   status: Int32Array,
+  wasm: WasmKernels | undefined,
 ): void {
   const buffers = bindingViews(job.memories, job.offsets, job.sizes, job.types);
   for (;;) {
     const begin = Atomics.add(status, 2, 1) * grain;
     if (begin >= invocations) return;
-    kernel.cpu({
-      buffers,
-      uniforms: job.uniforms,
-      begin,
-      end: Math.min(invocations, begin + grain),
-    });
+    runRange(kernel, job, buffers, wasm, begin, Math.min(invocations, begin + grain));
   }
 }
 
@@ -65,12 +85,17 @@ export class WorkerPool {
   /** Why the pool can no longer be used, once a dispatch has timed out. */
   #broken: string | undefined;
 
-  constructor(size: number) {
+  readonly #wasm: WasmKernels | undefined;
+
+  /** `wasm`: the calling thread's WebAssembly kernels; each Worker instantiates its own over the same memory. */
+  constructor(size: number, wasm?: WasmKernels) {
     const url = new URL("./cpu_worker.ts", import.meta.url).href;
+    this.#wasm = wasm;
     this.#workers = Array.from(
       { length: size },
       () => new Worker(url, { type: "module" }),
     );
+    if (wasm) { for (const w of this.#workers) w.postMessage({ memory: wasm.memory }); }
   }
 
   /**
@@ -85,7 +110,8 @@ export class WorkerPool {
       throw new Error(`kernel ${kernel.name}: the CPU worker pool stopped after ${this.#broken}`);
     }
     const blocks = (this.#workers.length + 1) * BLOCKS_PER_THREAD;
-    const grain = Math.ceil(invocations / blocks);
+    const multiple = kernel.cpuGrain?.(job.uniforms) ?? 1;
+    const grain = Math.ceil(invocations / blocks / multiple) * multiple;
     Atomics.store(this.#status, 0, 0);
     Atomics.store(this.#status, 1, 0);
     Atomics.store(this.#status, 2, 0);
@@ -99,7 +125,7 @@ export class WorkerPool {
         message: this.#message,
       });
     }
-    runBlocks(kernel, job, invocations, grain, this.#status);
+    runBlocks(kernel, job, invocations, grain, this.#status, this.#wasm);
     const deadline = performance.now() + DISPATCH_TIMEOUT_MS;
     for (;;) {
       const done = Atomics.load(this.#status, 0);

@@ -41,6 +41,24 @@ const biasActivationKernel = defineKernel({
   ],
   invocations: (u) => u.rows * u.dim,
   cpuParallel: true,
+  cpuGrain: (u) => u.dim,
+  // Whole rows of a width that is a multiple of 4 (f32x4 columns).
+  wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
+    if (u.dim % 4 !== 0 || begin % u.dim !== 0 || end % u.dim !== 0) return false;
+    const p = Math.fround(u.p);
+    run(
+      a.y,
+      a.bias + 4 * u.bias_off,
+      u.dim,
+      u.relu,
+      Math.ceil(p * 65536),
+      dropoutScale(p),
+      pcg(u.seed),
+      begin / u.dim,
+      end / u.dim,
+    );
+    return true;
+  },
   cpu: ({ buffers, uniforms: u, begin, end }) => {
     const y = buffers.y as Float32Array, bias = buffers.bias as Float32Array;
     const dim = u.dim, biasOff = u.bias_off, relu = u.relu === 1;

@@ -39,6 +39,13 @@ const meanAggregateKernel = defineKernel({
   ],
   invocations: (u) => u.num_dst * u.dim,
   cpuParallel: true,
+  cpuGrain: (u) => u.dim,
+  // Whole rows of a width that is a multiple of 4 (f32x4 columns).
+  wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
+    if (u.dim % 4 !== 0 || begin % u.dim !== 0 || end % u.dim !== 0) return false;
+    run(a.h, a.indptr, a.indices, a.out, u.dim, u.concat, begin / u.dim, end / u.dim);
+    return true;
+  },
   cpu: ({ buffers, uniforms: { dim, concat }, begin, end }) => {
     const h = buffers.h as Float32Array, out = buffers.out as Float32Array;
     const { indptr, indices } = buffers;

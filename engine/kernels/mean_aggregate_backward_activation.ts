@@ -57,6 +57,30 @@ const meanAggregateBackwardActivationKernel = defineKernel({
   ],
   invocations: (u) => Math.ceil(u.num_src / ACTIVATION_CHUNK_ROWS) * u.dim,
   cpuParallel: true,
+  cpuGrain: (u) => u.dim,
+  // Whole chunks under ReLU, of a width that is a multiple of 4 (f32x4 columns).
+  wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
+    if (u.relu !== 1 || u.dim % 4 !== 0 || begin % u.dim !== 0 || end % u.dim !== 0) return false;
+    const scale = u.p > 0 ? dropoutScale(Math.fround(u.p)) : 1;
+    run(
+      a.grad,
+      a.indptr,
+      a.t_indptr,
+      a.t_dst,
+      a.y,
+      a.dh,
+      a.partial,
+      u.num_src,
+      u.num_dst,
+      u.dim,
+      u.concat,
+      scale,
+      ACTIVATION_CHUNK_ROWS,
+      begin / u.dim,
+      end / u.dim,
+    );
+    return true;
+  },
   cpu: ({ buffers, uniforms: u, begin, end }) => {
     const grad = buffers.grad as Float32Array, dh = buffers.dh as Float32Array;
     const y = buffers.y as Float32Array, partial = buffers.partial as Float32Array;

@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { assembleWasmModules, WASM_MODULES_FILE } from "../../cli/assemble_wasm.ts";
+import { Arena } from "../../engine/arena.ts";
+import { CpuDevice } from "../../engine/cpu_device.ts";
+import type { KernelSpec } from "../../engine/kernel.ts";
+import { ACTIVATION_CHUNK_ROWS } from "../../engine/kernels/activation_backward.ts";
+import biasActivationKernel from "../../engine/kernels/bias_activation.ts";
+import meanAggregateKernel from "../../engine/kernels/mean_aggregate.ts";
+import meanAggregateBackwardActivationKernel from "../../engine/kernels/mean_aggregate_backward_activation.ts";
+import { WasmKernels } from "../../engine/wasm_kernels.ts";
+import { randomFloats } from "../_devices.ts";
+import { assertClose, type HostBlock, randomBlock } from "./_blocks.ts";
+
+type Arrays = Record<string, Float32Array | Int32Array>;
+
+/**
+ * Runs `kernel`'s WebAssembly implementation on copies of `inputs` in an
+ * arena and its TypeScript one on other copies, both over invocations
+ * `[begin, end)` of every range in `ranges`, outputs poisoned with NaN; returns both.
+ */
+function runBoth(
+  kernel: KernelSpec,
+  inputs: Arrays,
+  uniforms: Record<string, number>,
+  ranges: [number, number][],
+): { wasm: Arrays; ts: Arrays } {
+  const arena = new Arena(256 << 20);
+  const wasm: Arrays = {}, ts: Arrays = {}, addresses: Record<string, number> = {};
+  for (const [name, a] of Object.entries(inputs)) {
+    const at = arena.allocate(Math.ceil(a.byteLength / 16) * 16)!;
+    const view = new (a.constructor as Float32ArrayConstructor)(arena.buffer, at, a.length);
+    view.set(a as Float32Array);
+    wasm[name] = view;
+    ts[name] = a.slice();
+    addresses[name] = at;
+  }
+  const run = new WasmKernels(arena.memory).run(kernel.name);
+  assert.ok(run, `${kernel.name} has a WebAssembly module that runs here`);
+  for (const [begin, end] of ranges) {
+    assert.ok(kernel.wasm!({ run, addresses, uniforms, begin, end }), `${begin}..${end} taken`);
+    kernel.cpu({ buffers: ts, uniforms, begin, end });
+  }
+  return { wasm, ts };
+}
+
+/** Whole-row ranges splitting `rows` rows of `dim` invocations unevenly. */
+function rowRanges(rows: number, dim: number): [number, number][] {
+  const cut = Math.floor(rows / 3);
+  return [[0, cut * dim], [cut * dim, rows * dim]];
+}
+
+function transposed(b: HostBlock): { t_indptr: Int32Array; t_dst: Int32Array } {
+  const t_indptr = new Int32Array(b.numSrc + 1);
+  for (const s of b.indices) t_indptr[s + 1]!++;
+  for (let s = 0; s < b.numSrc; s++) t_indptr[s + 1]! += t_indptr[s]!;
+  const fill = t_indptr.slice(0, b.numSrc), t_dst = new Int32Array(b.indices.length);
+  for (let d = 0; d < b.numDst; d++) {
+    for (let j = b.indptr[d]!; j < b.indptr[d + 1]!; j++) t_dst[fill[b.indices[j]!]!++] = d;
+  }
+  return { t_indptr, t_dst };
+}
+
+Deno.test("the committed WebAssembly modules are the assembled shaders/*.wat", async () => {
+  assert.equal(
+    Deno.readTextFileSync(WASM_MODULES_FILE),
+    await assembleWasmModules(),
+    "run `deno task wasm` after editing shaders/*.wat",
+  );
+});
+
+Deno.test("mean_aggregate: WebAssembly agrees with TypeScript on random blocks", () => {
+  for (
+    const [numDst, numSrc, maxDeg, dim] of [[700, 1500, 9, 100], [40, 90, 4, 36], [9, 9, 0, 4]]
+  ) {
+    const b = randomBlock(numDst!, numSrc!, maxDeg!, dim!);
+    for (const concat of [0, 1]) {
+      const { wasm, ts } = runBoth(
+        meanAggregateKernel,
+        {
+          h: randomFloats(numSrc! * dim!, 3),
+          indptr: b.indptr,
+          indices: b.indices,
+          out: new Float32Array(numDst! * dim! * (1 + concat)).fill(NaN),
+        },
+        { num_dst: numDst!, dim: dim!, concat },
+        rowRanges(numDst!, dim!),
+      );
+      assertClose(wasm.out!, ts.out!, `dim ${dim} concat ${concat}`, 1e-6, 1e-5);
+    }
+  }
+});
+
+Deno.test("mean_aggregate_backward_activation: WebAssembly agrees with TypeScript under ReLU and dropout", () => {
+  for (const [numDst, numSrc, dim] of [[300, 2 * ACTIVATION_CHUNK_ROWS + 37, 256], [50, 140, 36]]) {
+    const b = randomBlock(numDst!, numSrc!, 7, dim!);
+    const chunks = Math.ceil(numSrc! / ACTIVATION_CHUNK_ROWS);
+    for (const [concat, p] of [[1, 0.5], [0, 0], [1, 0]]) {
+      const { wasm, ts } = runBoth(meanAggregateBackwardActivationKernel, {
+        grad: randomFloats(numDst! * dim! * (1 + concat!), 4),
+        indptr: b.indptr,
+        indices: b.indices,
+        ...transposed(b),
+        // A ReLU + dropout output: zeros where masked.
+        y: randomFloats(numSrc! * dim!, 5).map((v) => Math.max(v, 0)),
+        dh: new Float32Array(numSrc! * dim!).fill(NaN),
+        partial: new Float32Array(chunks * dim!).fill(NaN),
+      }, {
+        num_src: numSrc!,
+        num_dst: numDst!,
+        dim: dim!,
+        concat: concat!,
+        relu: 1,
+        p: p!,
+        seed: 7,
+      }, rowRanges(chunks, dim!));
+      const what = `dim ${dim} concat ${concat} p ${p}`;
+      assertClose(wasm.dh!, ts.dh!, `${what} dh`, 1e-6, 1e-5);
+      assertClose(wasm.partial!, ts.partial!, `${what} column sums`, 1e-5, 1e-5);
+    }
+  }
+});
+
+Deno.test("bias_activation: WebAssembly agrees with TypeScript with and without ReLU and dropout", () => {
+  for (const [rows, dim] of [[300, 256], [33, 36]]) {
+    for (const [relu, p] of [[1, 0.5], [1, 0], [0, 0.3], [0, 0]]) {
+      const biasOff = 5;
+      const { wasm, ts } = runBoth(
+        biasActivationKernel,
+        {
+          y: randomFloats(rows! * dim!, 8),
+          bias: randomFloats(biasOff + dim!, 9),
+        },
+        { rows: rows!, dim: dim!, bias_off: biasOff, relu: relu!, p: p!, seed: 10 },
+        rowRanges(rows!, dim!),
+      );
+      const what = `dim ${dim} relu ${relu} p ${p}`;
+      assertClose(wasm.y!, ts.y!, what, 0, 0);
+      if (p! > 0) {
+        const dropped = wasm.y!.filter((v) => v === 0).length / wasm.y!.length;
+        assert.ok(dropped > p! - 0.05, `${what}: ${dropped} of the values dropped`);
+      }
+    }
+  }
+});
+
+Deno.test("CpuDevice: WebAssembly kernels run when supported, and never with wasm: false", () => {
+  assert.ok(WasmKernels.supported(), "this runtime compiles the modules");
+  const on = new CpuDevice({ threads: 1 }), off = new CpuDevice({ threads: 1, wasm: false });
+  try {
+    assert.match(on.description, /WebAssembly SIMD/);
+    assert.doesNotMatch(off.description, /WebAssembly/);
+  } finally {
+    on.destroy();
+    off.destroy();
+  }
+});
