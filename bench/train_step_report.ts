@@ -98,69 +98,70 @@ export async function trainStepReport(
   const config =
     `fan-out [${fanouts}], batch ${batchSize}, hidden ${hidden}, ${dataset.graph.numNodes} nodes`;
 
-  const cpu = new CpuDevice(options.threads ? { threads: options.threads } : {});
-  try {
-    const { items, release } = await prepareSteps(cpu, dataset, fanouts, batchSize, steps + 1);
-    const model = new SageModel(cpu, {
-      inDim: dataset.featureDim,
-      hidden,
-      outDim: dataset.numClasses,
-      numLayers: fanouts.length,
-    });
-    await timedStep(cpu, model, items[0]!); // warm-up: first touch of the pooled buffers
-    const times = new Map<string, number>();
-    cpu.kernelTimes = times;
-    let total = 0, flops = 0, inputs = 0;
-    for (const p of items.slice(1)) {
-      total += await timedStep(cpu, model, p);
-      flops += denseFlops(p.batch, dims);
-      inputs += p.batch.numInput;
-    }
-    cpu.kernelTimes = undefined;
-    const dense = times.get("matmul") ?? 0;
-    const where = `${cpu.description}, ${config}, ~${Math.round(inputs / steps)} input rows`;
-    rows.push(
-      { measure: "cpu: steps/s", value: 1000 * steps / total, unit: "1/s", note: where },
-      {
-        measure: "cpu: step time",
-        value: total / steps,
-        unit: "ms",
-        note: "forward+backward+Adam",
-      },
-      {
-        measure: "cpu: dense GFLOP/s in the step",
-        value: flops / dense / 1e6,
-        unit: "GFLOP/s",
-        note: "OpenBLAS sgemm, FLOPs from the block shapes",
-      },
-      {
-        measure: "cpu: dense share of the step",
-        value: 100 * dense / total,
-        unit: "%",
-        note: "time in matmul dispatches / step wall time",
-      },
-    );
-    const kernels = [...times].sort((a, b) => b[1] - a[1]);
-    for (const [name, ms] of kernels) {
-      rows.push({
-        measure: `cpu kernel: ${name}`,
-        value: ms / steps,
-        unit: "ms/step",
-        note: `${(100 * ms / total).toFixed(1)}% of the step`,
-      });
-    }
-    const kernelMs = kernels.reduce((s, [, ms]) => s + ms, 0);
+  const threads = options.threads ? { threads: options.threads } : {};
+  const cpu = await cpuSteps({ ...threads }, dataset, fanouts, batchSize, hidden, steps, dims);
+  const plain = await cpuSteps(
+    { ...threads, wasm: false },
+    dataset,
+    fanouts,
+    batchSize,
+    hidden,
+    steps,
+    dims,
+  );
+  const dense = cpu.times.get("matmul") ?? 0;
+  const where = `${cpu.description}, ${config}, ~${Math.round(cpu.inputs / steps)} input rows`;
+  rows.push(
+    { measure: "cpu: steps/s", value: 1000 * steps / cpu.total, unit: "1/s", note: where },
+    {
+      measure: "cpu: step time",
+      value: cpu.total / steps,
+      unit: "ms",
+      note: "forward+backward+Adam",
+    },
+    {
+      measure: "cpu: dense GFLOP/s in the step",
+      value: cpu.flops / dense / 1e6,
+      unit: "GFLOP/s",
+      note: "OpenBLAS sgemm, FLOPs from the block shapes",
+    },
+    {
+      measure: "cpu: dense share of the step",
+      value: 100 * dense / cpu.total,
+      unit: "%",
+      note: "time in matmul dispatches / step wall time",
+    },
+  );
+  const kernels = [...cpu.times].sort((a, b) => b[1] - a[1]);
+  for (const [name, ms] of kernels) {
     rows.push({
+      measure: `cpu kernel: ${name}`,
+      value: ms / steps,
+      unit: "ms/step",
+      note: `${(100 * ms / cpu.total).toFixed(1)}% of the step`,
+    });
+  }
+  const kernelMs = kernels.reduce((s, [, ms]) => s + ms, 0);
+  rows.push(
+    {
       measure: "cpu: outside kernels",
-      value: (total - kernelMs) / steps,
+      value: (cpu.total - kernelMs) / steps,
       unit: "ms/step",
       note: "recording, pool, loss read",
-    });
-    model.destroy();
-    release();
-  } finally {
-    cpu.destroy();
-  }
+    },
+    {
+      measure: "cpu, TypeScript kernels only: step time",
+      value: plain.total / steps,
+      unit: "ms",
+      note: `${plain.description}: the same steps without the WebAssembly kernels`,
+    },
+    {
+      measure: "cpu, TypeScript kernels only: dense share",
+      value: 100 * (plain.times.get("matmul") ?? 0) / plain.total,
+      unit: "%",
+      note: `WebAssembly kernels make the step ${(plain.total / cpu.total).toFixed(2)}x faster`,
+    },
+  );
 
   const gpuBatch = options.webgpuBatch ?? 64;
   if (gpuBatch > 0) {
@@ -223,6 +224,43 @@ export async function trainStepReport(
     note: "one thread, 1024x512 * 512x256, i-k-j loop",
   });
   return rows;
+}
+
+/** Timed CPU training steps (after one warm-up step) with per-kernel times. */
+async function cpuSteps(
+  options: ConstructorParameters<typeof CpuDevice>[0],
+  dataset: NodeDataset,
+  fanouts: readonly number[],
+  batchSize: number,
+  hidden: number,
+  steps: number,
+  dims: readonly number[],
+) {
+  const cpu = new CpuDevice(options);
+  try {
+    const { items, release } = await prepareSteps(cpu, dataset, fanouts, batchSize, steps + 1);
+    const model = new SageModel(cpu, {
+      inDim: dataset.featureDim,
+      hidden,
+      outDim: dataset.numClasses,
+      numLayers: fanouts.length,
+    });
+    await timedStep(cpu, model, items[0]!); // warm-up: first touch of the pooled buffers
+    const times = new Map<string, number>();
+    cpu.kernelTimes = times;
+    let total = 0, flops = 0, inputs = 0;
+    for (const p of items.slice(1)) {
+      total += await timedStep(cpu, model, p);
+      flops += denseFlops(p.batch, dims);
+      inputs += p.batch.numInput;
+    }
+    cpu.kernelTimes = undefined;
+    model.destroy();
+    release();
+    return { description: cpu.description, total, flops, inputs, times };
+  } finally {
+    cpu.destroy();
+  }
 }
 
 if (import.meta.main) {
