@@ -31,6 +31,13 @@ const gatherRowsKernel = defineKernel({
   ],
   invocations: (u) => u.num_ids * u.dim,
   cpuParallel: true,
+  cpuGrain: (u) => u.dim,
+  // Whole rows of a width that is a multiple of 4 (16-byte copies).
+  wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
+    if (u.dim % 4 !== 0 || begin % u.dim !== 0 || end % u.dim !== 0) return false;
+    run(a.table, a.ids, a.out, u.dim, u.row_begin, u.row_end, begin / u.dim, end / u.dim);
+    return true;
+  },
   cpu: ({ buffers, uniforms, begin, end }) => {
     // Values are copied as int32 (bit-exact, no float conversion). Whole rows
     // go four at a time, interleaved, so that the cache and TLB misses of four

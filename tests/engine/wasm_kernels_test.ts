@@ -5,10 +5,11 @@ import { CpuDevice } from "../../engine/cpu_device.ts";
 import type { KernelSpec } from "../../engine/kernel.ts";
 import { ACTIVATION_CHUNK_ROWS } from "../../engine/kernels/activation_backward.ts";
 import biasActivationKernel from "../../engine/kernels/bias_activation.ts";
+import gatherRowsKernel from "../../engine/kernels/gather_rows.ts";
 import meanAggregateKernel from "../../engine/kernels/mean_aggregate.ts";
 import meanAggregateBackwardActivationKernel from "../../engine/kernels/mean_aggregate_backward_activation.ts";
 import { WasmKernels } from "../../engine/wasm_kernels.ts";
-import { randomFloats } from "../_devices.ts";
+import { randomFloats, rng } from "../_devices.ts";
 import { assertClose, type HostBlock, randomBlock } from "./_blocks.ts";
 
 type Arrays = Record<string, Float32Array | Int32Array>;
@@ -141,6 +142,24 @@ Deno.test("bias_activation: WebAssembly agrees with TypeScript with and without 
       }
     }
   }
+});
+
+Deno.test("gather_rows: WebAssembly agrees with TypeScript, rows of other chunks left as they are", () => {
+  const rows = 500, dim = 100, ids = 700, lo = 1000;
+  const r = rng(12);
+  const { wasm, ts } = runBoth(
+    gatherRowsKernel,
+    {
+      table: randomFloats(rows * dim, 11),
+      // A quarter of the ids fall outside this chunk's [lo, lo + rows).
+      ids: Int32Array.from({ length: ids }, () => lo - rows / 4 + Math.floor(r() * rows * 1.5)),
+      out: new Float32Array(ids * dim).fill(NaN),
+    },
+    { num_ids: ids, dim, row_begin: lo, row_end: lo + rows },
+    rowRanges(ids, dim),
+  );
+  assert.deepEqual(wasm.out, ts.out, "gathered rows, NaN where another chunk's");
+  assert.ok(wasm.out!.some(Number.isNaN) && wasm.out!.some((v) => !Number.isNaN(v)));
 });
 
 Deno.test("CpuDevice: WebAssembly kernels run when supported, and never with wasm: false", () => {
