@@ -6,7 +6,7 @@ import { resolveSecret } from "../dist/resolve_secret.ts";
 import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
 import { WorldMember } from "../dist/world_member.ts";
 import { MINIBATCH_MAX_BYTES } from "../dist/_minibatch_methods.ts";
-import { loadPartition } from "../partition/load_partition.ts";
+import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
 import {
   hostCoordinator,
@@ -50,7 +50,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       worldSize,
       secret,
     });
-    const partition = await loadPartition(dir, rank);
+    const partition = await loadPartitionSeeds(dir, rank);
     const service = await PartitionServer.start({
       dir,
       rank,

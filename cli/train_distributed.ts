@@ -15,7 +15,7 @@ import { resolveSecret } from "../dist/resolve_secret.ts";
 import { RingMailbox } from "../dist/ring_mailbox.ts";
 import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
 import { WorldMember } from "../dist/world_member.ts";
-import { loadPartition } from "../partition/load_partition.ts";
+import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
 import { shareOf, stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
@@ -58,7 +58,7 @@ export async function trainDistributed(
       worldSize,
       secret,
     });
-    const partition = await loadPartition(dir, flags.nodeRank);
+    const partition = await loadPartitionSeeds(dir, flags.nodeRank);
     const device: Device = await createDevice(flags.device, {
       ...(rank === 0 ? {} : { notice: () => {} }),
       ...(flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads }),

@@ -31,6 +31,7 @@ export { assignLocality, type LocalityOptions } from "./assign_locality.ts";
 export { samplingHotness } from "./hotness.ts";
 export { type LoadedPartition, loadPartition } from "./load_partition.ts";
 export { loadPartitionMeta } from "./load_partition_meta.ts";
+export { loadPartitionSeeds, type PartitionSeeds } from "./load_partition_seeds.ts";
 export { PartitionFormatError } from "./partition_format_error.ts";
 export {
   type DType,

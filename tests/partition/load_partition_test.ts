@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadPartition } from "../../partition/load_partition.ts";
 import { loadPartitionMeta } from "../../partition/load_partition_meta.ts";
+import { loadPartitionSeeds } from "../../partition/load_partition_seeds.ts";
 import { partitionDataset } from "../../partition/partition_dataset.ts";
 import { PartitionFormatError } from "../../partition/partition_format_error.ts";
 import { generateSynthetic } from "../../partition/synthetic.ts";
@@ -88,5 +89,22 @@ Deno.test("loadPartitionMeta() rejects a directory without meta.json", async () 
 Deno.test("loadPartition() rejects a rank outside the partition book", async () => {
   await withPartitions(async (dir) => {
     await assert.rejects(() => loadPartition(dir, 2), RangeError);
+  });
+});
+
+Deno.test("loadPartitionSeeds() reads the seeds and labels loadPartition() reads, and checks them alike", async () => {
+  await withPartitions(async (dir) => {
+    const whole = await loadPartition(dir, 1);
+    const seeds = await loadPartitionSeeds(dir, 1);
+    for (const key of ["partitionBook", "labels", "train", "valid", "test"] as const) {
+      assert.deepEqual(seeds[key], whole[key], key);
+    }
+    assert.equal(seeds.offset, whole.offset);
+    assert.equal("features" in seeds, false, "no features read");
+    const path = `${dir}/part_1/train.bin`;
+    const bytes = await Deno.readFile(path);
+    bytes[0]! ^= 0x01;
+    await Deno.writeFile(path, bytes);
+    await assert.rejects(() => loadPartitionSeeds(dir, 1), namesFile("part_1/train.bin"));
   });
 });

@@ -1,0 +1,62 @@
+import { loadPartitionMeta } from "./load_partition_meta.ts";
+import type { PartitionMeta } from "./partition_meta.ts";
+import { readArray } from "./_read_array.ts";
+
+/** What a trainer needs of its partition besides the graph and features: seeds and labels. */
+export interface PartitionSeeds {
+  readonly meta: PartitionMeta;
+  readonly rank: number;
+  /** `numPartitions + 1` offsets; partition p owns `[book[p], book[p + 1])`. */
+  readonly partitionBook: Int32Array;
+  /** First global id owned by this partition (`partitionBook[rank]`). */
+  readonly offset: number;
+  /** Labels of the owned nodes, local order (global id - `offset`). */
+  readonly labels: Int32Array;
+  /** Global ids of the owned train/valid/test seeds, ascending. */
+  readonly train: Int32Array;
+  readonly valid: Int32Array;
+  readonly test: Int32Array;
+}
+
+/**
+ * Opens the seeds and labels of partition `rank` of a partition directory,
+ * checked as `loadPartition` checks them, without reading its graph and
+ * features: for processes whose sampling and features run elsewhere (a
+ * Worker, a sampling server), which would otherwise hold a second copy.
+ *
+ * @example
+ * ```ts
+ * import { generateSynthetic } from "./synthetic.ts";
+ * import { partitionDataset } from "./partition_dataset.ts";
+ * import { loadPartitionSeeds } from "./load_partition_seeds.ts";
+ * const output = await Deno.makeTempDir();
+ * await partitionDataset(generateSynthetic({ scale: 0.001, quiet: true }), {
+ *   numPartitions: 2, partitioner: "random", output, quiet: true,
+ * });
+ * const p1 = await loadPartitionSeeds(output, 1);
+ * console.log(p1.train.every((id) => id >= p1.offset)); // true
+ * await Deno.remove(output, { recursive: true });
+ * ```
+ */
+export async function loadPartitionSeeds(dir: string, rank: number): Promise<PartitionSeeds> {
+  const meta = await loadPartitionMeta(dir);
+  if (!Number.isInteger(rank) || rank < 0 || rank >= meta.numPartitions) {
+    throw new RangeError(
+      `loadPartition: rank must be in 0..${meta.numPartitions - 1}, got ${rank}`,
+    );
+  }
+  const count = meta.partitionBook[rank + 1]! - meta.partitionBook[rank]!;
+  const part = `part_${rank}`;
+  const int = (name: string, shape?: number[]) => readArray(dir, meta, name, "int32", shape);
+  const partitionBook = await int("partition_book.bin", [meta.numPartitions + 1]);
+  return {
+    meta,
+    rank,
+    partitionBook,
+    offset: partitionBook[rank]!,
+    labels: await int(`${part}/labels.bin`, [count]),
+    train: await int(`${part}/train.bin`),
+    valid: await int(`${part}/valid.bin`),
+    test: await int(`${part}/test.bin`),
+  };
+}
