@@ -1,5 +1,5 @@
 // RPC and all-reduce over loopback: small-call latency (p50/p99 printed),
-// calls/s with many in flight, 4 MB float32 round trips beside a raw
+// calls/s with many in flight, 16 KiB requests beside Deno's own WebSocket client, 4 MB float32 round trips beside a raw
 // WebSocket echo of the same bytes, and ring all-reduce for 210 k and 10 M
 // floats with 2 and 4 ranks (all ranks in this process).
 import { z } from "zod";
@@ -55,6 +55,24 @@ const payloadBytes = new Uint8Array(payload.buffer);
   }
   const seconds = (performance.now() - t) / 1000;
   console.log(`small calls, ${inFlight} in flight: ${(total / seconds).toFixed(0)} calls/s`);
+  // A 16 KiB request (a sampling hop's ids, a ring chunk): Deno's WebSocket
+  // client writes it as header then payload with Nagle on, and the payload
+  // waits ~40 ms for the server's delayed ACK; connectRpc's TcpWebSocket does not.
+  const request = new Int32Array(4096);
+  const median16 = async (once: () => Promise<unknown>) => {
+    const ts: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const start = performance.now();
+      await once();
+      ts.push(performance.now() - start);
+    }
+    return ts.sort((a, b) => a - b)[10]!.toFixed(3);
+  };
+  const rpc16 = await median16(() => client.call("echo", request));
+  const raw16 = await median16(() => rawEcho(new Uint8Array(request.buffer)));
+  console.log(
+    `16 KiB request round trip, p50: RPC ${rpc16} ms, Deno's WebSocket client ${raw16} ms`,
+  );
   const rounds = 20;
   const mb = (rounds * 2 * payloadBytes.byteLength) / 1e6;
   const rate = async (once: () => Promise<unknown>) => {

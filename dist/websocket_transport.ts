@@ -1,3 +1,4 @@
+import type { TcpWebSocket } from "./tcp_websocket.ts";
 import type { Transport, TransportSink } from "./transport.ts";
 
 /**
@@ -13,14 +14,14 @@ import type { Transport, TransportSink } from "./transport.ts";
  */
 export class WebSocketTransport implements Transport {
   readonly peer: string;
-  readonly #socket: WebSocket;
+  readonly #socket: WebSocket | TcpWebSocket;
   #sink: TransportSink | null = null;
   #early: (Uint8Array | string)[] = [];
   #queued: Uint8Array[] = [];
   #closedReason: string | null = null;
   #closeDelivered = false;
 
-  constructor(socket: WebSocket, peer: string) {
+  constructor(socket: WebSocket | TcpWebSocket, peer: string) {
     this.peer = peer;
     this.#socket = socket;
     socket.binaryType = "arraybuffer";

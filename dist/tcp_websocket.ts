@@ -1,0 +1,355 @@
+const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+const READ_CHUNK = 64 * 1024;
+const MAX_HANDSHAKE_BYTES = 16 * 1024;
+/** How long a close waits for the server's close frame before dropping the connection. */
+const CLOSE_WAIT_MS = 2_000;
+const OP = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
+
+/**
+ * A WebSocket client (RFC 6455, `ws://` only) on a TCP connection with
+ * Nagle's algorithm off, with the part of the `WebSocket` API the RPC
+ * transport uses. Deno's own client leaves Nagle on, and writes a frame of
+ * more than 1 KiB as header then payload: the payload waits for the ACK of
+ * the header, which the server delays by 40 ms, so every such request took
+ * 44 ms on loopback (a sampling hop, a feature lookup, a ring chunk).
+ *
+ * Messages arrive whole (fragments joined) as `ArrayBuffer` or string;
+ * pings are answered; a message over `maxMessageBytes` or a malformed frame
+ * closes the connection (1009 / 1002). Writes are queued in order;
+ * `bufferedAmount` counts the bytes not yet written.
+ *
+ * @example
+ * ```ts
+ * import { TcpWebSocket } from "./tcp_websocket.ts";
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+ *   const { socket, response } = Deno.upgradeWebSocket(request);
+ *   socket.onmessage = (e) => socket.send(e.data);
+ *   return response;
+ * });
+ * const ws = new TcpWebSocket(`ws://127.0.0.1:${server.addr.port}`);
+ * await new Promise((resolve) => (ws.onopen = resolve));
+ * ws.send(new Uint8Array(5000));
+ * const echo = await new Promise<MessageEvent>((resolve) => (ws.onmessage = resolve));
+ * console.log((echo.data as ArrayBuffer).byteLength); // 5000
+ * ws.close();
+ * await new Promise((resolve) => (ws.onclose = resolve));
+ * await server.shutdown();
+ * ```
+ */
+export class TcpWebSocket {
+  readonly url: string;
+  /** Only `"arraybuffer"` is supported (the RPC transport's choice). */
+  binaryType: BinaryType = "arraybuffer";
+  onopen: ((event: Event) => void) | null = null;
+  onmessage: ((event: MessageEvent<ArrayBuffer | string>) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
+  readonly #maxMessageBytes: number;
+  #state: number = WebSocket.CONNECTING;
+  #conn: Deno.TcpConn | undefined;
+  #buffer = new Uint8Array(READ_CHUNK);
+  #start = 0;
+  #end = 0;
+  #writes: Promise<void> = Promise.resolve();
+  #buffered = 0;
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(url: string, options: { maxMessageBytes?: number } = {}) {
+    this.url = url;
+    this.#maxMessageBytes = options.maxMessageBytes ?? 64 * 1024 * 1024;
+    const parsed = new URL(url);
+    if (parsed.protocol !== "ws:") {
+      throw new TypeError(`TcpWebSocket needs a ws:// URL, got ${url}`);
+    }
+    this.#run(parsed);
+  }
+
+  get readyState(): number {
+    return this.#state;
+  }
+
+  get bufferedAmount(): number {
+    return this.#buffered;
+  }
+
+  send(data: Uint8Array | string): void {
+    if (this.#state === WebSocket.CONNECTING) {
+      throw new DOMException("the WebSocket is still connecting", "InvalidStateError");
+    }
+    if (this.#state !== WebSocket.OPEN) return; // as the WebSocket API: dropped once closing
+    const payload = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    this.#write(encodeFrame(typeof data === "string" ? OP.text : OP.binary, payload));
+  }
+
+  /** Starts the closing handshake (or abandons a connection still opening). */
+  close(code = 1000, reason = ""): void {
+    if (this.#state >= WebSocket.CLOSING) return;
+    if (this.#state === WebSocket.CONNECTING) {
+      this.#finish(1006, "closed before opening", false);
+      return;
+    }
+    this.#state = WebSocket.CLOSING;
+    this.#write(encodeFrame(OP.close, closePayload(code, reason)));
+    this.#closeTimer = setTimeout(() => this.#finish(code, reason, false), CLOSE_WAIT_MS);
+  }
+
+  async #run(url: URL): Promise<void> {
+    try {
+      const conn = await Deno.connect({
+        hostname: url.hostname.replace(/^\[|\]$/g, ""),
+        port: Number(url.port || 80),
+      });
+      if (this.#state !== WebSocket.CONNECTING) {
+        conn.close();
+        return;
+      }
+      this.#conn = conn;
+      conn.setNoDelay(true);
+      await this.#handshake(url);
+      this.#state = WebSocket.OPEN;
+      this.onopen?.(new Event("open"));
+      await this.#readMessages();
+    } catch (error) {
+      if (this.#state >= WebSocket.CLOSED) return;
+      this.onerror?.(new ErrorEvent("error", { error, message: String(error) }));
+      this.#finish(1006, error instanceof Error ? error.message : String(error), false);
+    }
+  }
+
+  async #handshake(url: URL): Promise<void> {
+    const key = toBase64(crypto.getRandomValues(new Uint8Array(16)));
+    const request = [
+      `GET ${url.pathname}${url.search} HTTP/1.1`,
+      `Host: ${url.host}`,
+      "Upgrade: websocket",
+      "Connection: Upgrade",
+      `Sec-WebSocket-Key: ${key}`,
+      "Sec-WebSocket-Version: 13",
+      "",
+      "",
+    ].join("\r\n");
+    await writeAll(this.#conn!, new TextEncoder().encode(request));
+    let headerEnd = -1;
+    while (headerEnd < 0) {
+      if (this.#end >= MAX_HANDSHAKE_BYTES) throw new Error("handshake response too long");
+      await this.#fill(this.#end + 1);
+      headerEnd = indexOfBlankLine(this.#buffer, this.#end);
+    }
+    const lines = new TextDecoder().decode(this.#buffer.subarray(0, headerEnd)).split("\r\n");
+    if (!/^HTTP\/1\.1 101\b/.test(lines[0] ?? "")) {
+      throw new Error(`handshake refused: ${lines[0]}`);
+    }
+    const accept = lines.find((l) => /^sec-websocket-accept:/i.test(l))?.split(":")[1]?.trim();
+    const want = toBase64(
+      new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(key + GUID))),
+    );
+    if (accept !== want) throw new Error("handshake: wrong Sec-WebSocket-Accept");
+    this.#start = headerEnd + 4;
+  }
+
+  async #readMessages(): Promise<void> {
+    let parts: Uint8Array<ArrayBuffer>[] = [], size = 0, opcode = 0;
+    for (;;) {
+      if (this.#start === this.#end) this.#start = this.#end = 0;
+      await this.#fill(this.#start + 2);
+      const b0 = this.#buffer[this.#start]!, b1 = this.#buffer[this.#start + 1]!;
+      const masked = (b1 & 0x80) !== 0;
+      let length = b1 & 0x7f, header = 2;
+      if (length === 126) header = 4;
+      if (length === 127) header = 10;
+      await this.#fill(this.#start + header + (masked ? 4 : 0));
+      const view = new DataView(this.#buffer.buffer, this.#start);
+      if (length === 126) length = view.getUint16(2);
+      if (length === 127) length = Number(view.getBigUint64(2));
+      const mask = masked
+        ? this.#buffer.slice(this.#start + header, this.#start + header + 4)
+        : null;
+      this.#start += header + (mask ? 4 : 0);
+      const op = b0 & 0x0f, fin = (b0 & 0x80) !== 0;
+      if (op >= OP.close) {
+        if (length > 125 || !fin) return this.#protocolError("malformed control frame");
+        const body = await this.#take(length, mask);
+        if (op === OP.ping) this.#write(encodeFrame(OP.pong, body));
+        if (op === OP.close) return this.#closedByServer(body);
+        continue;
+      }
+      if (size + length > this.#maxMessageBytes) {
+        return this.#failWith(1009, `message over ${this.#maxMessageBytes} bytes`);
+      }
+      if ((op === OP.continuation) !== (parts.length > 0)) {
+        return this.#protocolError("unexpected continuation frame");
+      }
+      if (op !== OP.continuation) opcode = op;
+      parts.push(await this.#take(length, mask));
+      size += length;
+      if (!fin) continue;
+      const whole = parts.length === 1 ? parts[0]! : concat(parts, size);
+      parts = [];
+      size = 0;
+      const data = opcode === OP.text ? new TextDecoder().decode(whole) : whole.buffer;
+      if (this.#state === WebSocket.OPEN) this.onmessage?.(new MessageEvent("message", { data }));
+    }
+  }
+
+  /** Waits until `this.#buffer` holds bytes up to `end` (moving its unread bytes to the front first). */
+  async #fill(end: number): Promise<void> {
+    if (end > this.#buffer.length) {
+      const unread = this.#buffer.subarray(this.#start, this.#end);
+      const need = end - this.#start;
+      if (need > this.#buffer.length) {
+        const grown = new Uint8Array(Math.max(need, 2 * this.#buffer.length));
+        grown.set(unread);
+        this.#buffer = grown;
+      } else {
+        this.#buffer.copyWithin(0, this.#start, this.#end);
+      }
+      this.#end -= this.#start;
+      end -= this.#start;
+      this.#start = 0;
+    }
+    while (this.#end < end) {
+      const n = await this.#conn!.read(this.#buffer.subarray(this.#end));
+      if (n === null) throw new Error("connection closed by the server without a close frame");
+      this.#end += n;
+    }
+  }
+
+  /** The next `length` payload bytes, unmasked, in an array of their own. */
+  async #take(length: number, mask: Uint8Array | null): Promise<Uint8Array<ArrayBuffer>> {
+    const out = new Uint8Array(length);
+    const have = Math.min(length, this.#end - this.#start);
+    out.set(this.#buffer.subarray(this.#start, this.#start + have));
+    this.#start += have;
+    for (let filled = have; filled < length;) {
+      const n = await this.#conn!.read(out.subarray(filled));
+      if (n === null) throw new Error("connection closed by the server inside a frame");
+      filled += n;
+    }
+    if (mask) applyMask(out, mask);
+    return out;
+  }
+
+  #closedByServer(body: Uint8Array): void {
+    const code = body.length >= 2 ? (body[0]! << 8) | body[1]! : 1005;
+    const reason = new TextDecoder().decode(body.subarray(2));
+    if (this.#state === WebSocket.OPEN) {
+      this.#state = WebSocket.CLOSING;
+      this.#write(encodeFrame(OP.close, body.subarray(0, 2)));
+    }
+    this.#writes.finally(() => this.#finish(code, reason, true));
+  }
+
+  #protocolError(why: string): void {
+    this.#failWith(1002, why);
+  }
+
+  #failWith(code: number, reason: string): void {
+    this.#state = WebSocket.CLOSING;
+    this.#write(encodeFrame(OP.close, closePayload(code, reason)));
+    this.onerror?.(new ErrorEvent("error", { message: reason }));
+    this.#writes.finally(() => this.#finish(code, reason, false));
+  }
+
+  #write(frame: Uint8Array): void {
+    this.#buffered += frame.length;
+    this.#writes = this.#writes.then(async () => {
+      try {
+        if (this.#state !== WebSocket.CLOSED) await writeAll(this.#conn!, frame);
+      } catch (error) {
+        if (this.#state < WebSocket.CLOSED) {
+          this.onerror?.(new ErrorEvent("error", { error, message: String(error) }));
+          this.#finish(1006, `write failed: ${error}`, false);
+        }
+      } finally {
+        this.#buffered -= frame.length;
+      }
+    });
+  }
+
+  #finish(code: number, reason: string, wasClean: boolean): void {
+    if (this.#state === WebSocket.CLOSED) return;
+    this.#state = WebSocket.CLOSED;
+    clearTimeout(this.#closeTimer);
+    try {
+      this.#conn?.close();
+    } catch {
+      // already closed
+    }
+    this.onclose?.(new CloseEvent("close", { code, reason, wasClean }));
+  }
+}
+
+/** A client frame: FIN, `opcode`, a fresh random mask, the masked payload. */
+function encodeFrame(opcode: number, payload: Uint8Array): Uint8Array {
+  const n = payload.length;
+  const header = 2 + (n < 126 ? 0 : n < 65536 ? 2 : 8) + 4;
+  // Room in front so that the payload starts 4-byte aligned for word-wise masking.
+  const pad = (4 - header % 4) % 4;
+  const buffer = new Uint8Array(pad + header + n);
+  const frame = buffer.subarray(pad);
+  const view = new DataView(buffer.buffer, pad);
+  frame[0] = 0x80 | opcode;
+  if (n < 126) frame[1] = 0x80 | n;
+  else if (n < 65536) (frame[1] = 0x80 | 126), view.setUint16(2, n);
+  else (frame[1] = 0x80 | 127), view.setBigUint64(2, BigInt(n));
+  const mask = crypto.getRandomValues(new Uint8Array(4));
+  frame.set(mask, header - 4);
+  frame.set(payload, header);
+  applyMask(frame.subarray(header), mask);
+  return frame;
+}
+
+/** XORs `data` in place with the repeating 4-byte `mask`, a word at a time where aligned. */
+function applyMask(data: Uint8Array, mask: Uint8Array): void {
+  const misaligned = (4 - data.byteOffset % 4) % 4;
+  const head = Math.min(misaligned, data.length);
+  for (let i = 0; i < head; i++) data[i]! ^= mask[i % 4]!;
+  const words = Math.floor((data.length - head) / 4);
+  if (words > 0) {
+    // The mask rotated to start at `head`, as one little-endian word.
+    const m = [0, 1, 2, 3].map((k) => mask[(head + k) % 4]!);
+    const word = (m[0]! | (m[1]! << 8) | (m[2]! << 16) | (m[3]! << 24)) | 0;
+    const w = new Int32Array(data.buffer, data.byteOffset + head, words);
+    for (let i = 0; i < words; i++) w[i]! ^= word;
+  }
+  for (let i = head + 4 * words; i < data.length; i++) data[i]! ^= mask[i % 4]!;
+}
+
+function closePayload(code: number, reason: string): Uint8Array {
+  const text = new TextEncoder().encode(reason).subarray(0, 123);
+  const body = new Uint8Array(2 + text.length);
+  body[0] = code >> 8;
+  body[1] = code & 0xff;
+  body.set(text, 2);
+  return body;
+}
+
+function concat(parts: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
+}
+
+/** Where "\r\n\r\n" starts in `bytes[0, end)`, or -1. */
+function indexOfBlankLine(bytes: Uint8Array, end: number): number {
+  for (let i = 0; i + 3 < end; i++) {
+    if (bytes[i] === 13 && bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let text = "";
+  for (const b of bytes) text += String.fromCharCode(b);
+  return btoa(text);
+}
