@@ -53,6 +53,8 @@ export class TcpWebSocket {
   #writes: Promise<void> = Promise.resolve();
   #buffered = 0;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Aborts a connection attempt still under way (a host that never answers). */
+  readonly #connecting = new AbortController();
 
   constructor(url: string, options: { maxMessageBytes?: number } = {}) {
     this.url = url;
@@ -98,6 +100,7 @@ export class TcpWebSocket {
       const conn = await Deno.connect({
         hostname: url.hostname.replace(/^\[|\]$/g, ""),
         port: Number(url.port || 80),
+        signal: this.#connecting.signal,
       });
       if (this.#state !== WebSocket.CONNECTING) {
         conn.close();
@@ -270,6 +273,7 @@ export class TcpWebSocket {
     if (this.#state === WebSocket.CLOSED) return;
     this.#state = WebSocket.CLOSED;
     clearTimeout(this.#closeTimer);
+    if (!this.#conn) this.#connecting.abort();
     try {
       this.#conn?.close();
     } catch {

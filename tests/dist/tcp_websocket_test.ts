@@ -154,3 +154,14 @@ Deno.test("TcpWebSocket: a server that vanishes ends in onclose 1006, and no ser
   const refused = new TcpWebSocket(`ws://127.0.0.1:${port}`);
   assert.equal((await closed(refused)).code, 1006);
 });
+
+Deno.test("TcpWebSocket: closing before the connection opens ends it with 1006 and leaves nothing open", async () => {
+  const { url, server } = serve((data) => data);
+  const ws = new TcpWebSocket(url);
+  const done = closed(ws);
+  ws.close();
+  const event = await done;
+  assert.equal(event.code, 1006);
+  assert.equal(ws.readyState, WebSocket.CLOSED);
+  await server.shutdown();
+});
