@@ -190,7 +190,8 @@ export class TcpWebSocket {
       parts = [];
       size = 0;
       const data = opcode === OP.text ? new TextDecoder().decode(whole) : whole.buffer;
-      if (this.#state === WebSocket.OPEN) this.onmessage?.(new MessageEvent("message", { data }));
+      // As the WebSocket API: messages still arrive while our close is under way.
+      if (this.#state < WebSocket.CLOSED) this.onmessage?.(new MessageEvent("message", { data }));
     }
   }
 
