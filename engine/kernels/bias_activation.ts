@@ -3,6 +3,7 @@ import random from "../../shaders/_random.wgsl" with { type: "text" };
 import { defineKernel } from "../kernel.ts";
 import { dropoutKeeps, dropoutScale } from "./_dropout.ts";
 import { pcg } from "./_random.ts";
+import { wholeRows } from "./_whole_rows.ts";
 
 /**
  * A dense layer's epilogue, in place over `y` (`rows x dim`): adds the bias
@@ -42,9 +43,9 @@ const biasActivationKernel = defineKernel({
   invocations: (u) => u.rows * u.dim,
   cpuParallel: true,
   cpuGrain: (u) => u.dim,
-  // Whole rows of a width that is a multiple of 4 (f32x4 columns).
   wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
-    if (u.dim % 4 !== 0 || begin % u.dim !== 0 || end % u.dim !== 0) return false;
+    const rows = wholeRows(begin, end, u.dim);
+    if (!rows) return false;
     const p = Math.fround(u.p);
     run(
       a.y,
@@ -54,8 +55,7 @@ const biasActivationKernel = defineKernel({
       Math.ceil(p * 65536),
       dropoutScale(p),
       pcg(u.seed),
-      begin / u.dim,
-      end / u.dim,
+      ...rows,
     );
     return true;
   },

@@ -1,5 +1,6 @@
 import wgsl from "../../shaders/gather_rows.wgsl" with { type: "text" };
 import { defineKernel } from "../kernel.ts";
+import { wholeRows } from "./_whole_rows.ts";
 
 /**
  * Gathers rows of one chunk of a row-major float32 table by an id list:
@@ -32,11 +33,10 @@ const gatherRowsKernel = defineKernel({
   invocations: (u) => u.num_ids * u.dim,
   cpuParallel: true,
   cpuGrain: (u) => u.dim,
-  // Whole rows of a width that is a multiple of 4 (16-byte copies).
   wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
-    if (u.dim % 4 !== 0 || begin % u.dim !== 0 || end % u.dim !== 0) return false;
-    run(a.table, a.ids, a.out, u.dim, u.row_begin, u.row_end, begin / u.dim, end / u.dim);
-    return true;
+    const rows = wholeRows(begin, end, u.dim);
+    if (rows) run(a.table, a.ids, a.out, u.dim, u.row_begin, u.row_end, ...rows);
+    return rows !== undefined;
   },
   cpu: ({ buffers, uniforms, begin, end }) => {
     // Values are copied as int32 (bit-exact, no float conversion). Whole rows

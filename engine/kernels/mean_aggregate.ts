@@ -1,5 +1,6 @@
 import wgsl from "../../shaders/mean_aggregate.wgsl" with { type: "text" };
 import { defineKernel } from "../kernel.ts";
+import { wholeRows } from "./_whole_rows.ts";
 
 /**
  * Mean aggregation over a block's CSR: `out[d] = mean(h[indices[e]])` for the
@@ -40,11 +41,10 @@ const meanAggregateKernel = defineKernel({
   invocations: (u) => u.num_dst * u.dim,
   cpuParallel: true,
   cpuGrain: (u) => u.dim,
-  // Whole rows of a width that is a multiple of 4 (f32x4 columns).
   wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
-    if (u.dim % 4 !== 0 || begin % u.dim !== 0 || end % u.dim !== 0) return false;
-    run(a.h, a.indptr, a.indices, a.out, u.dim, u.concat, begin / u.dim, end / u.dim);
-    return true;
+    const rows = wholeRows(begin, end, u.dim);
+    if (rows) run(a.h, a.indptr, a.indices, a.out, u.dim, u.concat, ...rows);
+    return rows !== undefined;
   },
   cpu: ({ buffers, uniforms: { dim, concat }, begin, end }) => {
     const h = buffers.h as Float32Array, out = buffers.out as Float32Array;

@@ -4,6 +4,7 @@ import { defineKernel } from "../kernel.ts";
 import { ACTIVATION_CHUNK_ROWS } from "./activation_backward.ts";
 import { dropoutKeeps, dropoutScale } from "./_dropout.ts";
 import { pcg } from "./_random.ts";
+import { wholeRows } from "./_whole_rows.ts";
 
 /**
  * `mean_aggregate_backward` fused with the `activation_backward` of the layer
@@ -58,9 +59,10 @@ const meanAggregateBackwardActivationKernel = defineKernel({
   invocations: (u) => Math.ceil(u.num_src / ACTIVATION_CHUNK_ROWS) * u.dim,
   cpuParallel: true,
   cpuGrain: (u) => u.dim,
-  // Whole chunks under ReLU, of a width that is a multiple of 4 (f32x4 columns).
+  // Under ReLU only: the mask from the dropout hash stays TypeScript.
   wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
-    if (u.relu !== 1 || u.dim % 4 !== 0 || begin % u.dim !== 0 || end % u.dim !== 0) return false;
+    const chunks = wholeRows(begin, end, u.dim);
+    if (u.relu !== 1 || !chunks) return false;
     const scale = u.p > 0 ? dropoutScale(Math.fround(u.p)) : 1;
     run(
       a.grad,
@@ -76,8 +78,7 @@ const meanAggregateBackwardActivationKernel = defineKernel({
       u.concat,
       scale,
       ACTIVATION_CHUNK_ROWS,
-      begin / u.dim,
-      end / u.dim,
+      ...chunks,
     );
     return true;
   },
