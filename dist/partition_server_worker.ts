@@ -17,6 +17,8 @@ import { type RpcServer, serveRpc } from "./serve_rpc.ts";
 
 interface Start {
   readonly kind: "start";
+  /** Reply ids when sent through `PartitionServer.request` (a second start, refused). */
+  readonly ids?: readonly number[];
   readonly dir: string;
   readonly rank: number;
   readonly hostname: string;
@@ -53,10 +55,11 @@ const abort = new AbortController();
 
 self.onmessage = async (e: MessageEvent<Request>) => {
   const m = e.data;
-  // "start" predates the reply ids: it is answered with id 0.
-  const id = m.kind === "start" ? 0 : m.ids[0]!;
+  // The first "start" predates the reply ids: it is answered with id 0.
+  const id = m.ids?.[0] ?? 0;
   try {
     if (m.kind === "start") {
+      if (device) throw new Error("start: this partition server has already started");
       device = new CpuDevice({ threads: 1, blas: false });
       owned = OwnedPartition.upload(device, await loadPartition(m.dir, m.rank));
       const methods = registerPartitionService(new MethodTable(), owned);
@@ -83,6 +86,7 @@ self.onmessage = async (e: MessageEvent<Request>) => {
 
 async function connect(m: Connect): Promise<void> {
   if (!owned) throw new Error("connect before start");
+  if (prepare) throw new Error("connect: this partition server is already connected to its peers");
   const peers: (RpcClient | undefined)[] = [];
   for (const [p, url] of m.peers.entries()) {
     if (url === null || url === undefined) continue;

@@ -134,3 +134,32 @@ Deno.test("WorkerSampler rejects a minibatch with an error naming the partition 
     await cluster.close();
   }
 });
+
+Deno.test("PartitionServer refuses a second start and a second connect, and keeps serving", async () => {
+  const cluster = await partitioned(2);
+  const servers = await startServers(cluster.dir, 2);
+  try {
+    const connect = {
+      peers: [undefined, servers[1]!.url],
+      secret: SECRET,
+      fanouts: [5],
+      timeoutMs: 5000,
+    };
+    await servers[0]!.connect(connect);
+    await assert.rejects(() => servers[0]!.connect(connect), /already connected/);
+    const start = {
+      kind: "start",
+      dir: cluster.dir,
+      rank: 0,
+      hostname: "127.0.0.1",
+      secret: SECRET,
+    };
+    await assert.rejects(() => servers[0]!.request(start)[0]!, /already started/);
+    const prepared = servers[0]!.prepare(cluster.parts[0]!.train.slice(0, 10), 1, 5000);
+    assert.equal((await prepared.blocks).numSeeds, 10);
+    await prepared.features;
+  } finally {
+    for (const s of servers) await s.close();
+    await cluster.close();
+  }
+});
