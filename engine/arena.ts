@@ -20,10 +20,10 @@ const LINE = 64;
  * ```ts
  * import { Arena } from "./arena.ts";
  * const arena = new Arena(1 << 20);
- * const at = arena.allocate(1024)!;
- * new Float32Array(arena.buffer, at, 256).fill(1);
- * arena.free(at, 1024);
- * console.log(arena.allocate(1024) === at); // true
+ * const block = arena.allocate(1024)!;
+ * new Float32Array(arena.buffer, block.offset, 256).fill(1);
+ * arena.free(block.offset, block.capacity);
+ * console.log(arena.allocate(1024)!.offset === block.offset); // true
  * console.log(arena.allocate(2 << 20)); // undefined: past maxBytes
  * ```
  */
@@ -48,27 +48,41 @@ export class Arena {
   }
 
   /**
-   * The byte offset of a block of `capacity` bytes (a multiple of 16), from
-   * the free list of that capacity or the top; undefined when the memory is full.
-   * A reused block holds what its last owner left in it.
+   * A block of at least `capacity` bytes (a multiple of 16): from the free
+   * list of that capacity, else carved from the top, else (the memory full)
+   * the smallest free block of up to twice that capacity; undefined when
+   * there is none. A reused block holds what its last owner left in it;
+   * release it with the capacity returned.
    */
-  allocate(capacity: number): number | undefined {
+  allocate(capacity: number): { offset: number; capacity: number } | undefined {
     const reused = this.#free.get(capacity)?.pop();
-    if (reused !== undefined) return reused;
+    if (reused !== undefined) return { offset: reused, capacity };
     const align = capacity >= HUGE_ALIGN_MIN ? HUGE_ALIGN : LINE;
     const at = Math.ceil(this.#top / align) * align;
-    const top = at + capacity;
-    if (top > this.maxBytes) return undefined;
-    const pages = Math.ceil(top / PAGE) - this.buffer.byteLength / PAGE;
-    if (pages > 0) {
-      try {
-        this.memory.grow(pages);
-      } catch {
-        return undefined; // the system refused the memory: the caller falls back
-      }
+    if (at + capacity <= this.maxBytes && this.#grow(at + capacity)) {
+      this.#top = at + capacity;
+      return { offset: at, capacity };
     }
-    this.#top = top;
-    return at;
+    let best: number | undefined;
+    for (const [size, list] of this.#free) {
+      const fits = list.length > 0 && size > capacity && size <= 2 * capacity;
+      if (fits && (best === undefined || size < best)) best = size;
+    }
+    return best === undefined
+      ? undefined
+      : { offset: this.#free.get(best)!.pop()!, capacity: best };
+  }
+
+  /** Grows the memory to hold `top` bytes; false when the system refuses. */
+  #grow(top: number): boolean {
+    const pages = Math.ceil(top / PAGE) - this.buffer.byteLength / PAGE;
+    if (pages <= 0) return true;
+    try {
+      this.memory.grow(pages);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Returns a block from `allocate` with its capacity, for reuse. */

@@ -96,12 +96,12 @@ export class CpuDevice implements Device {
   createBuffer(bytes: number, label: string): DeviceBuffer {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const cls = sizeClass(size);
-    const at = this.#arena?.allocate(cls);
-    if (at !== undefined) {
-      const buffer = new CpuBuffer(undefined, at, cls, size, label);
+    const block = this.#arena?.allocate(cls);
+    if (block) {
+      const buffer = new CpuBuffer(undefined, block.offset, block.capacity, size, label);
       const memory = this.#memoryOf(buffer);
-      if (cls >= HUGE_PAGE_MIN_BYTES) this.#hugePages?.advise(memory, at, cls);
-      new Uint8Array(memory, at, size).fill(0);
+      if (cls >= HUGE_PAGE_MIN_BYTES) this.#hugePages?.advise(memory, block.offset, block.capacity);
+      new Uint8Array(memory, block.offset, size).fill(0);
       return buffer;
     }
     const reused = this.#free.get(cls)?.pop();

@@ -28,7 +28,7 @@ function runBoth(
   const arena = new Arena(256 << 20);
   const wasm: Arrays = {}, ts: Arrays = {}, addresses: Record<string, number> = {};
   for (const [name, a] of Object.entries(inputs)) {
-    const at = arena.allocate(Math.ceil(a.byteLength / 16) * 16)!;
+    const at = arena.allocate(Math.ceil(a.byteLength / 16) * 16)!.offset;
     const view = new (a.constructor as Float32ArrayConstructor)(arena.buffer, at, a.length);
     view.set(a as Float32Array);
     wasm[name] = view;
