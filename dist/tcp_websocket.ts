@@ -169,6 +169,9 @@ export class TcpWebSocket {
         : null;
       this.#start += header + (mask ? 4 : 0);
       const op = b0 & 0x0f, fin = (b0 & 0x80) !== 0;
+      if ((op > OP.binary && op < OP.close) || op > OP.pong) {
+        return this.#protocolError(`reserved opcode ${op}`);
+      }
       if (op >= OP.close) {
         if (length > 125 || !fin) return this.#protocolError("malformed control frame");
         const body = await this.#take(length, mask);

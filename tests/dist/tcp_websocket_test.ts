@@ -142,6 +142,15 @@ Deno.test("TcpWebSocket: a message over maxMessageBytes closes the connection wi
   await raw.close();
 });
 
+Deno.test("TcpWebSocket: a frame with a reserved opcode closes the connection with 1002", async () => {
+  const raw = rawServer(new Uint8Array([0x83, 1, 0]));
+  const ws = new TcpWebSocket(raw.url);
+  const event = await closed(ws);
+  assert.equal(event.code, 1002);
+  assert.match(event.reason, /reserved opcode 3/);
+  await raw.close();
+});
+
 Deno.test("TcpWebSocket: a server that vanishes ends in onclose 1006, and no server at all too", async () => {
   const raw = rawServer(new Uint8Array(0));
   const ws = await open(raw.url);
