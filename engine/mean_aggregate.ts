@@ -6,7 +6,9 @@ import meanAggregateKernel from "./kernels/mean_aggregate.ts";
  * Records mean aggregation over a block: for each destination `d`, the mean
  * of the rows of `h` (`block.numSrc x dim`) of its sources, zeros when it has
  * none. `out` is `numDst x dim`, or with `concat` `numDst x 2dim` holding
- * `[h[d] | mean]`, the input of a SAGE layer's single product.
+ * `[h[selfBegin + d] | mean]`, the input of a SAGE layer's single product
+ * (`selfBegin` 0, the default, in a sampled block, whose destinations are
+ * its first sources; a range of a whole graph's nodes starts elsewhere).
  *
  * @example
  * ```ts
@@ -33,13 +35,15 @@ export function meanAggregate(
   block: Block,
   h: DeviceBuffer,
   out: DeviceBuffer,
-  options: { dim: number; concat?: boolean },
+  options: { dim: number; concat?: boolean; selfBegin?: number },
 ): void {
   const { dim } = options;
+  const selfBegin = options.selfBegin ?? 0;
   const width = options.concat ? 2 * dim : dim;
-  if (h.size < block.numSrc * dim * 4) {
+  const rows = Math.max(block.numSrc, options.concat ? selfBegin + block.numDst : 0);
+  if (h.size < rows * dim * 4) {
     throw new RangeError(
-      `meanAggregate: h ("${h.label}") holds ${h.size} bytes, expected ${block.numSrc} rows of ${dim}`,
+      `meanAggregate: h ("${h.label}") holds ${h.size} bytes, expected ${rows} rows of ${dim}`,
     );
   }
   if (out.size < block.numDst * width * 4) {
@@ -52,5 +56,5 @@ export function meanAggregate(
     indptr: block.indptr,
     indices: block.indices,
     out,
-  }, { num_dst: block.numDst, dim, concat: options.concat ? 1 : 0 });
+  }, { num_dst: block.numDst, dim, concat: options.concat ? 1 : 0, self_begin: selfBegin });
 }

@@ -1,6 +1,7 @@
 ;; The CPU backend's WebAssembly mean_aggregate (see mean_aggregate.wgsl) for
-;; whole destination rows [d0, d1), dim a multiple of 4. Arguments are byte
-;; addresses in the device's memory, then the uniforms. Each neighbour row is
+;; whole destination rows [d0, d1), dim a multiple of 4 (with concat, row d
+;; starts with h[self_begin + d]). Arguments are byte addresses in the
+;; device's memory, then the uniforms. Each neighbour row is
 ;; summed 16 columns at a time in four f32x4 accumulators (then 4 at a time),
 ;; one row after another in edge order, and divided by the degree, as the WGSL
 ;; does per column.
@@ -8,7 +9,7 @@
   (import "env" "memory" (memory 1 65536 shared))
   (func (export "run")
     (param $h i32) (param $indptr i32) (param $indices i32) (param $out i32)
-    (param $dim i32) (param $concat i32) (param $d0 i32) (param $d1 i32)
+    (param $dim i32) (param $concat i32) (param $self_begin i32) (param $d0 i32) (param $d1 i32)
     (local $d i32) (local $b i32) (local $e i32) (local $j i32) (local $c i32)
     (local $o i32) (local $stride i32) (local $row_bytes i32) (local $src i32)
     (local $deg v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
@@ -25,7 +26,8 @@
       (local.set $o (i32.add (local.get $out) (i32.mul (local.get $d) (local.get $stride))))
       (if (local.get $concat) (then
         (memory.copy (local.get $o)
-          (i32.add (local.get $h) (i32.mul (local.get $d) (local.get $row_bytes)))
+          (i32.add (local.get $h)
+            (i32.mul (i32.add (local.get $self_begin) (local.get $d)) (local.get $row_bytes)))
           (local.get $row_bytes))
         (local.set $o (i32.add (local.get $o) (local.get $row_bytes)))))
       ;; Sums of no neighbour stay 0 (0 / 1).

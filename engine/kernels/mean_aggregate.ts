@@ -5,7 +5,8 @@ import { wholeRows } from "./_whole_rows.ts";
 /**
  * Mean aggregation over a block's CSR: `out[d] = mean(h[indices[e]])` for the
  * edges of destination `d` (zeros when it has none). With `concat` = 1 each
- * output row is `[h[d] | mean]`, `2 * dim` wide. One invocation per output
+ * output row is `[h[self_begin + d] | mean]`, `2 * dim` wide (`self_begin`:
+ * where the destinations' own rows start in `h`, 0 in a sampled block). One invocation per output
  * value of the mean.
  *
  * @example
@@ -17,7 +18,7 @@ import { wholeRows } from "./_whole_rows.ts";
  *     h: new Float32Array([1, 3]), indptr: new Int32Array([0, 2]),
  *     indices: new Int32Array([0, 1]), out,
  *   },
- *   uniforms: { num_dst: 1, dim: 1, concat: 0 }, begin: 0, end: 1,
+ *   uniforms: { num_dst: 1, dim: 1, concat: 0, self_begin: 0 }, begin: 0, end: 1,
  * });
  * console.log(out[0]); // 2
  * ```
@@ -37,16 +38,17 @@ const meanAggregateKernel = defineKernel({
     { name: "num_dst", type: "u32" },
     { name: "dim", type: "u32" },
     { name: "concat", type: "u32" },
+    { name: "self_begin", type: "u32" },
   ],
   invocations: (u) => u.num_dst * u.dim,
   cpuParallel: true,
   cpuGrain: (u) => u.dim,
   wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
     const rows = wholeRows(begin, end, u.dim);
-    if (rows) run(a.h, a.indptr, a.indices, a.out, u.dim, u.concat, ...rows);
+    if (rows) run(a.h, a.indptr, a.indices, a.out, u.dim, u.concat, u.self_begin, ...rows);
     return rows !== undefined;
   },
-  cpu: ({ buffers, uniforms: { dim, concat }, begin, end }) => {
+  cpu: ({ buffers, uniforms: { dim, concat, self_begin }, begin, end }) => {
     const h = buffers.h as Float32Array, out = buffers.out as Float32Array;
     const { indptr, indices } = buffers;
     const stride = concat ? 2 * dim : dim, meanCol = concat ? dim : 0;
@@ -102,7 +104,8 @@ const meanAggregateKernel = defineKernel({
           }
         }
       }
-      if (concat) out.set(h.subarray(d * dim + c0, d * dim + c1), d * stride + c0);
+      const self = (self_begin + d) * dim;
+      if (concat) out.set(h.subarray(self + c0, self + c1), d * stride + c0);
       i = d * dim + c1;
     }
   },

@@ -83,6 +83,35 @@ Deno.test("meanAggregate() matches a float64 mean on both backends, with and wit
   });
 });
 
+Deno.test("meanAggregate() with selfBegin takes the destinations' own rows from there, on both backends", async () => {
+  await withDevices(async (cpu, gpu) => {
+    for (const dim of [8, 37]) {
+      const numDst = 50, numSrc = 400, selfBegin = 123;
+      const b = randomBlock(numDst, numSrc, 6, dim);
+      const h = randomFloats(numSrc * dim, 90 + dim);
+      const mean = meanAggregate64(b, h, dim);
+      const want = new Float64Array(numDst * 2 * dim);
+      for (let d = 0; d < numDst; d++) {
+        for (let c = 0; c < dim; c++) {
+          want[d * 2 * dim + c] = h[(selfBegin + d) * dim + c]!;
+          want[d * 2 * dim + dim + c] = mean[d * dim + c]!;
+        }
+      }
+      for (const device of gpu ? [cpu, gpu] : [cpu]) {
+        const block = uploadBlock(device, b);
+        const hb = device.createBuffer(h.byteLength, "h");
+        device.write(hb, h);
+        const out = poisoned(device, numDst * 2 * dim, "out");
+        meanAggregate(device, block, hb, out, { dim, concat: true, selfBegin });
+        assertClose(await device.read(out, "f32"), want, `${device.kind} dim ${dim}`);
+        block.release();
+        device.release(hb);
+        device.release(out);
+      }
+    }
+  });
+});
+
 Deno.test("transposeBlock() groups every edge under its source on both backends", async () => {
   await withDevices(async (cpu, gpu) => {
     const b = randomBlock(200, 500, 9, 3);

@@ -83,7 +83,7 @@ Deno.test("mean_aggregate: WebAssembly agrees with TypeScript on random blocks",
           indices: b.indices,
           out: new Float32Array(numDst! * dim! * (1 + concat)).fill(NaN),
         },
-        { num_dst: numDst!, dim: dim!, concat },
+        { num_dst: numDst!, dim: dim!, concat, self_begin: numSrc! - numDst! },
         rowRanges(numDst!, dim!),
       );
       assertClose(wasm.out!, ts.out!, `dim ${dim} concat ${concat}`, 1e-6, 1e-5);
