@@ -276,40 +276,75 @@ export class SageModel {
     this.#layers.forEach((s, l) => {
       const block = blocks[l]!;
       const last = l === this.numLayers - 1;
-      const cat = this.#take(`cat ${l}`, block.numDst * 2 * s.inDim * 4);
       const yBytes = block.numDst * s.outDim * 4;
       // Inference returns its logits: a new buffer the caller releases.
       const y = last && !training
         ? device.createBuffer(yBytes, "sage logits")
         : this.#take(`out ${l}`, yBytes);
-      // One product of [h_dst | mean] with [W_self; W_neigh]. Two products
-      // reading h directly (out = h W_self, then out += mean W_neigh, and
-      // dW_self, dW_neigh apart) skip the copy of h_dst but were measured
-      // slower on the CPU backend: the second product re-reads and rewrites
-      // out, and the weight gradients read dOut twice (batch 1024, fan-out
-      // [15,10,5], 200k nodes: copy -4.8 ms, products +13.9 ms, step +8.6 ms).
-      meanAggregate(device, block, h, cat, { dim: s.inDim, concat: true });
-      matmul(device, cat, this.parameters, y, {
-        m: block.numDst,
-        n: s.outDim,
-        k: 2 * s.inDim,
-        bOffset: s.weight,
-      });
       const seed = this.#dropoutSeed(pass, l);
-      device.dispatch(biasActivationKernel, { y, bias: this.parameters }, {
-        rows: block.numDst,
-        dim: s.outDim,
-        bias_off: s.bias,
-        relu: last ? 0 : 1,
-        p: last || !training ? 0 : this.dropout,
-        seed,
-      });
-      cats.push(cat);
+      cats.push(this.#recordLayer(l, block, h, y, training ? seed : undefined, 0));
       ys.push(y);
       seeds.push(seed);
       h = y;
     });
     return { cats, ys, seeds };
+  }
+
+  /**
+   * Inference of layer `l` alone (no dropout) for the destinations of
+   * `block`: `h` holds its sources' rows, the destinations' own rows from
+   * row `selfBegin` (0 in a sampled block; a range of all nodes in
+   * layer-wise inference). Returns a new `numDst x` (the layer's output
+   * width) buffer, which the caller reads and releases.
+   */
+  inferLayer(l: number, block: Block, h: DeviceBuffer, selfBegin = 0): DeviceBuffer {
+    const s = this.#layers[l];
+    if (!s) throw new RangeError(`SageModel: layer ${l} of ${this.numLayers}`);
+    const y = this.#device.createBuffer(block.numDst * s.outDim * 4, `sage layer ${l} output`);
+    this.#recordLayer(l, block, h, y, undefined, selfBegin);
+    this.#device.flush();
+    return y;
+  }
+
+  /**
+   * Records layer `l` into `y`: aggregation into its `[h_dst | mean]`
+   * buffer (returned, for the backward pass), one product with
+   * `[W_self; W_neigh]`, then bias, ReLU (all layers but the last) and
+   * dropout with `dropoutSeed` (none when undefined).
+   */
+  #recordLayer(
+    l: number,
+    block: Block,
+    h: DeviceBuffer,
+    y: DeviceBuffer,
+    dropoutSeed: number | undefined,
+    selfBegin: number,
+  ): DeviceBuffer {
+    const s = this.#layers[l]!;
+    const last = l === this.numLayers - 1;
+    const cat = this.#take(`cat ${l}`, block.numDst * 2 * s.inDim * 4);
+    // One product of [h_dst | mean] with [W_self; W_neigh]. Two products
+    // reading h directly (out = h W_self, then out += mean W_neigh, and
+    // dW_self, dW_neigh apart) skip the copy of h_dst but were measured
+    // slower on the CPU backend: the second product re-reads and rewrites
+    // out, and the weight gradients read dOut twice (batch 1024, fan-out
+    // [15,10,5], 200k nodes: copy -4.8 ms, products +13.9 ms, step +8.6 ms).
+    meanAggregate(this.#device, block, h, cat, { dim: s.inDim, concat: true, selfBegin });
+    matmul(this.#device, cat, this.parameters, y, {
+      m: block.numDst,
+      n: s.outDim,
+      k: 2 * s.inDim,
+      bOffset: s.weight,
+    });
+    this.#device.dispatch(biasActivationKernel, { y, bias: this.parameters }, {
+      rows: block.numDst,
+      dim: s.outDim,
+      bias_off: s.bias,
+      relu: last ? 0 : 1,
+      p: last || dropoutSeed === undefined ? 0 : this.dropout,
+      seed: dropoutSeed ?? 0,
+    });
+    return cat;
   }
 
   #recordForwardBackward(
