@@ -23,6 +23,8 @@ export interface TrainingSetup {
   /** Steps per epoch every trainer takes (the largest batch count among trainers). */
   readonly stepsPerEpoch?: (epoch: number) => Promise<number>;
   readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<void>;
+  /** Replaces sampled evaluation over `testSeeds` (layer-wise inference, say). */
+  readonly evaluateTest?: () => Promise<Accuracy>;
   /** Sums accuracy counts across trainers so every trainer reports the global figure. */
   readonly reduceAccuracy?: (local: Accuracy) => Promise<Accuracy>;
   /** Whether this trainer prints the per-epoch lines. */
@@ -91,7 +93,7 @@ export async function runTraining(
         : epoch === flags.epochs;
       let testAccuracy: number | null = null;
       if (evalNow) {
-        const local = await evaluate(
+        const local = setup.evaluateTest ? await setup.evaluateTest() : await evaluate(
           setup.device,
           setup.model,
           setup.sampler,

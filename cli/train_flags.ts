@@ -18,6 +18,8 @@ export interface TrainFlags extends TrainingOptions, ClusterOptions {
   readonly nodeRank: number;
   readonly numTrainingProcs: number;
   readonly numLayers: number;
+  /** `sampled` (GLT's sampled inference over the test nodes) or `layerwise` (DGL's; one node only). */
+  readonly evalMode: "sampled" | "layerwise";
 }
 
 /**
@@ -43,6 +45,7 @@ export function parseTrainFlags(args: string[]): TrainFlags {
     nodeRank: o.node_rank,
     numTrainingProcs: o.num_training_procs,
     numLayers: o.num_layers ?? o.fanout.length,
+    evalMode: o.eval,
   };
   checkTrainFlags(flags, p);
   return flags;
@@ -61,6 +64,12 @@ function checkTrainFlags(f: TrainFlags, p: Command): void {
     p.error(`--node_rank=${f.nodeRank} must be below --num_nodes=${f.numNodes}`);
   }
   if (!(f.scale > 0 && f.scale <= 1)) p.error(`--scale must be in (0, 1], got ${f.scale}`);
+  if (f.evalMode !== "sampled" && f.evalMode !== "layerwise") {
+    p.error(`--eval must be sampled or layerwise, got "${f.evalMode}"`);
+  }
+  if (f.evalMode === "layerwise" && f.numNodes > 1) {
+    p.error("--eval=layerwise runs on one node only (--num_nodes=1)");
+  }
 }
 
 function trainProgram(): Command {
@@ -86,7 +95,13 @@ function trainProgram(): Command {
     .option("--num_nodes <n>", "nodes in the cluster", positiveInt, 1)
     .option("--node_rank <r>", "this node's rank", nonNegativeInt, 0)
     .option("--num_training_procs <n>", "trainers per node", positiveInt, 1)
-    .option("--num_layers <n>", "GraphSAGE layers (default: one per fan-out)", positiveInt);
+    .option("--num_layers <n>", "GraphSAGE layers (default: one per fan-out)", positiveInt)
+    .option(
+      "--eval <mode>",
+      "test accuracy by sampled inference over the test nodes (GLT) or layerwise: every layer " +
+        "once over all nodes with full neighbourhoods (DGL; one node, much faster on large graphs)",
+      "sampled",
+    );
   addClusterOptions(p, "node 0");
   return addTrainingOptions(p, "trainer", "neighbours sampled per hop; 0 = none (an MLP)");
 }

@@ -3,11 +3,13 @@ import { DeviceGraph } from "../engine/device_graph.ts";
 import { DeviceTable } from "../engine/device_table.ts";
 import { LocalFeatureStore } from "../engine/local_feature_store.ts";
 import { LocalSampler } from "../engine/local_sampler.ts";
+import { evaluateLayerwise } from "../engine/evaluate.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import type { Trainable } from "../engine/train_epoch.ts";
 import { loadDataset } from "./load_dataset.ts";
 import { type EpochMetrics, runTraining } from "./run_training.ts";
 import type { TrainFlags } from "./train_flags.ts";
+import { UsageError } from "./usage_error.ts";
 
 /**
  * Trains GraphSAGE on one node with the whole dataset on the local device:
@@ -48,6 +50,14 @@ export async function trainSingleNode(
       dropout: flags.dropout,
       seed: flags.seed,
     });
+    const labelOf = (id: number) => data.labels[id]!;
+    // Layer-wise inference reads the whole feature table as one binding.
+    const layerwiseInputs = flags.evalMode === "layerwise" ? table.chunks[0]!.buffer : undefined;
+    if (layerwiseInputs && table.chunks.length > 1) {
+      throw new UsageError(
+        `--eval=layerwise needs the feature table in one binding, which ${device.description} splits; use --eval=sampled`,
+      );
+    }
     if (print) {
       console.log(
         `webgnn: ${data.name}, ${data.graph.numNodes} nodes, ${data.graph.indices.length} edges, ` +
@@ -64,7 +74,13 @@ export async function trainSingleNode(
       features: new LocalFeatureStore(device, table),
       trainSeeds: data.split.train,
       testSeeds: data.split.test,
-      labelOf: (id) => data.labels[id]!,
+      labelOf,
+      ...(layerwiseInputs
+        ? {
+          evaluateTest: () =>
+            evaluateLayerwise(device, model, data.graph, layerwiseInputs, data.split.test, labelOf),
+        }
+        : {}),
       name: "trainer 0",
       print,
       metricsPath: flags.metrics,

@@ -12,6 +12,7 @@ Deno.test("parseTrainFlags() gives GLT's defaults", () => {
   assert.equal(f.epochs, 10);
   assert.equal(f.batchSize, 512);
   assert.equal(f.device, "auto");
+  assert.equal(f.evalMode, "sampled");
 });
 
 for (
@@ -25,6 +26,8 @@ for (
     [["--node_rank=2", "--num_nodes=2"], /--node_rank=2 must be below --num_nodes=2/],
     [["--bogus=1"], /unknown option '--bogus=1'/],
     [["--dropout=1"], /--dropout must be in \[0, 1\)/],
+    [["--eval=full"], /--eval must be sampled or layerwise, got "full"/],
+    [["--eval=layerwise", "--num_nodes=2"], /--eval=layerwise runs on one node only/],
   ] as const
 ) {
   Deno.test(`parseTrainFlags() rejects ${args.join(" ")} with a usage error`, () => {
