@@ -53,9 +53,11 @@ export async function trainSingleNode(
     const labelOf = (id: number) => data.labels[id]!;
     // Layer-wise inference reads the whole feature table as one binding.
     const layerwiseInputs = flags.evalMode === "layerwise" ? table.chunks[0]!.buffer : undefined;
-    if (layerwiseInputs && table.chunks.length > 1) {
+    const widest = data.graph.numNodes * Math.max(data.featureDim, flags.hidden) * 4;
+    if (layerwiseInputs && (table.chunks.length > 1 || widest > device.maxBindingBytes)) {
       throw new UsageError(
-        `--eval=layerwise needs the feature table in one binding, which ${device.description} splits; use --eval=sampled`,
+        `--eval=layerwise needs every layer's input (up to ${widest} bytes) in one binding of ` +
+          `${device.description}, which holds ${device.maxBindingBytes}; use --eval=sampled`,
       );
     }
     if (print) {

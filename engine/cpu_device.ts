@@ -44,7 +44,8 @@ const MIN_PARALLEL_INVOCATIONS = 2048;
 export class CpuDevice implements Device {
   readonly kind = "cpu";
   readonly stats: DeviceStats = { submissions: 0, readbacks: 0, dispatches: 0 };
-  readonly maxBindingBytes = 2 ** 31 - 4;
+  /** A 32-bit WebAssembly address reaches 4 GiB; typed arrays reach further. */
+  readonly maxBindingBytes = 2 ** 32 - 4;
   readonly description: string;
   /** Where buffers live (see `Arena`); undefined where shared WebAssembly memory is missing. */
   readonly #arena: Arena | undefined;
