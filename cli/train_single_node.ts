@@ -3,7 +3,7 @@ import { DeviceGraph } from "../engine/device_graph.ts";
 import { DeviceTable } from "../engine/device_table.ts";
 import { LocalFeatureStore } from "../engine/local_feature_store.ts";
 import { LocalSampler } from "../engine/local_sampler.ts";
-import { evaluateLayerwise } from "../engine/evaluate.ts";
+import { evaluateLayerwise } from "../engine/layerwise_inference.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import type { Trainable } from "../engine/train_epoch.ts";
 import { loadDataset } from "./load_dataset.ts";

@@ -55,3 +55,23 @@ export function sharedView(
   }
   return new Uint32Array(memory, byteOffset, length);
 }
+
+/** How many of `seeds` have their label as the largest logit, logit row `rowOf(i)` for seed i. */
+export function countCorrect(
+  seeds: Int32Array,
+  logits: Float32Array,
+  numClasses: number,
+  labelOf: (id: number) => number,
+  rowOf: (i: number) => number = (i) => i,
+): number {
+  let correct = 0;
+  for (let i = 0; i < seeds.length; i++) {
+    const row = rowOf(i) * numClasses;
+    let best = 0;
+    for (let c = 1; c < numClasses; c++) {
+      if (logits[row + c]! > logits[row + best]!) best = c;
+    }
+    if (best === labelOf(seeds[i]!)) correct++;
+  }
+  return correct;
+}

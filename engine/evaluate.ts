@@ -1,10 +1,8 @@
 import type { Block } from "./block.ts";
 import type { Device, DeviceBuffer } from "./device.ts";
 import type { FeatureStore } from "./feature_store.ts";
-import type { CsrGraph } from "./graph.ts";
-import { layerwiseLogits } from "./layerwise_inference.ts";
-import type { SageModel } from "./sage_model.ts";
 import type { Sampler } from "./sampler.ts";
+import { countCorrect } from "./_util.ts";
 
 /** What evaluation needs of a model: the logits of a minibatch's seeds. */
 export interface Predictor {
@@ -65,50 +63,4 @@ export async function evaluate(
   }
   await settle();
   return { correct, total: ids.length };
-}
-
-/**
- * Test accuracy from layer-wise inference (`layerwiseLogits`): every
- * node's logits computed once with full neighbourhoods, then counted at
- * `ids`. `inputs` holds the whole feature table in one binding.
- *
- * @example
- * ```ts ignore
- * import { evaluateLayerwise } from "./evaluate.ts";
- * const acc = await evaluateLayerwise(device, model, graph, features, testIds, (id) => labels[id]!);
- * ```
- */
-export async function evaluateLayerwise(
-  device: Device,
-  model: SageModel,
-  graph: CsrGraph,
-  inputs: DeviceBuffer,
-  ids: Int32Array,
-  labelOf: (id: number) => number,
-): Promise<Accuracy> {
-  const logits = await layerwiseLogits(device, model, graph, inputs);
-  return {
-    correct: countCorrect(ids, logits, model.outDim, labelOf, (i) => ids[i]!),
-    total: ids.length,
-  };
-}
-
-/** How many of `seeds` have their label as the largest logit, logit row `rowOf(i)` for seed i. */
-function countCorrect(
-  seeds: Int32Array,
-  logits: Float32Array,
-  numClasses: number,
-  labelOf: (id: number) => number,
-  rowOf: (i: number) => number = (i) => i,
-): number {
-  let correct = 0;
-  for (let i = 0; i < seeds.length; i++) {
-    const row = rowOf(i) * numClasses;
-    let best = 0;
-    for (let c = 1; c < numClasses; c++) {
-      if (logits[row + c]! > logits[row + best]!) best = c;
-    }
-    if (best === labelOf(seeds[i]!)) correct++;
-  }
-  return correct;
 }

@@ -1,6 +1,8 @@
 import type { Device, DeviceBuffer } from "./device.ts";
 import type { CsrGraph } from "./graph.ts";
+import type { Accuracy } from "./evaluate.ts";
 import type { SageModel } from "./sage_model.ts";
+import { countCorrect } from "./_util.ts";
 
 /** Destination rows per chunk of a layer (default of `layerwiseLogits`). */
 const CHUNK_ROWS = 65_536;
@@ -60,6 +62,32 @@ export async function layerwiseLogits(
     if (l + 1 < model.numLayers) h = uploadLayer(device, out, l + 1);
   }
   return out;
+}
+
+/**
+ * Test accuracy from layer-wise inference (`layerwiseLogits`): every
+ * node's logits computed once with full neighbourhoods, then counted at
+ * `ids`. `inputs` holds the whole feature table in one binding.
+ *
+ * @example
+ * ```ts ignore
+ * import { evaluateLayerwise } from "./layerwise_inference.ts";
+ * const acc = await evaluateLayerwise(device, model, graph, features, testIds, (id) => labels[id]!);
+ * ```
+ */
+export async function evaluateLayerwise(
+  device: Device,
+  model: SageModel,
+  graph: CsrGraph,
+  inputs: DeviceBuffer,
+  ids: Int32Array,
+  labelOf: (id: number) => number,
+): Promise<Accuracy> {
+  const logits = await layerwiseLogits(device, model, graph, inputs);
+  return {
+    correct: countCorrect(ids, logits, model.outDim, labelOf, (i) => ids[i]!),
+    total: ids.length,
+  };
 }
 
 function upload(device: Device, data: Int32Array, what: string): DeviceBuffer {
