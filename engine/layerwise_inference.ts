@@ -4,7 +4,7 @@ import type { Accuracy } from "./evaluate.ts";
 import type { SageModel } from "./sage_model.ts";
 import { countCorrect } from "./_util.ts";
 
-/** Destination rows per chunk of a layer (default of `layerwiseLogits`). */
+/** Destination rows per chunk of a layer, at most (see `layerwiseLogits`). */
 const CHUNK_ROWS = 65_536;
 
 /**
@@ -40,7 +40,7 @@ export async function layerwiseLogits(
   model: SageModel,
   graph: CsrGraph,
   inputs: DeviceBuffer,
-  chunkRows = CHUNK_ROWS,
+  chunkRows = defaultChunkRows(device, model),
 ): Promise<Float32Array> {
   const n = graph.numNodes;
   let h = inputs;
@@ -88,6 +88,15 @@ export async function evaluateLayerwise(
     correct: countCorrect(ids, logits, model.outDim, labelOf, (i) => ids[i]!),
     total: ids.length,
   };
+}
+
+/** CHUNK_ROWS, or fewer so that a chunk's `[h_dst | mean]` rows (with the model's slack) fit one binding. */
+function defaultChunkRows(device: Device, model: SageModel): number {
+  const catRowBytes = 2 * Math.max(model.inDim, model.hidden) * 4;
+  return Math.max(
+    1,
+    Math.min(CHUNK_ROWS, Math.floor(device.maxBindingBytes / (1.25 * catRowBytes))),
+  );
 }
 
 function upload(device: Device, data: Int32Array, what: string): DeviceBuffer {
