@@ -270,7 +270,9 @@ export class SageModel {
   ) {
     this.#check(blocks, inputFeatures);
     const device = this.#device;
-    const pass = this.#passes++;
+    // Only training passes draw dropout masks: evaluating between steps
+    // must not change which masks later steps draw.
+    const pass = training ? this.#passes++ : this.#passes;
     const cats: DeviceBuffer[] = [], ys: DeviceBuffer[] = [], seeds: number[] = [];
     let h = inputFeatures;
     this.#layers.forEach((s, l) => {

@@ -175,3 +175,25 @@ Deno.test("SageModel rejects blocks that do not chain", async () => {
     assert.throws(() => model.trainStep(blocks, x, l, 3), /batch is 3, expected 1..2/);
   });
 });
+
+Deno.test("SageModel: evaluating between training steps leaves later steps' dropout masks unchanged", async () => {
+  await withDevices(async (cpu) => {
+    const sizes = [60, 30, 12];
+    const blocks = hostBlocks(sizes, 5, 70).map((b) => uploadBlock(cpu, b));
+    const x = upload(cpu, randomFloats(60 * 8, 71), "x");
+    const labels = upload(cpu, Int32Array.from({ length: 12 }, (_, i) => i % 3), "labels");
+    const losses = async (evaluateBetween: boolean) => {
+      const model = new SageModel(cpu, { inDim: 8, hidden: 16, outDim: 3, numLayers: 2, seed: 9 });
+      const out: number[] = [];
+      for (let step = 0; step < 3; step++) {
+        if (evaluateBetween) cpu.release(model.predict(blocks, x));
+        const loss = model.trainStep(blocks, x, labels, 12, { lr: 0.01 });
+        out.push((await cpu.read(loss, "f32"))[0]!);
+        cpu.release(loss);
+      }
+      model.destroy();
+      return out;
+    };
+    assert.deepEqual(await losses(true), await losses(false));
+  });
+});
