@@ -14,7 +14,7 @@
 import { parseArgs } from "node:util";
 import { runLocalCluster } from "../cli/run_local_cluster.ts";
 import type { EpochMetrics } from "../cli/run_training.ts";
-import { generateSecret } from "../dist/generate_secret.ts";
+import { generateSecret } from "../dist/rpc/generate_secret.ts";
 import { partitionDataset } from "../partition/partition_dataset.ts";
 import { generateSynthetic } from "../partition/synthetic.ts";
 import { BenchReport } from "./_report.ts";

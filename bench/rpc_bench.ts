@@ -3,11 +3,11 @@
 // WebSocket echo of the same bytes, and ring all-reduce for 210 k and 10 M
 // floats with 2 and 4 ranks (all ranks in this process).
 import { z } from "zod";
-import { connectRpc } from "../dist/connect_rpc.ts";
-import { MethodTable } from "../dist/method_table.ts";
-import { openRing } from "../dist/open_ring.ts";
-import { RingMailbox } from "../dist/ring_mailbox.ts";
-import { serveRpc } from "../dist/serve_rpc.ts";
+import { connectRpc } from "../dist/rpc/connect_rpc.ts";
+import { MethodTable } from "../dist/rpc/method_table.ts";
+import { openRing } from "../dist/cluster/open_ring.ts";
+import { RingMailbox } from "../dist/cluster/ring_mailbox.ts";
+import { serveRpc } from "../dist/rpc/serve_rpc.ts";
 
 const secret = new TextEncoder().encode("benchmark shared secret");
 const methods = new MethodTable()

@@ -1,9 +1,9 @@
 // Helpers shared by the processes of a cluster: collocated trainers, and the
 // servers and clients of server-client mode.
-import { type CoordinatorHost, serveCoordinator } from "../dist/serve_coordinator.ts";
-import type { WorldMember } from "../dist/world_member.ts";
+import { type CoordinatorHost, serveCoordinator } from "../dist/cluster/serve_coordinator.ts";
+import type { WorldMember } from "../dist/cluster/world_member.ts";
 import { z } from "zod";
-import { connectRpc } from "../dist/connect_rpc.ts";
+import { connectRpc } from "../dist/rpc/connect_rpc.ts";
 import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
 import type { PartitionMeta } from "../partition/partition_meta.ts";
 import { UsageError } from "./usage_error.ts";
@@ -11,22 +11,6 @@ import { UsageError } from "./usage_error.ts";
 /** `host:port`, with brackets around an IPv6 host. */
 export function hostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-/** `p`, or a rejection saying why the world shut down if `signal` fires first. */
-export function untilShutdown<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  const why = () =>
-    new Error(
-      `the cluster shut down: ${
-        signal.reason instanceof Error ? signal.reason.message : String(signal.reason)
-      }`,
-    );
-  if (signal.aborted) return Promise.reject(why());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(why());
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /** Asks a peer's main RPC server where its partition service listens; errors name the peer. */

@@ -2,7 +2,7 @@
 // download: generate a synthetic products-like graph, partition it in two,
 // train GraphSAGE on two nodes (two processes on two loopback addresses),
 // and compare with an MLP on the same features.
-import { generateSecret } from "../dist/generate_secret.ts";
+import { generateSecret } from "../dist/rpc/generate_secret.ts";
 import { partitionDataset } from "../partition/partition_dataset.ts";
 import { generateSynthetic } from "../partition/synthetic.ts";
 import { runCommand } from "./run_command.ts";

@@ -1,6 +1,6 @@
 // `deno task launch`: start `deno task train` on every node of a YAML
 // cluster file over ssh, with a fresh shared secret, and supervise them.
-import { generateSecret } from "../dist/generate_secret.ts";
+import { generateSecret } from "../dist/rpc/generate_secret.ts";
 import { parseClusterConfig } from "./cluster_config.ts";
 import { ClusterConfigError } from "./cluster_config_error.ts";
 import { parseLaunchFlags } from "./launch_flags.ts";

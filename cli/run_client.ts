@@ -1,16 +1,16 @@
-import { connectRpc } from "../dist/connect_rpc.ts";
-import { ringReducers } from "./ring_reducers.ts";
+import { connectRpc } from "../dist/rpc/connect_rpc.ts";
+import { ringReducers } from "../dist/cluster/ring_reducers.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
-import { MethodTable } from "../dist/method_table.ts";
-import { openRing } from "../dist/open_ring.ts";
-import { RemoteMinibatchSampler } from "../dist/remote_minibatch_sampler.ts";
-import { resolveSecret } from "../dist/resolve_secret.ts";
-import { RingMailbox } from "../dist/ring_mailbox.ts";
-import type { RpcClient } from "../dist/rpc_client.ts";
-import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
-import { WorldMember } from "../dist/world_member.ts";
+import { MethodTable } from "../dist/rpc/method_table.ts";
+import { openRing } from "../dist/cluster/open_ring.ts";
+import { RemoteMinibatchSampler } from "../dist/serving/remote_minibatch_sampler.ts";
+import { resolveSecret } from "../dist/rpc/resolve_secret.ts";
+import { RingMailbox } from "../dist/cluster/ring_mailbox.ts";
+import type { RpcClient } from "../dist/rpc/rpc_client.ts";
+import { type RpcServer, serveRpc } from "../dist/rpc/serve_rpc.ts";
+import { WorldMember } from "../dist/cluster/world_member.ts";
 import {
   ATTACH,
   FINISH,
@@ -19,8 +19,8 @@ import {
   MINIBATCH_MAX_BYTES,
   SEEDS,
   seedsResponse,
-} from "../dist/_minibatch_methods.ts";
-import { parseAnswer } from "../dist/_partition_methods.ts";
+} from "../dist/serving/_minibatch_methods.ts";
+import { parseAnswer } from "../dist/graph/_partition_methods.ts";
 import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
 import { stepsPerEpoch } from "./steps_per_epoch.ts";

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { MethodTable } from "../dist/method_table.ts";
-import { MinibatchService } from "../dist/minibatch_service.ts";
-import { PartitionServer } from "../dist/partition_server.ts";
-import { resolveSecret } from "../dist/resolve_secret.ts";
-import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
-import { WorldMember } from "../dist/world_member.ts";
-import { MINIBATCH_MAX_BYTES } from "../dist/_minibatch_methods.ts";
+import { MethodTable } from "../dist/rpc/method_table.ts";
+import { MinibatchService } from "../dist/serving/minibatch_service.ts";
+import { PartitionServer } from "../dist/worker/partition_server.ts";
+import { resolveSecret } from "../dist/rpc/resolve_secret.ts";
+import { type RpcServer, serveRpc } from "../dist/rpc/serve_rpc.ts";
+import { WorldMember } from "../dist/cluster/world_member.ts";
+import { MINIBATCH_MAX_BYTES } from "../dist/serving/_minibatch_methods.ts";
 import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
 import {
@@ -14,8 +14,8 @@ import {
   partitionDirectory,
   runClusterProcess,
   serviceUrl,
-  untilShutdown,
 } from "./_cluster.ts";
+import { untilShutdown } from "../dist/cluster/until_shutdown.ts";
 
 /**
  * One sampling server process of server-client mode. Server `s` (world rank

@@ -1,4 +1,4 @@
-import { ringReducers } from "./ring_reducers.ts";
+import { ringReducers } from "../dist/cluster/ring_reducers.ts";
 import {
   hostCoordinator,
   hostPort,
@@ -9,19 +9,19 @@ import {
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
-import { MethodTable } from "../dist/method_table.ts";
-import { openRing } from "../dist/open_ring.ts";
-import { resolveSecret } from "../dist/resolve_secret.ts";
-import { RingMailbox } from "../dist/ring_mailbox.ts";
-import { type RpcServer, serveRpc } from "../dist/serve_rpc.ts";
-import { WorldMember } from "../dist/world_member.ts";
+import { MethodTable } from "../dist/rpc/method_table.ts";
+import { openRing } from "../dist/cluster/open_ring.ts";
+import { resolveSecret } from "../dist/rpc/resolve_secret.ts";
+import { RingMailbox } from "../dist/cluster/ring_mailbox.ts";
+import { type RpcServer, serveRpc } from "../dist/rpc/serve_rpc.ts";
+import { WorldMember } from "../dist/cluster/world_member.ts";
 import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
 import { shareOf, stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
 import type { TrainFlags } from "./train_flags.ts";
-import { PartitionServer } from "../dist/partition_server.ts";
-import { WorkerSampler } from "../dist/worker_sampler.ts";
+import { PartitionServer } from "../dist/worker/partition_server.ts";
+import { WorkerSampler } from "../dist/worker/worker_sampler.ts";
 import { z } from "zod";
 
 /**

@@ -32,55 +32,59 @@
  * ```
  * @module
  */
-export { AuthError } from "./auth_error.ts";
-export { BarrierTimeoutError } from "./barrier_timeout_error.ts";
-export type { CallOptions } from "./call_options.ts";
-export { ConnectError } from "./connect_error.ts";
-export { connectRpc, type ConnectRpcOptions } from "./connect_rpc.ts";
-export { ConnectionClosedError } from "./connection_closed_error.ts";
-export { Coordinator } from "./coordinator.ts";
-export { generateSecret } from "./generate_secret.ts";
-export { memoryTransportPair } from "./memory_transport_pair.ts";
-export { DEFAULT_MAX_MESSAGE_BYTES, MessageCodec } from "./message_codec.ts";
-export { type Message, messageSchema, PROTOCOL_VERSION } from "./messages.ts";
-export { type CallContext, type MethodEntry, MethodTable } from "./method_table.ts";
-export { openRing, type OpenRingOptions } from "./open_ring.ts";
-export { PendingCalls } from "./pending_calls.ts";
-export { ProtocolError } from "./protocol_error.ts";
-export { RemoteError } from "./remote_error.ts";
-export { resolveSecret, type SecretSources } from "./resolve_secret.ts";
-export { RingAllReduce, type RingAllReduceOptions } from "./ring_all_reduce.ts";
-export { RingMailbox } from "./ring_mailbox.ts";
-export { RpcClient, type RpcClientOptions } from "./rpc_client.ts";
-export { RpcSession, type RpcSessionOptions } from "./rpc_session.ts";
-export { RpcTimeoutError } from "./rpc_timeout_error.ts";
+export { AuthError } from "./rpc/auth_error.ts";
+export { BarrierTimeoutError } from "./cluster/barrier_timeout_error.ts";
+export type { CallOptions } from "./rpc/call_options.ts";
+export { ConnectError } from "./rpc/connect_error.ts";
+export { connectRpc, type ConnectRpcOptions } from "./rpc/connect_rpc.ts";
+export { ConnectionClosedError } from "./rpc/connection_closed_error.ts";
+export { Coordinator } from "./cluster/coordinator.ts";
+export { generateSecret } from "./rpc/generate_secret.ts";
+export { memoryTransportPair } from "./rpc/memory_transport_pair.ts";
+export { DEFAULT_MAX_MESSAGE_BYTES, MessageCodec } from "./rpc/message_codec.ts";
+export { type Message, messageSchema, PROTOCOL_VERSION } from "./rpc/messages.ts";
+export { type CallContext, type MethodEntry, MethodTable } from "./rpc/method_table.ts";
+export { openRing, type OpenRingOptions } from "./cluster/open_ring.ts";
+export { PendingCalls } from "./rpc/pending_calls.ts";
+export { ProtocolError } from "./rpc/protocol_error.ts";
+export { RemoteError } from "./rpc/remote_error.ts";
+export { resolveSecret, type SecretSources } from "./rpc/resolve_secret.ts";
+export { RingAllReduce, type RingAllReduceOptions } from "./cluster/ring_all_reduce.ts";
+export { RingMailbox } from "./cluster/ring_mailbox.ts";
+export { RpcClient, type RpcClientOptions } from "./rpc/rpc_client.ts";
+export { RpcSession, type RpcSessionOptions } from "./rpc/rpc_session.ts";
+export { RpcTimeoutError } from "./rpc/rpc_timeout_error.ts";
 export {
   type CoordinatorHost,
   serveCoordinator,
   type ServeCoordinatorOptions,
-} from "./serve_coordinator.ts";
-export { type RpcServer, serveRpc, type ServeRpcOptions } from "./serve_rpc.ts";
-export type { Transport, TransportSink } from "./transport.ts";
-export { WebSocketTransport } from "./websocket_transport.ts";
-export { type JoinOptions, WorldMember } from "./world_member.ts";
-export { type RankInfo, rankInfoSchema, type World, worldSchema } from "./world.ts";
+} from "./cluster/serve_coordinator.ts";
+export { type RpcServer, serveRpc, type ServeRpcOptions } from "./rpc/serve_rpc.ts";
+export type { Transport, TransportSink } from "./rpc/transport.ts";
+export { WebSocketTransport } from "./rpc/websocket_transport.ts";
+export { type JoinOptions, WorldMember } from "./cluster/world_member.ts";
+export { type RankInfo, rankInfoSchema, type World, worldSchema } from "./cluster/world.ts";
 export {
   DistFeatureStore,
   type DistFeatureStoreOptions,
   type FeatureCounts,
-} from "./dist_feature_store.ts";
-export { DistSampler, type DistSamplerCounts, type DistSamplerOptions } from "./dist_sampler.ts";
-export { type HostHop, OwnedPartition } from "./owned_partition.ts";
-export type { PartitionPeer } from "./partition_peer.ts";
-export { registerPartitionService } from "./partition_service.ts";
-export { type FeatureRowPlan, planFeatureRows } from "./plan_feature_rows.ts";
-export { type PartitionSplit, splitByPartition } from "./split_by_partition.ts";
-export { stackTables } from "./stack_tables.ts";
-export { type HopPart, type StitchedHop, stitchHop } from "./stitch_hop.ts";
-export { PartitionServer } from "./partition_server.ts";
-export { WorkerSampler, type WorkerSamplerOptions } from "./worker_sampler.ts";
-export { MinibatchService, type MinibatchServiceOptions } from "./minibatch_service.ts";
+} from "./graph/dist_feature_store.ts";
+export {
+  DistSampler,
+  type DistSamplerCounts,
+  type DistSamplerOptions,
+} from "./graph/dist_sampler.ts";
+export { type HostHop, OwnedPartition } from "./graph/owned_partition.ts";
+export type { PartitionPeer } from "./graph/partition_peer.ts";
+export { registerPartitionService } from "./graph/partition_service.ts";
+export { type FeatureRowPlan, planFeatureRows } from "./graph/plan_feature_rows.ts";
+export { type PartitionSplit, splitByPartition } from "./graph/split_by_partition.ts";
+export { stackTables } from "../engine/stack_tables.ts";
+export { type HopPart, type StitchedHop, stitchHop } from "./graph/stitch_hop.ts";
+export { PartitionServer } from "./worker/partition_server.ts";
+export { WorkerSampler, type WorkerSamplerOptions } from "./worker/worker_sampler.ts";
+export { MinibatchService, type MinibatchServiceOptions } from "./serving/minibatch_service.ts";
 export {
   RemoteMinibatchSampler,
   type RemoteMinibatchSamplerOptions,
-} from "./remote_minibatch_sampler.ts";
+} from "./serving/remote_minibatch_sampler.ts";

@@ -7,12 +7,12 @@ import type { CsrGraph } from "../../engine/graph.ts";
 import { type LoadedPartition, loadPartition } from "../../partition/load_partition.ts";
 import { partitionDataset } from "../../partition/partition_dataset.ts";
 import { generateSynthetic } from "../../partition/synthetic.ts";
-import { memoryTransportPair } from "../../dist/memory_transport_pair.ts";
-import { MethodTable } from "../../dist/method_table.ts";
-import { OwnedPartition } from "../../dist/owned_partition.ts";
-import { registerPartitionService } from "../../dist/partition_service.ts";
-import { RpcClient } from "../../dist/rpc_client.ts";
-import { RpcSession } from "../../dist/rpc_session.ts";
+import { memoryTransportPair } from "../../dist/rpc/memory_transport_pair.ts";
+import { MethodTable } from "../../dist/rpc/method_table.ts";
+import { OwnedPartition } from "../../dist/graph/owned_partition.ts";
+import { registerPartitionService } from "../../dist/graph/partition_service.ts";
+import { RpcClient } from "../../dist/rpc/rpc_client.ts";
+import { RpcSession } from "../../dist/rpc/rpc_session.ts";
 
 export const SECRET = new TextEncoder().encode("partition service test secret");
 

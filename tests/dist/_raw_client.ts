@@ -1,6 +1,6 @@
-import { MessageCodec } from "../../dist/message_codec.ts";
-import type { Message } from "../../dist/messages.ts";
-import { importSecret, nonce, prove } from "../../dist/_hmac.ts";
+import { MessageCodec } from "../../dist/rpc/message_codec.ts";
+import type { Message } from "../../dist/rpc/messages.ts";
+import { importSecret, nonce, prove } from "../../dist/rpc/_hmac.ts";
 
 /** A bare WebSocket speaking the protocol by hand, to send broken frames. */
 export class RawClient {

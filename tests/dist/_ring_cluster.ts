@@ -1,9 +1,9 @@
-import { MethodTable } from "../../dist/method_table.ts";
-import { openRing } from "../../dist/open_ring.ts";
-import type { RingAllReduce } from "../../dist/ring_all_reduce.ts";
-import { RingMailbox } from "../../dist/ring_mailbox.ts";
-import type { RpcClient } from "../../dist/rpc_client.ts";
-import { type RpcServer, serveRpc } from "../../dist/serve_rpc.ts";
+import { MethodTable } from "../../dist/rpc/method_table.ts";
+import { openRing } from "../../dist/cluster/open_ring.ts";
+import type { RingAllReduce } from "../../dist/cluster/ring_all_reduce.ts";
+import { RingMailbox } from "../../dist/cluster/ring_mailbox.ts";
+import type { RpcClient } from "../../dist/rpc/rpc_client.ts";
+import { type RpcServer, serveRpc } from "../../dist/rpc/serve_rpc.ts";
 
 /** `size` ring participants in this process, each with its own loopback server. */
 export async function ringCluster(

@@ -1,0 +1,188 @@
+import { z } from "zod";
+import { BarrierTimeoutError } from "./barrier_timeout_error.ts";
+import type { MethodTable } from "../rpc/method_table.ts";
+import { type RankInfo, rankInfoSchema, type World } from "./world.ts";
+
+interface Barrier {
+  readonly arrived: Map<number, (error: Error | null) => void>;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * The coordinator's state, served by rank 0: ranks join with their role and
+ * RPC address and are answered with the whole world once everyone joined;
+ * named barriers release when every rank arrived, or fail for every waiter
+ * once the first arrival's timeout expires, listing the ranks that never
+ * arrived; a shutdown request
+ * is delivered to every rank that watches. Pure state over a
+ * {@link MethodTable}; hosting it is `serveCoordinator`'s job.
+ *
+ * @example
+ * ```ts
+ * import { Coordinator } from "./coordinator.ts";
+ * import { MethodTable } from "../rpc/method_table.ts";
+ * const methods = new MethodTable();
+ * new Coordinator(2).register(methods);
+ * console.assert(methods.has("coord.barrier"));
+ * ```
+ */
+export class Coordinator {
+  /** How many ranks the world has. */
+  readonly size: number;
+  readonly #ranks = new Map<number, RankInfo>();
+  readonly #joined = Promise.withResolvers<World>();
+  readonly #barriers = new Map<string, Barrier>();
+  readonly #shutdown = Promise.withResolvers<string>();
+  #shutdownReason: string | null = null;
+  /** Ranks that said they are leaving; any other rank whose connection drops ends the world. */
+  readonly #left = new Set<number>();
+
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new RangeError(`world size must be a positive integer, got ${size}`);
+    }
+    this.size = size;
+  }
+
+  /** Resolves with the reason once a shutdown was requested. */
+  get shutdownRequested(): Promise<string> {
+    return this.#shutdown.promise;
+  }
+
+  /** Registers the `coord.*` methods on `methods`. */
+  register(methods: MethodTable): void {
+    methods
+      .register("coord.join", rankInfoSchema, (info, ctx) => this.#join(info, ctx.signal))
+      .register(
+        "coord.barrier",
+        z.object({
+          name: z.string().min(1),
+          rank: z.number().int(),
+          timeoutMs: z.number().positive(),
+        }),
+        ({ name, rank, timeoutMs }, ctx) => this.#barrier(name, rank, timeoutMs, ctx.signal),
+      )
+      .register(
+        "coord.watch",
+        z.object({ rank: z.number().int() }),
+        ({ rank }, ctx) => this.#watch(rank, ctx.signal),
+      )
+      .register("coord.leave", z.object({ rank: z.number().int() }), ({ rank }) => {
+        this.#left.add(rank);
+        return null;
+      })
+      .register(
+        "coord.shutdown",
+        z.object({ rank: z.number().int(), reason: z.string() }),
+        ({ rank, reason }) => this.shutdown(`rank ${rank}: ${reason}`),
+      );
+  }
+
+  /** Ends the world: every watching rank is told `reason`. Idempotent. */
+  shutdown(reason: string): null {
+    if (this.#shutdownReason !== null) return null;
+    this.#shutdownReason = reason;
+    this.#shutdown.resolve(reason);
+    for (const [, barrier] of this.#barriers) {
+      clearTimeout(barrier.timer);
+      for (const release of barrier.arrived.values()) {
+        release(new Error(`the world is shutting down (${reason})`));
+      }
+    }
+    this.#barriers.clear();
+    return null;
+  }
+
+  #checkRank(rank: number): void {
+    if (rank < 0 || rank >= this.size) {
+      throw new RangeError(`rank ${rank} is outside this world of ${this.size} ranks`);
+    }
+  }
+
+  async #join(info: RankInfo, signal: AbortSignal): Promise<World> {
+    this.#checkRank(info.rank);
+    const known = this.#ranks.get(info.rank);
+    if (known && known.address !== info.address) {
+      throw new Error(
+        `rank ${info.rank} already joined from ${known.address}; refusing ${info.address}`,
+      );
+    }
+    this.#ranks.set(info.rank, info);
+    if (this.#ranks.size === this.size) {
+      const ranks = [...this.#ranks.values()].sort((a, b) => a.rank - b.rank);
+      this.#joined.resolve({ size: this.size, ranks });
+    }
+    const aborted = new Promise<never>((_, reject) => {
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+    aborted.catch(() => {});
+    return await Promise.race([this.#joined.promise, aborted]);
+  }
+
+  #barrier(name: string, rank: number, timeoutMs: number, signal: AbortSignal): Promise<null> {
+    this.#checkRank(rank);
+    if (this.#shutdownReason !== null) {
+      throw new Error(`the world is shutting down (${this.#shutdownReason})`);
+    }
+    let barrier = this.#barriers.get(name);
+    if (!barrier) {
+      // The first arrival's timeout is the barrier's: it fails for every waiter at once.
+      const arrived: Barrier["arrived"] = new Map();
+      const timer = setTimeout(() => {
+        if (this.#barriers.get(name)?.arrived !== arrived) return;
+        this.#barriers.delete(name);
+        const missing = [];
+        for (let r = 0; r < this.size; r++) if (!arrived.has(r)) missing.push(r);
+        const error = Object.assign(new BarrierTimeoutError(name, missing, timeoutMs), {
+          data: { missing },
+        });
+        for (const release of arrived.values()) release(error);
+      }, timeoutMs);
+      barrier = { arrived, timer };
+      this.#barriers.set(name, barrier);
+    }
+    if (barrier.arrived.has(rank)) {
+      throw new Error(`rank ${rank} is already waiting at barrier "${name}"`);
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<null>();
+    const { arrived, timer } = barrier;
+    const onAbort = () => {
+      arrived.delete(rank);
+      if (arrived.size === 0 && this.#barriers.get(name) === barrier) {
+        clearTimeout(timer);
+        this.#barriers.delete(name);
+      }
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    arrived.set(rank, (error) => {
+      signal.removeEventListener("abort", onAbort);
+      if (error) reject(error);
+      else resolve(null);
+    });
+    if (arrived.size === this.size) {
+      clearTimeout(timer);
+      this.#barriers.delete(name);
+      for (const release of arrived.values()) release(null);
+    }
+    return promise;
+  }
+
+  async #watch(rank: number, signal: AbortSignal): Promise<{ reason: string }> {
+    this.#checkRank(rank);
+    const aborted = new Promise<never>((_, reject) => {
+      signal.addEventListener("abort", () => {
+        // A rank that vanishes without leaving (killed, crashed, cut off)
+        // ends the world, so that nobody waits for it until a timeout.
+        if (!this.#left.has(rank)) {
+          const info = this.#ranks.get(rank);
+          const who = info ? `rank ${rank} (${info.role} at ${info.address})` : `rank ${rank}`;
+          this.shutdown(`${who} disconnected`);
+        }
+        reject(signal.reason);
+      }, { once: true });
+    });
+    aborted.catch(() => {});
+    return { reason: await Promise.race([this.#shutdown.promise, aborted]) };
+  }
+}

@@ -1,0 +1,148 @@
+import { z } from "zod";
+import { BarrierTimeoutError } from "./barrier_timeout_error.ts";
+import { connectRpc } from "../rpc/connect_rpc.ts";
+import { RemoteError } from "../rpc/remote_error.ts";
+import type { RpcClient } from "../rpc/rpc_client.ts";
+import { type World, worldSchema } from "./world.ts";
+
+/** Options of {@link WorldMember.join}. */
+export interface JoinOptions {
+  /** The coordinator, `ws://master_addr:master_port`. */
+  readonly coordinatorUrl: string;
+  /** This process's rank. */
+  readonly rank: number;
+  /** What this rank does, e.g. `trainer`. */
+  readonly role: string;
+  /** Where this rank's own RPC server listens (`ws://...`). */
+  readonly address: string;
+  /** The shared secret. */
+  readonly secret: Uint8Array;
+  /** How long to keep retrying an unreachable coordinator; default 30 s. */
+  readonly connectDeadlineMs?: number;
+  /** How long to wait for every rank to join; default 60 s. */
+  readonly joinTimeoutMs?: number;
+}
+
+/** Longest wait for a shutdown notice: one day (a timer must be finite). */
+const WATCH_MS = 86_400_000;
+
+/**
+ * This rank's membership in the world: the world as the coordinator formed
+ * it, barriers, and the shutdown every rank observes (`shutdownSignal`
+ * aborts with the reason, or with the connection error if the coordinator
+ * disappears).
+ *
+ * @example
+ * ```ts
+ * import { serveCoordinator } from "./serve_coordinator.ts";
+ * import { WorldMember } from "./world_member.ts";
+ * const secret = new TextEncoder().encode("a shared secret");
+ * const host = serveCoordinator({ hostname: "127.0.0.1", port: 0, worldSize: 1, secret });
+ * const me = await WorldMember.join({
+ *   coordinatorUrl: host.server.url, rank: 0, role: "trainer",
+ *   address: "ws://127.0.0.1:9", secret,
+ * });
+ * await me.barrier("start", 1000);
+ * await me.shutdown("done");
+ * console.assert(me.shutdownSignal.aborted);
+ * me.close();
+ * await host.close();
+ * ```
+ */
+export class WorldMember {
+  /** This rank. */
+  readonly rank: number;
+  /** Every rank, in order, with role and address. */
+  readonly world: World;
+  readonly #client: RpcClient;
+  readonly #shutdown = new AbortController();
+
+  private constructor(rank: number, world: World, client: RpcClient) {
+    this.rank = rank;
+    this.world = world;
+    this.#client = client;
+    client.call("coord.watch", { rank }, { timeoutMs: WATCH_MS }).then(
+      (answer) => {
+        const reason = z.object({ reason: z.string() }).parse(answer).reason;
+        this.#shutdown.abort(reason);
+      },
+      (error) => this.#shutdown.abort(error),
+    );
+  }
+
+  /**
+   * Connects to the coordinator (retrying with backoff until the connect
+   * deadline, so start-up order does not matter), registers this rank, and
+   * resolves with the world once every rank has joined.
+   */
+  static async join(options: JoinOptions): Promise<WorldMember> {
+    if (!Number.isInteger(options.rank) || options.rank < 0) {
+      throw new RangeError(`rank must be a non-negative integer, got ${options.rank}`);
+    }
+    const client = await connectRpc(options.coordinatorUrl, {
+      secret: options.secret,
+      name: `rank ${options.rank}`,
+      connectDeadlineMs: options.connectDeadlineMs ?? 30_000,
+    });
+    try {
+      const answer = await client.call(
+        "coord.join",
+        { rank: options.rank, role: options.role, address: options.address },
+        { timeoutMs: options.joinTimeoutMs ?? 60_000 },
+      );
+      return new WorldMember(options.rank, worldSchema.parse(answer), client);
+    } catch (error) {
+      client.close("join failed");
+      throw error;
+    }
+  }
+
+  /** Aborted (with the reason) when the world shuts down or the coordinator is lost. */
+  get shutdownSignal(): AbortSignal {
+    return this.#shutdown.signal;
+  }
+
+  /**
+   * Waits until every rank reached barrier `name`. After `timeoutMs` it
+   * throws {@link BarrierTimeoutError} listing the ranks that never arrived.
+   */
+  async barrier(name: string, timeoutMs: number): Promise<void> {
+    if (typeof name !== "string" || name === "") throw new TypeError("barrier needs a name");
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`);
+    }
+    try {
+      await this.#client.call(
+        "coord.barrier",
+        { name, rank: this.rank, timeoutMs },
+        // The coordinator enforces the timeout; this margin only covers a lost coordinator.
+        { timeoutMs: timeoutMs + 5_000 },
+      );
+    } catch (error) {
+      if (error instanceof RemoteError && error.remoteName === "BarrierTimeoutError") {
+        const { missing } = z.object({ missing: z.array(z.number()) }).parse(error.data);
+        throw new BarrierTimeoutError(name, missing, timeoutMs, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Asks the coordinator to end the world; every rank's `shutdownSignal` aborts. */
+  async shutdown(reason: string): Promise<void> {
+    await this.#client.call("coord.shutdown", { rank: this.rank, reason }, { timeoutMs: 10_000 });
+    await new Promise<void>((resolve) => {
+      if (this.#shutdown.signal.aborted) return resolve();
+      this.#shutdown.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+  }
+
+  /**
+   * Leaves: tells the coordinator (so that this rank's disconnection does not
+   * end the world) and closes the connection. A rank that disappears without
+   * leaving ends the world for everyone.
+   */
+  close(): void {
+    this.#client.call("coord.leave", { rank: this.rank }, { timeoutMs: 1_000 }).catch(() => {});
+    this.#client.close("rank leaving");
+  }
+}

@@ -1,0 +1,44 @@
+import type { MethodTable } from "../rpc/method_table.ts";
+import type { OwnedPartition } from "./owned_partition.ts";
+import {
+  LOOKUP_FEATURES,
+  lookupRequest,
+  SAMPLE_NEIGHBORS,
+  sampleRequest,
+} from "./_partition_methods.ts";
+
+/**
+ * Registers the methods through which other ranks read this partition:
+ *
+ * - `sample_neighbors` `{ ids: Int32Array, fanout, seed }` ->
+ *   `{ offsets: Int32Array, neighbors: Int32Array }`: up to `fanout` distinct
+ *   neighbours (global ids) of each owned global id, drawn on this owner's
+ *   device with kernel seed `seed` exactly as the owner draws its own.
+ * - `lookup_features` `{ ids: Int32Array }` -> `{ rows: Float32Array }`: the
+ *   feature rows of owned global ids, row after row.
+ *
+ * An id this partition does not own fails the call with a `RangeError` that
+ * names it (a `RemoteError` at the caller). Returns `methods`.
+ *
+ * @example
+ * ```ts
+ * import { MethodTable } from "../rpc/method_table.ts";
+ * import type { OwnedPartition } from "./owned_partition.ts";
+ * import { registerPartitionService } from "./partition_service.ts";
+ * const serve = (owned: OwnedPartition) => registerPartitionService(new MethodTable(), owned);
+ * ```
+ */
+export function registerPartitionService(
+  methods: MethodTable,
+  owned: OwnedPartition,
+): MethodTable {
+  return methods
+    .register(
+      SAMPLE_NEIGHBORS,
+      sampleRequest,
+      ({ ids, fanout, seed }) => owned.sample(ids, fanout, seed),
+    )
+    .register(LOOKUP_FEATURES, lookupRequest, async ({ ids }) => ({
+      rows: await owned.lookup(ids),
+    }));
+}

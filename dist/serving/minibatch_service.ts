@@ -1,0 +1,141 @@
+import { z } from "zod";
+import type { MethodTable } from "../rpc/method_table.ts";
+import type { PartitionServer } from "../worker/partition_server.ts";
+import {
+  ATTACH,
+  clientRequest,
+  FINISH,
+  INFO,
+  PRODUCE,
+  type ProducedMinibatch,
+  produceRequest,
+  SEEDS,
+  seedsRequest,
+  type ServerInfo,
+} from "./_minibatch_methods.ts";
+
+/** Options of {@link MinibatchService}. */
+export interface MinibatchServiceOptions {
+  /** This partition's server; its Worker prepares the minibatches (after `connect`). */
+  readonly server: PartitionServer;
+  /** What a client learns of the graph and of this server. */
+  readonly info: ServerInfo;
+  /** The partition's owned seeds and the labels of its owned nodes (local order from `offset`). */
+  readonly partition: {
+    readonly offset: number;
+    readonly labels: Int32Array;
+    readonly train: Int32Array;
+    readonly test: Int32Array;
+  };
+  /** How many clients this server serves: `finished` waits for that many. */
+  readonly numClients: number;
+  /** Time allowed for each remote call of a minibatch. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * What a sampling server offers training clients (server-client mode):
+ *
+ * - `minibatch.info` -> the graph's sizes, the fan-outs the server samples
+ *   with, and every partition's training seed count;
+ * - `minibatch.seeds` `{ split, index, count }` -> `{ seeds, labels }`: client
+ *   `index` of `count`'s share of this partition's train or test seeds;
+ * - `minibatch.produce` `{ seeds, seed }` -> the sampled blocks as host
+ *   arrays, the input nodes and their features, prepared by the partition
+ *   server's Worker exactly as a collocated trainer's minibatches are;
+ * - `minibatch.attach` `{ client }`, held open while the client trains, and
+ *   `minibatch.finish` `{ client }`, which ends it.
+ *
+ * `finished` resolves once `numClients` clients finished, and rejects,
+ * naming the client, when an attached client's connection closes before it
+ * finished (it died): the server then knows to end the world.
+ *
+ * @example
+ * ```ts ignore
+ * import { MethodTable } from "../rpc/method_table.ts";
+ * import { MinibatchService } from "./minibatch_service.ts";
+ * const service = new MinibatchService({ server, info, partition, numClients: 2, timeoutMs: 60_000 });
+ * const methods = new MethodTable();
+ * service.register(methods);
+ * await service.finished;
+ * ```
+ */
+export class MinibatchService {
+  readonly #options: MinibatchServiceOptions;
+  readonly #attached = new Map<number, () => void>();
+  readonly #finished = new Set<number>();
+  readonly #done = Promise.withResolvers<void>();
+
+  constructor(options: MinibatchServiceOptions) {
+    if (!Number.isInteger(options.numClients) || options.numClients < 1) {
+      throw new RangeError(`numClients must be a positive integer, got ${options.numClients}`);
+    }
+    this.#options = options;
+    this.#done.promise.catch(() => {});
+  }
+
+  /** Resolves when every client finished; rejects when one disconnects before it did. */
+  get finished(): Promise<void> {
+    return this.#done.promise;
+  }
+
+  /** Registers the `minibatch.*` methods on `methods`; returns `methods`. */
+  register(methods: MethodTable): MethodTable {
+    const o = this.#options;
+    return methods
+      .register(INFO, z.null(), () => o.info)
+      .register(SEEDS, seedsRequest, ({ split, index, count }) => {
+        const all = split === "train" ? o.partition.train : o.partition.test;
+        const seeds = all.filter((_, i) => i % count === index);
+        const labels = seeds.map((id) => o.partition.labels[id - o.partition.offset]!);
+        return { seeds, labels };
+      })
+      .register(PRODUCE, produceRequest, ({ seeds, seed }) => this.#produce(seeds, seed))
+      .register(ATTACH, clientRequest, ({ client }, ctx) => {
+        if (this.#attached.has(client) || this.#finished.has(client)) {
+          throw new Error(`client ${client} is already attached`);
+        }
+        return new Promise<null>((resolve) => {
+          const onClose = () => {
+            this.#attached.delete(client);
+            this.#done.reject(
+              new Error(`${ctx.peer} disconnected before it finished`),
+            );
+            resolve(null);
+          };
+          ctx.signal.addEventListener("abort", onClose, { once: true });
+          this.#attached.set(client, () => {
+            ctx.signal.removeEventListener("abort", onClose);
+            resolve(null);
+          });
+        });
+      })
+      .register(FINISH, clientRequest, ({ client }) => {
+        const release = this.#attached.get(client);
+        if (!release) throw new Error(`client ${client} finished without being attached`);
+        this.#attached.delete(client);
+        this.#finished.add(client);
+        release();
+        if (this.#finished.size >= o.numClients) this.#done.resolve();
+        return null;
+      });
+  }
+
+  async #produce(seeds: Int32Array, seed: number): Promise<ProducedMinibatch> {
+    const o = this.#options;
+    for (let i = 0; i < seeds.length; i++) {
+      const v = seeds[i]!;
+      if (!(v >= 0 && v < o.info.numNodes)) {
+        throw new RangeError(
+          `seed ${v} at position ${i} is not a node of the ${o.info.numNodes}-node graph`,
+        );
+      }
+    }
+    // Every remote call of a minibatch may take the RPC timeout.
+    const timeoutMs = o.timeoutMs * (o.info.fanouts.length + 2);
+    const { blocks, features } = o.server.prepare(seeds, seed, timeoutMs);
+    features.catch(() => {});
+    const batch = await blocks;
+    return { ...batch, blocks: [...batch.blocks], rows: await features };
+  }
+}

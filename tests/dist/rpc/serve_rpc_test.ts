@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { ConnectError } from "../../../dist/rpc/connect_error.ts";
+import { connectRpc } from "../../../dist/rpc/connect_rpc.ts";
+import { MethodTable } from "../../../dist/rpc/method_table.ts";
+import { serveRpc } from "../../../dist/rpc/serve_rpc.ts";
+import { RawClient } from "../_raw_client.ts";
+
+const secret = new TextEncoder().encode("correct horse battery");
+
+function methods(ran: string[]) {
+  return new MethodTable()
+    .register("echo", z.unknown(), (x, ctx) => {
+      ran.push(ctx.method);
+      return x;
+    })
+    .register("sum", z.instanceof(Float32Array), (xs) => xs.reduce((a, b) => a + b, 0));
+}
+
+Deno.test("serveRpc answers concurrent calls over a real WebSocket, including big typed arrays", async () => {
+  const server = serveRpc({
+    hostname: "127.0.0.1",
+    port: 0,
+    secret,
+    methods: methods([]),
+    name: "rank 0",
+  });
+  const client = await connectRpc(server.url, { secret, name: "rank 1" });
+  const big = Float32Array.from({ length: 300_000 }, (_, i) => i % 7);
+  const [echoed, sum, small] = await Promise.all([
+    client.call("echo", big, { timeoutMs: 5000 }),
+    client.call("sum", new Float32Array([1, 2, 3.5]), { timeoutMs: 5000 }),
+    client.call("echo", { ids: new Int32Array([5, -1]), empty: new Float64Array(0) }),
+  ]);
+  assert.deepStrictEqual(echoed, big);
+  assert.equal(sum, 6.5);
+  assert.deepStrictEqual(small, { ids: new Int32Array([5, -1]), empty: new Float64Array(0) });
+  assert.equal(client.peer, `rank 0 (${server.url})`);
+  client.close();
+  await client.closed;
+  await server.close();
+});
+
+Deno.test("garbage, truncated and oversized frames each get a ProtocolError; other clients are still served", async () => {
+  const logs: string[] = [];
+  const ran: string[] = [];
+  const server = serveRpc({
+    hostname: "127.0.0.1",
+    port: 0,
+    secret,
+    methods: methods(ran),
+    maxMessageBytes: 64 * 1024,
+    log: (l) => logs.push(l),
+  });
+  const good = await connectRpc(server.url, { secret });
+  const frames = [
+    new Uint8Array([0xc1, 0xc1, 0xff, 0x00]),
+    new Uint8Array([0x85, 0xa1, 0x76, 0x01, 0xa4]), // map of 5, cut short
+    new Uint8Array(100 * 1024),
+  ];
+  for (const frame of frames) {
+    const raw = await RawClient.open(server.url);
+    await raw.authenticate(secret);
+    raw.socket.send(frame);
+    await raw.waitFor(3);
+    const error = raw.received[2];
+    assert.equal(error?.kind, "error");
+    assert.equal(error.kind === "error" && error.name, "ProtocolError");
+    assert.equal(await raw.closed, 4002);
+    assert.equal(await good.call("echo", "still here", { timeoutMs: 2000 }), "still here");
+  }
+  assert.match(logs.join("\n"), /exceeds the 65536 byte limit/);
+  assert.match(logs.join("\n"), /undecodable frame/);
+  good.close();
+  await good.closed;
+  await server.close();
+});
+
+Deno.test("an unauthenticated client gets nothing but a refusal, and no method runs", async () => {
+  const logs: string[] = [];
+  const ran: string[] = [];
+  const server = serveRpc({
+    hostname: "127.0.0.1",
+    port: 0,
+    secret,
+    methods: methods(ran),
+    log: (l) => logs.push(l),
+  });
+  const raw = await RawClient.open(server.url);
+  raw.send({ v: 1, kind: "request", id: 1, method: "echo", payload: "let me in" });
+  assert.equal(await raw.closed, 4008);
+  assert.deepStrictEqual(raw.received.map((m) => m.kind), ["challenge", "denied"]);
+  assert.deepStrictEqual(ran, []);
+  const wrong = await connectRpc(server.url, {
+    secret: new TextEncoder().encode("not the right one"),
+  }).catch((e) => e);
+  assert.equal(wrong.name, "AuthError");
+  assert.deepStrictEqual(ran, []);
+  assert.match(logs.join("\n"), /refused connection from 127\.0\.0\.1:\d+: wrong shared secret/);
+  await server.close();
+});
+
+Deno.test("serveRpc listens only on the hostname it is given", async () => {
+  const server = serveRpc({ hostname: "127.0.0.2", port: 0, secret, methods: methods([]) });
+  const error = await connectRpc(`ws://127.0.0.3:${server.port}`, { secret }).catch((e) => e);
+  assert.ok(error instanceof ConnectError);
+  assert.throws(() => serveRpc({ hostname: "", port: 0, secret, methods: methods([]) }), TypeError);
+  await server.close();
+});
+
+Deno.test("connectRpc retries with backoff until the server comes up", async () => {
+  const probe = serveRpc({ hostname: "127.0.0.1", port: 0, secret, methods: methods([]) });
+  const port = probe.port;
+  await probe.close();
+  let server: ReturnType<typeof serveRpc> | null = null;
+  const timer = setTimeout(() => {
+    server = serveRpc({ hostname: "127.0.0.1", port, secret, methods: methods([]) });
+  }, 300);
+  const client = await connectRpc(`ws://127.0.0.1:${port}`, { secret, connectDeadlineMs: 5000 });
+  assert.equal(await client.call("echo", 1), 1);
+  clearTimeout(timer);
+  client.close();
+  await client.closed;
+  await (server as ReturnType<typeof serveRpc> | null)?.close();
+});
+
+Deno.test("connectRpc gives up at the deadline with an error naming the address", async () => {
+  const probe = serveRpc({ hostname: "127.0.0.1", port: 0, secret, methods: methods([]) });
+  const url = probe.url;
+  await probe.close();
+  const started = Date.now();
+  const error = await connectRpc(url, { secret, connectDeadlineMs: 300 }).catch((e) => e);
+  assert.ok(error instanceof ConnectError);
+  assert.ok(error.message.includes(url), error.message);
+  assert.ok(Date.now() - started < 2000);
+});
