@@ -12,6 +12,7 @@ import { evaluate } from "../engine/evaluate.ts";
 import { evaluateLayerwise } from "../engine/layerwise_inference.ts";
 import { gatherRows } from "../engine/gather_rows.ts";
 import { LocalFeatureStore } from "../engine/local_feature_store.ts";
+import { LocalMinibatchSource } from "../engine/local_minibatch_source.ts";
 import { LocalSampler } from "../engine/local_sampler.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import { generateSynthetic } from "../partition/synthetic.ts";
@@ -41,8 +42,7 @@ try {
   const sampled = await evaluate(
     device,
     { numClasses: model.outDim, predict: (blocks, inputs) => model.predict(blocks, inputs) },
-    sampler,
-    new LocalFeatureStore(device, table),
+    new LocalMinibatchSource(device, sampler, new LocalFeatureStore(device, table)),
     test,
     labelOf,
     batch,

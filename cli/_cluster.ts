@@ -2,8 +2,6 @@
 // servers and clients of server-client mode.
 import { type CoordinatorHost, serveCoordinator } from "../dist/cluster/serve_coordinator.ts";
 import type { WorldMember } from "../dist/cluster/world_member.ts";
-import { z } from "zod";
-import { connectRpc } from "../dist/rpc/connect_rpc.ts";
 import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
 import type { PartitionMeta } from "../partition/partition_meta.ts";
 import { UsageError } from "./usage_error.ts";
@@ -13,26 +11,8 @@ export function hostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** Asks a peer's main RPC server where its partition service listens; errors name the peer. */
-export async function serviceUrl(
-  address: string,
-  secret: Uint8Array,
-  timeoutMs: number,
-): Promise<string> {
-  const client = await connectRpc(address, { secret, name: address, connectDeadlineMs: timeoutMs });
-  try {
-    const answer = await client.call("partition.service_url", null, { timeoutMs });
-    const url = z.string().url().safeParse(answer);
-    if (!url.success) {
-      throw new TypeError(
-        `${address} answered partition.service_url with ${JSON.stringify(answer)}, expected a URL`,
-      );
-    }
-    return url.data;
-  } finally {
-    client.close("asked");
-  }
-}
+/** The name under which a rank's partition-server Worker appears among its services. */
+export const PARTITION_SERVICE = "partition";
 
 /**
  * Runs every closer, last registered first, even when one throws; returns

@@ -12,15 +12,16 @@ import type { RpcClient } from "../dist/rpc/rpc_client.ts";
 import { type RpcServer, serveRpc } from "../dist/rpc/serve_rpc.ts";
 import { WorldMember } from "../dist/cluster/world_member.ts";
 import {
-  ATTACH,
-  FINISH,
-  INFO,
-  infoResponse,
+  clientResponse,
+  describeResponse,
+  MINIBATCH_ATTACH,
+  MINIBATCH_DESCRIBE,
+  MINIBATCH_FINISH,
+  MINIBATCH_LIST_SEEDS,
   MINIBATCH_MAX_BYTES,
-  SEEDS,
   seedsResponse,
-} from "../dist/serving/_minibatch_methods.ts";
-import { parseAnswer } from "../dist/graph/_partition_methods.ts";
+} from "../dist/serving/methods.ts";
+import { callChecked } from "../dist/rpc/call_checked.ts";
 import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
 import { stepsPerEpoch } from "./steps_per_epoch.ts";
@@ -85,14 +86,13 @@ export async function runClient(
       maxMessageBytes: MINIBATCH_MAX_BYTES,
     });
     scope.onClose(() => server.close("training done"));
-    const attached = server.call(ATTACH, { client: c }, { timeoutMs: ATTACH_MS });
+    const attached = callChecked(server, MINIBATCH_ATTACH, { client: c }, clientResponse, {
+      timeoutMs: ATTACH_MS,
+    });
     attached.catch(() => {});
-    const info = parseAnswer(
-      infoResponse,
-      await server.call(INFO, null, { timeoutMs }),
-      INFO,
-      server.peer,
-    );
+    const info = await callChecked(server, MINIBATCH_DESCRIBE, null, describeResponse, {
+      timeoutMs,
+    });
     if (info.fanouts.join(",") !== flags.fanout.join(",")) {
       throw new UsageError(
         `--fanout=${flags.fanout} differs from the servers' --fanout=${info.fanouts}: give both the same`,
@@ -103,13 +103,8 @@ export async function runClient(
       index: Math.floor(c / numServers),
       count: Math.ceil((numClients - serverIndex) / numServers),
     };
-    const seeds = async (split: "train" | "test") =>
-      parseAnswer(
-        seedsResponse,
-        await server.call(SEEDS, { split, ...share }, { timeoutMs }),
-        SEEDS,
-        server.peer,
-      );
+    const seeds = (split: "train" | "test") =>
+      callChecked(server, MINIBATCH_LIST_SEEDS, { split, ...share }, seedsResponse, { timeoutMs });
     const train = await seeds("train");
     const test = await seeds("test");
     const labels = new Map<number, number>();
@@ -124,7 +119,7 @@ export async function runClient(
     });
     if (right) scope.onClose(() => right.close("training done"));
     await world.barrier("servers ready", timeoutMs);
-    const sampler = new RemoteMinibatchSampler({
+    const source = new RemoteMinibatchSampler({
       device,
       server,
       fanouts: info.fanouts,
@@ -155,8 +150,7 @@ export async function runClient(
     const metrics = await runTraining({
       device,
       model: sageTrainable(model, flags.lr),
-      sampler,
-      features: sampler,
+      source,
       trainSeeds: train.seeds,
       testSeeds: test.seeds,
       labelOf: (id) => labels.get(id)!,
@@ -166,7 +160,7 @@ export async function runClient(
       print: c === 0,
       metricsPath: metricsPathFor(flags.metrics, c),
     }, { ...flags, quiet: flags.quiet || c !== 0 });
-    await server.call(FINISH, { client: c }, { timeoutMs });
+    await callChecked(server, MINIBATCH_FINISH, { client: c }, clientResponse, { timeoutMs });
     await attached;
     await world.barrier("training done", timeoutMs);
     return metrics;

@@ -1,19 +1,19 @@
-import { z } from "zod";
 import { MethodTable } from "../dist/rpc/method_table.ts";
 import { MinibatchService } from "../dist/serving/minibatch_service.ts";
 import { PartitionServer } from "../dist/worker/partition_server.ts";
 import { resolveSecret } from "../dist/rpc/resolve_secret.ts";
 import { type RpcServer, serveRpc } from "../dist/rpc/serve_rpc.ts";
 import { WorldMember } from "../dist/cluster/world_member.ts";
-import { MINIBATCH_MAX_BYTES } from "../dist/serving/_minibatch_methods.ts";
+import { MINIBATCH_MAX_BYTES } from "../dist/serving/methods.ts";
+import { serviceUrl } from "../dist/cluster/world.ts";
 import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
 import {
   hostCoordinator,
   hostPort,
+  PARTITION_SERVICE,
   partitionDirectory,
   runClusterProcess,
-  serviceUrl,
 } from "./_cluster.ts";
 import { untilShutdown } from "../dist/cluster/until_shutdown.ts";
 
@@ -53,7 +53,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
     const partition = await loadPartitionSeeds(dir, rank);
     const service = await PartitionServer.start({
       dir,
-      rank,
+      partition: rank,
       hostname: flags.nodeAddr,
       secret,
       name: `partition ${rank} (${name})`,
@@ -75,8 +75,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       numClients: Math.ceil((flags.numClients - rank) / flags.numServers),
       timeoutMs,
     });
-    const methods = minibatches.register(new MethodTable())
-      .register("partition.service_url", z.null(), () => service.url);
+    const methods = minibatches.register(new MethodTable());
     const server: RpcServer = serveRpc({
       hostname: flags.nodeAddr,
       port: 0,
@@ -91,6 +90,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       rank,
       role: "server",
       address: server.url,
+      services: { [PARTITION_SERVICE]: service.url },
       secret,
       connectDeadlineMs: timeoutMs,
       joinTimeoutMs: timeoutMs,
@@ -98,7 +98,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
     scope.joined(world);
     const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numServers; p++) {
-      if (p !== rank) peers[p] = await serviceUrl(world.world.ranks[p]!.address, secret, timeoutMs);
+      if (p !== rank) peers[p] = serviceUrl(world.world.ranks[p]!, PARTITION_SERVICE);
     }
     await service.connect({ peers, secret, fanouts: flags.fanout, timeoutMs });
     await world.barrier("servers ready", timeoutMs);

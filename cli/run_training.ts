@@ -1,7 +1,6 @@
 import type { Device } from "../engine/device.ts";
 import { type Accuracy, evaluate } from "../engine/evaluate.ts";
-import type { FeatureStore } from "../engine/feature_store.ts";
-import type { Sampler } from "../engine/sampler.ts";
+import type { MinibatchSource } from "../engine/minibatch_source.ts";
 import { shuffled } from "../engine/shuffle.ts";
 import { type EpochReport, type Trainable, trainEpoch } from "../engine/train_epoch.ts";
 import { ProgressBar } from "./progress_bar.ts";
@@ -11,8 +10,8 @@ import type { TrainFlags } from "./train_flags.ts";
 export interface TrainingSetup {
   readonly device: Device;
   readonly model: Trainable;
-  readonly sampler: Sampler;
-  readonly features: FeatureStore;
+  /** Where the minibatches come from, blocks and input features together. */
+  readonly source: MinibatchSource;
   /** This trainer's training seeds. */
   readonly trainSeeds: Int32Array;
   /** This trainer's share of the test nodes. */
@@ -76,8 +75,7 @@ export async function runTraining(
       const report = await trainEpoch({
         device: setup.device,
         model: setup.model,
-        sampler: setup.sampler,
-        features: setup.features,
+        source: setup.source,
         seeds: shuffled(setup.trainSeeds, flags.seed * 1000 + epoch),
         labelOf: setup.labelOf,
         batchSize: flags.batchSize,
@@ -96,8 +94,7 @@ export async function runTraining(
         const local = setup.evaluateTest ? await setup.evaluateTest() : await evaluate(
           setup.device,
           setup.model,
-          setup.sampler,
-          setup.features,
+          setup.source,
           setup.testSeeds,
           setup.labelOf,
           flags.evalBatchSize,

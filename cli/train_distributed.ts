@@ -2,10 +2,11 @@ import { ringReducers } from "../dist/cluster/ring_reducers.ts";
 import {
   hostCoordinator,
   hostPort,
+  PARTITION_SERVICE,
   partitionDirectory,
   runClusterProcess,
-  serviceUrl,
 } from "./_cluster.ts";
+import { serviceUrl } from "../dist/cluster/world.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
@@ -22,7 +23,6 @@ import { sageTrainable } from "./train_single_node.ts";
 import type { TrainFlags } from "./train_flags.ts";
 import { PartitionServer } from "../dist/worker/partition_server.ts";
 import { WorkerSampler } from "../dist/worker/worker_sampler.ts";
-import { z } from "zod";
 
 /**
  * One trainer of a cluster in collocated mode: it holds its node's partition
@@ -69,14 +69,13 @@ export async function trainDistributed(
     mailbox.register(methods);
     const service = await PartitionServer.start({
       dir,
-      rank: flags.nodeRank,
+      partition: flags.nodeRank,
       hostname: flags.nodeAddr,
       secret,
       name: `partition ${flags.nodeRank} (${name})`,
       timeoutMs: flags.rpcTimeoutMs,
     });
     scope.onClose(() => service.close());
-    methods.register("partition.service_url", z.null(), () => service.url);
     const server: RpcServer = serveRpc({
       hostname: flags.nodeAddr,
       port: 0,
@@ -90,6 +89,7 @@ export async function trainDistributed(
       rank,
       role: "trainer",
       address: server.url,
+      services: { [PARTITION_SERVICE]: service.url },
       secret,
       connectDeadlineMs: flags.rpcTimeoutMs,
       joinTimeoutMs: flags.rpcTimeoutMs,
@@ -99,7 +99,7 @@ export async function trainDistributed(
     for (let p = 0; p < flags.numNodes; p++) {
       if (p === flags.nodeRank) continue;
       const peer = world.world.ranks[p * procs + localRank]!;
-      peers[p] = await serviceUrl(peer.address, secret, flags.rpcTimeoutMs);
+      peers[p] = serviceUrl(peer, PARTITION_SERVICE);
     }
     const { ring, right } = await openRing({
       addresses: world.world.ranks.map((r) => r.address),
@@ -112,7 +112,7 @@ export async function trainDistributed(
     if (right) scope.onClose(() => right.close("training done"));
     // Sampling and feature fetching run in the partition server's Worker,
     // so that remote round trips progress while this thread trains.
-    const sampler = await WorkerSampler.connect({
+    const source = await WorkerSampler.connect({
       device,
       server: service,
       peers,
@@ -146,8 +146,7 @@ export async function trainDistributed(
     const metrics = await runTraining({
       device,
       model: sageTrainable(model, flags.lr),
-      sampler,
-      features: sampler,
+      source,
       trainSeeds: shareOf(partition.train, procs, localRank),
       testSeeds: shareOf(partition.test, procs, localRank),
       labelOf: (id) => partition.labels[id - partition.offset]!,

@@ -2,6 +2,7 @@ import { createDevice } from "../engine/create_device.ts";
 import { DeviceGraph } from "../engine/device_graph.ts";
 import { DeviceTable } from "../engine/device_table.ts";
 import { LocalFeatureStore } from "../engine/local_feature_store.ts";
+import { LocalMinibatchSource } from "../engine/local_minibatch_source.ts";
 import { LocalSampler } from "../engine/local_sampler.ts";
 import { evaluateLayerwise } from "../engine/layerwise_inference.ts";
 import { SageModel } from "../engine/sage_model.ts";
@@ -72,8 +73,11 @@ export async function trainSingleNode(
     return await runTraining({
       device,
       model: sageTrainable(model, flags.lr),
-      sampler: new LocalSampler(device, graph, flags.fanout),
-      features: new LocalFeatureStore(device, table),
+      source: new LocalMinibatchSource(
+        device,
+        new LocalSampler(device, graph, flags.fanout),
+        new LocalFeatureStore(device, table),
+      ),
       trainSeeds: data.split.train,
       testSeeds: data.split.test,
       labelOf,

@@ -1,7 +1,6 @@
 import type { Block } from "./block.ts";
 import type { Device, DeviceBuffer } from "./device.ts";
-import type { FeatureStore } from "./feature_store.ts";
-import type { Sampler } from "./sampler.ts";
+import type { MinibatchSource } from "./minibatch_source.ts";
 import { countCorrect } from "./_util.ts";
 
 /** What evaluation needs of a model: the logits of a minibatch's seeds. */
@@ -28,14 +27,13 @@ const READS_IN_FLIGHT = 4;
  * @example
  * ```ts ignore
  * import { evaluate } from "./evaluate.ts";
- * const { correct, total } = await evaluate(device, model, sampler, store, testIds, labels, 1024, 0);
+ * const { correct, total } = await evaluate(device, model, source, testIds, labels, 1024, 0);
  * ```
  */
 export async function evaluate(
   device: Device,
   model: Predictor,
-  sampler: Sampler,
-  features: FeatureStore,
+  source: MinibatchSource,
   ids: Int32Array,
   labelOf: (id: number) => number,
   batchSize: number,
@@ -51,13 +49,10 @@ export async function evaluate(
   };
   for (let at = 0; at < ids.length; at += batchSize) {
     const seeds = ids.subarray(at, at + batchSize);
-    const batch = await sampler.sample(seeds, seed + at);
-    const inputs = device.createBuffer(batch.numInput * features.dim * 4, "eval inputs");
-    await features.gather(batch.inputNodes, batch.numInput, inputs);
-    const logits = model.predict(batch.blocks, inputs);
+    const batch = await source.next(seeds, seed + at);
+    const logits = model.predict(batch.blocks, batch.inputs);
     pending.push({ seeds, logits: device.read(logits, "f32", 0, seeds.length * model.numClasses) });
     device.release(logits);
-    device.release(inputs);
     batch.release();
     if (pending.length >= READS_IN_FLIGHT) await settle();
   }

@@ -1,9 +1,7 @@
 import type { Block } from "./block.ts";
 import type { Device, DeviceBuffer } from "./device.ts";
 import type { Predictor } from "./evaluate.ts";
-import type { FeatureStore } from "./feature_store.ts";
-import type { MiniBatch } from "./sample_blocks.ts";
-import type { Sampler } from "./sampler.ts";
+import type { BusyClock, MinibatchSource, PreparedMinibatch } from "./minibatch_source.ts";
 
 /** What training needs of a model. */
 export interface Trainable extends Predictor {
@@ -34,8 +32,8 @@ export interface Trainable extends Predictor {
 export interface EpochPlan {
   readonly device: Device;
   readonly model: Trainable;
-  readonly sampler: Sampler;
-  readonly features: FeatureStore;
+  /** Where the minibatches come from, blocks and input features together. */
+  readonly source: MinibatchSource;
   /** This trainer's seeds for the epoch, already shuffled. */
   readonly seeds: Int32Array;
   readonly labelOf: (id: number) => number;
@@ -82,10 +80,7 @@ export interface EpochReport {
 
 interface Prepared {
   readonly seeds: Int32Array;
-  readonly batch: MiniBatch;
-  readonly inputs: DeviceBuffer;
-  readonly sampleMs: number;
-  readonly featureMs: number;
+  readonly batch: PreparedMinibatch;
 }
 
 /**
@@ -97,7 +92,7 @@ interface Prepared {
  * @example
  * ```ts ignore
  * import { trainEpoch } from "./train_epoch.ts";
- * const report = await trainEpoch({ device, model, sampler, features, seeds, labelOf, batchSize: 512, seed: 1 });
+ * const report = await trainEpoch({ device, model, source, seeds, labelOf, batchSize: 512, seed: 1 });
  * console.log(report.loss);
  * ```
  */
@@ -115,7 +110,7 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
   const queue: Promise<Prepared>[] = [];
   // Minibatches are prepared one after another (never interleaved, so each
   // one's timing is its own), each started as soon as the previous is ready.
-  const clock = { trainMs: 0 };
+  const clock = { busyMs: 0 };
   let tail: Promise<unknown> = Promise.resolve();
   // Prepares scheduled and not yet finished: the next one starts at once
   // only when there are none, else it waits for the last one.
@@ -147,7 +142,7 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
       const compute = () => {
         const spent = performance.now() - t;
         trainMs += spent;
-        clock.trainMs += spent;
+        clock.busyMs += spent;
       };
       const reduce = async (hasBatch: boolean) => {
         compute();
@@ -157,8 +152,8 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
         t = performance.now();
       };
       if (prepared) {
-        sampleMs += prepared.sampleMs;
-        featureMs += prepared.featureMs;
+        sampleMs += prepared.batch.sampleMs;
+        featureMs += prepared.batch.featureMs;
         refill();
         const labels = device.createBuffer(prepared.seeds.length * 4, "labels");
         try {
@@ -172,17 +167,16 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
           const n = prepared.seeds.length;
           let loss: DeviceBuffer;
           if (plan.reduceGradients) {
-            loss = model.forwardBackward(blocks, prepared.inputs, labels, n);
+            loss = model.forwardBackward(blocks, prepared.batch.inputs, labels, n);
             await reduce(true);
             model.applyGradients();
           } else {
-            loss = model.trainStep(blocks, prepared.inputs, labels, n);
+            loss = model.trainStep(blocks, prepared.batch.inputs, labels, n);
           }
           losses.push(device.read(loss, "f32", 0, 2));
           device.release(loss);
         } finally {
           device.release(labels);
-          device.release(prepared.inputs);
           prepared.batch.release();
         }
       } else {
@@ -195,7 +189,7 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
     }
   } finally {
     for (const item of queue) {
-      item.then((p) => (device.release(p.inputs), p.batch.release()), () => {});
+      item.then((p) => p.batch.release(), () => {});
     }
   }
   const values = await Promise.all(losses);
@@ -218,26 +212,12 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
 }
 
 /**
- * Samples minibatch `b` and gathers its input features. Training steps may
- * run while this waits (for the device or the network); their time, kept in
- * `clock`, is not counted as sampling or feature time.
+ * Prepares minibatch `b` from the plan's source. Training steps may run while
+ * this waits (for the device or the network); their time, kept in `clock`,
+ * is not counted as sampling or feature time.
  */
-async function prepare(plan: EpochPlan, b: number, clock: { trainMs: number }): Promise<Prepared> {
+async function prepare(plan: EpochPlan, b: number, clock: BusyClock): Promise<Prepared> {
   const seeds = plan.seeds.subarray(b * plan.batchSize, (b + 1) * plan.batchSize);
-  const own = (since: number, trainedBefore: number) =>
-    performance.now() - since - (clock.trainMs - trainedBefore);
-  let t = performance.now(), trained = clock.trainMs;
-  const batch = await plan.sampler.sample(seeds, plan.seed * 7919 + b);
-  const sampleMs = own(t, trained);
-  t = performance.now();
-  trained = clock.trainMs;
-  const inputs = plan.device.createBuffer(batch.numInput * plan.features.dim * 4, "inputs");
-  try {
-    await plan.features.gather(batch.inputNodes, batch.numInput, inputs);
-  } catch (err) {
-    plan.device.release(inputs);
-    batch.release();
-    throw err;
-  }
-  return { seeds, batch, inputs, sampleMs, featureMs: own(t, trained) };
+  const batch = await plan.source.next(seeds, plan.seed * 7919 + b, clock);
+  return { seeds, batch };
 }

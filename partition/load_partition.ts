@@ -15,7 +15,7 @@ export interface LoadedPartition extends PartitionSeeds {
 }
 
 /**
- * Opens partition `rank` of a partition directory, checking the format
+ * Opens partition `partition` of a partition directory, checking the format
  * version, the byte size, shape and SHA-256 of every file it reads. Any
  * mismatch, truncation or version change throws
  * {@linkcode PartitionFormatError} naming the file.
@@ -36,13 +36,13 @@ export interface LoadedPartition extends PartitionSeeds {
  */
 export async function loadPartition(
   dir: string,
-  rank: number,
+  partition: number,
 ): Promise<LoadedPartition> {
-  const seeds = await loadPartitionSeeds(dir, rank);
+  const seeds = await loadPartitionSeeds(dir, partition);
   const meta = seeds.meta;
-  const count = meta.partitionBook[rank + 1]! - meta.partitionBook[rank]!;
+  const count = meta.partitionBook[partition + 1]! - meta.partitionBook[partition]!;
   const f = meta.dataset.featureDim;
-  const part = `part_${rank}`;
+  const part = `part_${partition}`;
   const int = (name: string, shape?: number[]) => readArray(dir, meta, name, "int32", shape);
   const indptr = await int(`${part}/indptr.bin`, [count + 1]);
   const indices = await int(`${part}/indices.bin`, [indptr[count] ?? 0]);

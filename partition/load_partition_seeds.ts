@@ -5,10 +5,10 @@ import { readArray } from "./_read_array.ts";
 /** What a trainer needs of its partition besides the graph and features: seeds and labels. */
 export interface PartitionSeeds {
   readonly meta: PartitionMeta;
-  readonly rank: number;
+  readonly partition: number;
   /** `numPartitions + 1` offsets; partition p owns `[book[p], book[p + 1])`. */
   readonly partitionBook: Int32Array;
-  /** First global id owned by this partition (`partitionBook[rank]`). */
+  /** First global id owned by this partition (`partitionBook[partition]`). */
   readonly offset: number;
   /** Labels of the owned nodes, local order (global id - `offset`). */
   readonly labels: Int32Array;
@@ -19,7 +19,7 @@ export interface PartitionSeeds {
 }
 
 /**
- * Opens the seeds and labels of partition `rank` of a partition directory,
+ * Opens the seeds and labels of partition `partition` of a partition directory,
  * checked as `loadPartition` checks them, without reading its graph and
  * features: for processes whose sampling and features run elsewhere (a
  * Worker, a sampling server), which would otherwise hold a second copy.
@@ -38,22 +38,24 @@ export interface PartitionSeeds {
  * await Deno.remove(output, { recursive: true });
  * ```
  */
-export async function loadPartitionSeeds(dir: string, rank: number): Promise<PartitionSeeds> {
+export async function loadPartitionSeeds(dir: string, partition: number): Promise<PartitionSeeds> {
   const meta = await loadPartitionMeta(dir);
-  if (!Number.isInteger(rank) || rank < 0 || rank >= meta.numPartitions) {
+  if (!Number.isInteger(partition) || partition < 0 || partition >= meta.numPartitions) {
     throw new RangeError(
-      `loadPartition: rank must be in 0..${meta.numPartitions - 1}, got ${rank}`,
+      `loadPartition: the partition index must be in 0..${
+        meta.numPartitions - 1
+      }, got ${partition}`,
     );
   }
-  const count = meta.partitionBook[rank + 1]! - meta.partitionBook[rank]!;
-  const part = `part_${rank}`;
+  const count = meta.partitionBook[partition + 1]! - meta.partitionBook[partition]!;
+  const part = `part_${partition}`;
   const int = (name: string, shape?: number[]) => readArray(dir, meta, name, "int32", shape);
   const partitionBook = await int("partition_book.bin", [meta.numPartitions + 1]);
   return {
     meta,
-    rank,
+    partition,
     partitionBook,
-    offset: partitionBook[rank]!,
+    offset: partitionBook[partition]!,
     labels: await int(`${part}/labels.bin`, [count]),
     train: await int(`${part}/train.bin`),
     valid: await int(`${part}/valid.bin`),

@@ -1,7 +1,18 @@
-import { z } from "zod";
 import { BarrierTimeoutError } from "./barrier_timeout_error.ts";
 import type { MethodTable } from "../rpc/method_table.ts";
-import { type RankInfo, rankInfoSchema, type World } from "./world.ts";
+import {
+  arriveRequest,
+  COORD_ARRIVE,
+  COORD_JOIN,
+  COORD_LEAVE,
+  COORD_SHUTDOWN,
+  COORD_WATCH,
+  joinRequest,
+  leaveRequest,
+  shutdownRequest,
+  watchRequest,
+} from "./methods.ts";
+import type { RankInfo, World } from "./world.ts";
 
 interface Barrier {
   readonly arrived: Map<number, (error: Error | null) => void>;
@@ -23,7 +34,7 @@ interface Barrier {
  * import { MethodTable } from "../rpc/method_table.ts";
  * const methods = new MethodTable();
  * new Coordinator(2).register(methods);
- * console.assert(methods.has("coord.barrier"));
+ * console.assert(methods.names().length === 5);
  * ```
  */
 export class Coordinator {
@@ -52,28 +63,20 @@ export class Coordinator {
   /** Registers the `coord.*` methods on `methods`. */
   register(methods: MethodTable): void {
     methods
-      .register("coord.join", rankInfoSchema, (info, ctx) => this.#join(info, ctx.signal))
+      .register(COORD_JOIN, joinRequest, (info, ctx) => this.#join(info, ctx.signal))
       .register(
-        "coord.barrier",
-        z.object({
-          name: z.string().min(1),
-          rank: z.number().int(),
-          timeoutMs: z.number().positive(),
-        }),
+        COORD_ARRIVE,
+        arriveRequest,
         ({ name, rank, timeoutMs }, ctx) => this.#barrier(name, rank, timeoutMs, ctx.signal),
       )
-      .register(
-        "coord.watch",
-        z.object({ rank: z.number().int() }),
-        ({ rank }, ctx) => this.#watch(rank, ctx.signal),
-      )
-      .register("coord.leave", z.object({ rank: z.number().int() }), ({ rank }) => {
+      .register(COORD_WATCH, watchRequest, ({ rank }, ctx) => this.#watch(rank, ctx.signal))
+      .register(COORD_LEAVE, leaveRequest, ({ rank }) => {
         this.#left.add(rank);
         return null;
       })
       .register(
-        "coord.shutdown",
-        z.object({ rank: z.number().int(), reason: z.string() }),
+        COORD_SHUTDOWN,
+        shutdownRequest,
         ({ rank, reason }) => this.shutdown(`rank ${rank}: ${reason}`),
       );
   }

@@ -1,5 +1,7 @@
 import type { RingMailbox } from "./ring_mailbox.ts";
 import type { RpcClient } from "../rpc/rpc_client.ts";
+import { callChecked } from "../rpc/call_checked.ts";
+import { pushResponse, RING_PUSH } from "./methods.ts";
 
 /** Options of {@link RingAllReduce}. */
 export interface RingAllReduceOptions {
@@ -105,7 +107,9 @@ export class RingAllReduce {
     for (let piece = 0, at = sa; at < sb; piece++, at += this.#chunk) {
       const data = vector.subarray(at, Math.min(at + this.#chunk, sb));
       const payload = { op, step, piece, from: this.index, data };
-      sends.push(right.call("ring.push", payload, { timeoutMs: this.#timeoutMs }));
+      sends.push(
+        callChecked(right, RING_PUSH, payload, pushResponse, { timeoutMs: this.#timeoutMs }),
+      );
     }
     // Fail fast if a send fails while we wait for the left neighbour.
     const sent = Promise.all(sends);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { pushRequest, RING_PUSH } from "./methods.ts";
 import type { MethodTable } from "../rpc/method_table.ts";
 import { RpcTimeoutError } from "../rpc/rpc_timeout_error.ts";
 
@@ -8,16 +8,8 @@ interface Waiter {
   readonly timer: ReturnType<typeof setTimeout>;
 }
 
-const pushSchema = z.object({
-  op: z.number().int().nonnegative(),
-  step: z.number().int().nonnegative(),
-  piece: z.number().int().nonnegative(),
-  from: z.number().int().nonnegative(),
-  data: z.instanceof(Float32Array),
-});
-
 /**
- * Where ring all-reduce pieces from the left neighbour land: the `ring.push`
+ * Where ring all-reduce pieces from the left neighbour land: the ring's push
  * method stores each piece under (operation, step, piece) until the reducing
  * loop takes it, so a neighbour running ahead never loses data.
  *
@@ -28,7 +20,7 @@ const pushSchema = z.object({
  * const methods = new MethodTable();
  * const mailbox = new RingMailbox("rank 3");
  * mailbox.register(methods);
- * console.assert(methods.has("ring.push"));
+ * console.assert(methods.names().length === 1);
  * ```
  */
 export class RingMailbox {
@@ -42,9 +34,9 @@ export class RingMailbox {
     this.#left = left;
   }
 
-  /** Registers `ring.push` on `methods`. */
+  /** Registers the ring's push method on `methods`. */
   register(methods: MethodTable): void {
-    methods.register("ring.push", pushSchema, ({ op, step, piece, data }) => {
+    methods.register(RING_PUSH, pushRequest, ({ op, step, piece, data }) => {
       this.#put(`${op}:${step}:${piece}`, data);
       return null;
     });
@@ -70,7 +62,7 @@ export class RingMailbox {
     const { promise, resolve, reject } = Promise.withResolvers<Float32Array>();
     const timer = setTimeout(() => {
       this.#waiters.delete(key);
-      reject(new RpcTimeoutError("ring.push", this.#left, timeoutMs));
+      reject(new RpcTimeoutError(RING_PUSH, this.#left, timeoutMs));
     }, timeoutMs);
     this.#waiters.set(key, { resolve, reject, timer });
     return promise;

@@ -1,9 +1,22 @@
-import { z } from "zod";
 import { BarrierTimeoutError } from "./barrier_timeout_error.ts";
+import { callChecked } from "../rpc/call_checked.ts";
 import { connectRpc } from "../rpc/connect_rpc.ts";
 import { RemoteError } from "../rpc/remote_error.ts";
 import type { RpcClient } from "../rpc/rpc_client.ts";
-import { type World, worldSchema } from "./world.ts";
+import {
+  arriveResponse,
+  barrierTimeoutData,
+  COORD_ARRIVE,
+  COORD_JOIN,
+  COORD_LEAVE,
+  COORD_SHUTDOWN,
+  COORD_WATCH,
+  joinResponse,
+  leaveResponse,
+  shutdownResponse,
+  watchResponse,
+} from "./methods.ts";
+import type { World } from "./world.ts";
 
 /** Options of {@link WorldMember.join}. */
 export interface JoinOptions {
@@ -15,6 +28,8 @@ export interface JoinOptions {
   readonly role: string;
   /** Where this rank's own RPC server listens (`ws://...`). */
   readonly address: string;
+  /** The other services this rank serves, by name (e.g. `partition`); default none. */
+  readonly services?: Readonly<Record<string, string>>;
   /** The shared secret. */
   readonly secret: Uint8Array;
   /** How long to keep retrying an unreachable coordinator; default 30 s. */
@@ -61,11 +76,8 @@ export class WorldMember {
     this.rank = rank;
     this.world = world;
     this.#client = client;
-    client.call("coord.watch", { rank }, { timeoutMs: WATCH_MS }).then(
-      (answer) => {
-        const reason = z.object({ reason: z.string() }).parse(answer).reason;
-        this.#shutdown.abort(reason);
-      },
+    callChecked(client, COORD_WATCH, { rank }, watchResponse, { timeoutMs: WATCH_MS }).then(
+      ({ reason }) => this.#shutdown.abort(reason),
       (error) => this.#shutdown.abort(error),
     );
   }
@@ -85,12 +97,15 @@ export class WorldMember {
       connectDeadlineMs: options.connectDeadlineMs ?? 30_000,
     });
     try {
-      const answer = await client.call(
-        "coord.join",
-        { rank: options.rank, role: options.role, address: options.address },
+      const { rank, role, address } = options;
+      const world = await callChecked(
+        client,
+        COORD_JOIN,
+        { rank, role, address, services: { ...options.services } },
+        joinResponse,
         { timeoutMs: options.joinTimeoutMs ?? 60_000 },
       );
-      return new WorldMember(options.rank, worldSchema.parse(answer), client);
+      return new WorldMember(rank, world, client);
     } catch (error) {
       client.close("join failed");
       throw error;
@@ -112,15 +127,17 @@ export class WorldMember {
       throw new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`);
     }
     try {
-      await this.#client.call(
-        "coord.barrier",
+      await callChecked(
+        this.#client,
+        COORD_ARRIVE,
         { name, rank: this.rank, timeoutMs },
+        arriveResponse,
         // The coordinator enforces the timeout; this margin only covers a lost coordinator.
         { timeoutMs: timeoutMs + 5_000 },
       );
     } catch (error) {
       if (error instanceof RemoteError && error.remoteName === "BarrierTimeoutError") {
-        const { missing } = z.object({ missing: z.array(z.number()) }).parse(error.data);
+        const { missing } = barrierTimeoutData.parse(error.data);
         throw new BarrierTimeoutError(name, missing, timeoutMs, { cause: error });
       }
       throw error;
@@ -129,7 +146,10 @@ export class WorldMember {
 
   /** Asks the coordinator to end the world; every rank's `shutdownSignal` aborts. */
   async shutdown(reason: string): Promise<void> {
-    await this.#client.call("coord.shutdown", { rank: this.rank, reason }, { timeoutMs: 10_000 });
+    const request = { rank: this.rank, reason };
+    await callChecked(this.#client, COORD_SHUTDOWN, request, shutdownResponse, {
+      timeoutMs: 10_000,
+    });
     await new Promise<void>((resolve) => {
       if (this.#shutdown.signal.aborted) return resolve();
       this.#shutdown.signal.addEventListener("abort", () => resolve(), { once: true });
@@ -142,7 +162,9 @@ export class WorldMember {
    * leaving ends the world for everyone.
    */
   close(): void {
-    this.#client.call("coord.leave", { rank: this.rank }, { timeoutMs: 1_000 }).catch(() => {});
+    const request = { rank: this.rank };
+    callChecked(this.#client, COORD_LEAVE, request, leaveResponse, { timeoutMs: 1_000 })
+      .catch(() => {});
     this.#client.close("rank leaving");
   }
 }

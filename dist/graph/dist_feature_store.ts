@@ -6,7 +6,9 @@ import type { OwnedPartition } from "./owned_partition.ts";
 import type { PartitionPeer } from "./partition_peer.ts";
 import { planFeatureRows } from "./plan_feature_rows.ts";
 import { stackTables } from "../../engine/stack_tables.ts";
-import { LOOKUP_FEATURES, lookupResponse, parseAnswer, peerOf } from "./_partition_methods.ts";
+import { callChecked } from "../rpc/call_checked.ts";
+import { lookupResponse, PARTITION_LOOKUP } from "./methods.ts";
+import { peerOf } from "./_util.ts";
 
 /** Options of {@link DistFeatureStore}. */
 export interface DistFeatureStoreOptions {
@@ -35,7 +37,7 @@ export interface FeatureCounts {
 /**
  * Feature rows over a partitioned dataset. A gather reads the ids back,
  * serves owned rows and cached hot remote rows from the local device, and
- * fetches the rest from their owners with one `lookup_features` call per
+ * fetches the rest from their owners with one lookup call per
  * owner, all in parallel. The fetched rows are uploaded and stacked after
  * the owned and cached tables, and one `gatherRows` over the stack writes
  * every row to its place in `out`. {@link counts} tells how many rows came
@@ -75,7 +77,7 @@ export class DistFeatureStore implements FeatureStore {
     const owned = this.#owned;
     const device = owned.device;
     const host = await device.read(ids, "i32", 0, n);
-    const plan = planFeatureRows(host, owned.partitionBook, owned.rank, owned.cacheIds);
+    const plan = planFeatureRows(host, owned.partitionBook, owned.partition, owned.cacheIds);
     const options = {
       timeoutMs: this.#timeoutMs,
       ...(this.#signal ? { signal: this.#signal } : {}),
@@ -84,18 +86,19 @@ export class DistFeatureStore implements FeatureStore {
     for (let p = 0; p < plan.fetch.length; p++) {
       const wanted = plan.fetch[p]!;
       if (wanted.length === 0) continue;
-      const peer = peerOf(this.#peers, p, owned.rank);
+      const peer = peerOf(this.#peers, p, owned.partition);
       this.counts.calls++;
       calls.push(
-        peer.call(LOOKUP_FEATURES, { ids: wanted }, options).then((answer) => {
-          const { rows } = parseAnswer(lookupResponse, answer, LOOKUP_FEATURES, peer.peer);
-          if (rows.length !== wanted.length * this.dim) {
-            throw new RangeError(
-              `"${LOOKUP_FEATURES}" from ${peer.peer} returned ${rows.length} values for ${wanted.length} rows of ${this.dim}`,
-            );
-          }
-          return rows;
-        }),
+        callChecked(peer, PARTITION_LOOKUP, { ids: wanted }, lookupResponse, options).then(
+          ({ rows }) => {
+            if (rows.length !== wanted.length * this.dim) {
+              throw new RangeError(
+                `"${PARTITION_LOOKUP}" from ${peer.peer} returned ${rows.length} values for ${wanted.length} rows of ${this.dim}`,
+              );
+            }
+            return rows;
+          },
+        ),
       );
     }
     const fetched = (await Promise.all(calls)).map((rows, k) =>

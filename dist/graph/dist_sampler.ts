@@ -6,7 +6,9 @@ import type { OwnedPartition } from "./owned_partition.ts";
 import type { PartitionPeer } from "./partition_peer.ts";
 import { splitByPartition } from "./split_by_partition.ts";
 import { type HopPart, stitchHop } from "./stitch_hop.ts";
-import { parseAnswer, peerOf, SAMPLE_NEIGHBORS, sampleResponse } from "./_partition_methods.ts";
+import { callChecked } from "../rpc/call_checked.ts";
+import { PARTITION_SAMPLE, sampleResponse } from "./methods.ts";
+import { peerOf } from "./_util.ts";
 
 /** Options of {@link DistSampler}. */
 export interface DistSamplerOptions {
@@ -36,7 +38,7 @@ export interface DistSamplerCounts {
  * Samples minibatches over a partitioned graph. Each hop reads the frontier
  * back, splits it by owner with the partition book, samples the own nodes on
  * the local device and asks every other owner for its nodes in one batched
- * `sample_neighbors` call, all owners in parallel, then stitches the answers
+ * sample call, all owners in parallel, then stitches the answers
  * back in frontier order and uploads them for `sampleBlocks` to
  * de-duplicate and relabel. Every owner draws with the same kernel seed and
  * global ids, so a node's neighbours follow the same distribution wherever
@@ -117,19 +119,17 @@ export class DistSampler implements Sampler {
       const partIds = split.ids[p]!;
       const positions = split.positions[p]!;
       if (partIds.length === 0) continue;
-      if (p === owned.rank) {
+      if (p === owned.partition) {
         this.counts.local += partIds.length;
         parts.push(owned.sample(partIds, fanout, seed).then((hop) => ({ positions, ...hop })));
         continue;
       }
-      const peer = peerOf(this.#peers, p, owned.rank);
+      const peer = peerOf(this.#peers, p, owned.partition);
       this.counts.remote += partIds.length;
       this.counts.calls++;
       parts.push(
-        peer.call(SAMPLE_NEIGHBORS, { ids: partIds, fanout, seed }, options).then((answer) => ({
-          positions,
-          ...parseAnswer(sampleResponse, answer, SAMPLE_NEIGHBORS, peer.peer),
-        })),
+        callChecked(peer, PARTITION_SAMPLE, { ids: partIds, fanout, seed }, sampleResponse, options)
+          .then((hop) => ({ positions, ...hop })),
       );
     }
     const stitched = stitchHop(n, await Promise.all(parts));

@@ -46,7 +46,7 @@ export class OwnedPartition {
   private constructor(
     readonly device: Device,
     /** This partition's index. */
-    readonly rank: number,
+    readonly partition: number,
     readonly partitionBook: Int32Array,
     /** First owned global id. */
     readonly offset: number,
@@ -78,15 +78,25 @@ export class OwnedPartition {
     });
     return new OwnedPartition(
       device,
-      partition.rank,
+      partition.partition,
       partition.partitionBook,
       offset,
       count,
       graph.indptr,
       deviceGraph,
-      DeviceTable.upload(device, partition.features, dim, `features of part ${partition.rank}`),
+      DeviceTable.upload(
+        device,
+        partition.features,
+        dim,
+        `features of part ${partition.partition}`,
+      ),
       partition.cache.ids,
-      DeviceTable.upload(device, partition.cache.features, dim, `cache of part ${partition.rank}`),
+      DeviceTable.upload(
+        device,
+        partition.cache.features,
+        dim,
+        `cache of part ${partition.partition}`,
+      ),
     );
   }
 
@@ -102,7 +112,7 @@ export class OwnedPartition {
       const id = ids[i]!;
       if (!(id >= this.offset && id < end)) {
         throw new RangeError(
-          `node ${id} (position ${i}) is not owned by partition ${this.rank}, which owns ${this.offset}..${
+          `node ${id} (position ${i}) is not owned by partition ${this.partition}, which owns ${this.offset}..${
             end - 1
           }`,
         );

@@ -1,20 +1,16 @@
 import type { MethodTable } from "../rpc/method_table.ts";
 import type { OwnedPartition } from "./owned_partition.ts";
-import {
-  LOOKUP_FEATURES,
-  lookupRequest,
-  SAMPLE_NEIGHBORS,
-  sampleRequest,
-} from "./_partition_methods.ts";
+import { lookupRequest, PARTITION_LOOKUP, PARTITION_SAMPLE, sampleRequest } from "./methods.ts";
 
 /**
- * Registers the methods through which other ranks read this partition:
+ * Registers the methods through which other ranks read this partition
+ * (`methods.ts` declares their names and schemas):
  *
- * - `sample_neighbors` `{ ids: Int32Array, fanout, seed }` ->
+ * - sample `{ ids: Int32Array, fanout, seed }` ->
  *   `{ offsets: Int32Array, neighbors: Int32Array }`: up to `fanout` distinct
  *   neighbours (global ids) of each owned global id, drawn on this owner's
  *   device with kernel seed `seed` exactly as the owner draws its own.
- * - `lookup_features` `{ ids: Int32Array }` -> `{ rows: Float32Array }`: the
+ * - lookup `{ ids: Int32Array }` -> `{ rows: Float32Array }`: the
  *   feature rows of owned global ids, row after row.
  *
  * An id this partition does not own fails the call with a `RangeError` that
@@ -34,11 +30,11 @@ export function registerPartitionService(
 ): MethodTable {
   return methods
     .register(
-      SAMPLE_NEIGHBORS,
+      PARTITION_SAMPLE,
       sampleRequest,
       ({ ids, fanout, seed }) => owned.sample(ids, fanout, seed),
     )
-    .register(LOOKUP_FEATURES, lookupRequest, async ({ ids }) => ({
+    .register(PARTITION_LOOKUP, lookupRequest, async ({ ids }) => ({
       rows: await owned.lookup(ids),
     }));
 }

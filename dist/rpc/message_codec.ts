@@ -16,9 +16,10 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
  * @example
  * ```ts
  * import { MessageCodec } from "./message_codec.ts";
+ * import { PROTOCOL_VERSION } from "./messages.ts";
  * const codec = new MessageCodec({ maxMessageBytes: 1 << 20 });
  * const frame = codec.encode({
- *   v: 1, kind: "response", id: 7, payload: new Float32Array([1.5, 2]),
+ *   v: PROTOCOL_VERSION, kind: "response", id: 7, payload: new Float32Array([1.5, 2]),
  * });
  * const back = codec.decode(frame);
  * console.assert(back.kind === "response" && back.payload instanceof Float32Array);

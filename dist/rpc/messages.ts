@@ -21,7 +21,7 @@
 import { z } from "zod";
 
 /** Version of the wire protocol; a peer speaking another one is refused. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 const v = z.literal(PROTOCOL_VERSION);
 const id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);

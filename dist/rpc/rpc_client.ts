@@ -2,7 +2,7 @@ import { AuthError } from "./auth_error.ts";
 import type { CallOptions } from "./call_options.ts";
 import { ConnectionClosedError } from "./connection_closed_error.ts";
 import { MessageCodec } from "./message_codec.ts";
-import type { Message } from "./messages.ts";
+import { type Message, PROTOCOL_VERSION } from "./messages.ts";
 import { PendingCalls } from "./pending_calls.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import { RemoteError } from "./remote_error.ts";
@@ -125,11 +125,11 @@ export class RpcClient {
       method,
       timeoutMs,
       options.signal,
-      (gaveUp) => this.#sendQuietly({ v: 1, kind: "cancel", id: gaveUp }),
+      (gaveUp) => this.#sendQuietly({ v: PROTOCOL_VERSION, kind: "cancel", id: gaveUp }),
     );
     try {
       this.#transport.send(
-        this.#codec.encode({ v: 1, kind: "request", id, method, payload }),
+        this.#codec.encode({ v: PROTOCOL_VERSION, kind: "request", id, method, payload }),
       );
     } catch (error) {
       this.#pending.reject(
@@ -181,7 +181,7 @@ export class RpcClient {
           theirs = message.nonce;
           prove(key, "client", message.nonce, ours).then((mac) =>
             this.#sendQuietly({
-              v: 1,
+              v: PROTOCOL_VERSION,
               kind: "auth",
               peer: options.name ?? "anonymous",
               nonce: ours,

@@ -1,5 +1,5 @@
 import { MessageCodec } from "./message_codec.ts";
-import type { Message } from "./messages.ts";
+import { type Message, PROTOCOL_VERSION } from "./messages.ts";
 import type { MethodTable } from "./method_table.ts";
 import type { Transport } from "./transport.ts";
 import { check, importSecret, nonce, prove } from "./_hmac.ts";
@@ -72,7 +72,7 @@ export class RpcSession {
       frame: (data) => this.#onFrame(data, challenge, key, options.name),
       closed: (reason) => this.#finish(reason),
     });
-    this.#send({ v: 1, kind: "challenge", nonce: challenge });
+    this.#send({ v: PROTOCOL_VERSION, kind: "challenge", nonce: challenge });
   }
 
   /** The client: its address, plus its claimed name once authenticated. */
@@ -111,7 +111,13 @@ export class RpcSession {
       }
       const text = (error as Error).message;
       this.#log(`rpc: protocol error from ${this.#peer}: ${text}`);
-      this.#send({ v: 1, kind: "error", id: null, name: "ProtocolError", message: text });
+      this.#send({
+        v: PROTOCOL_VERSION,
+        kind: "error",
+        id: null,
+        name: "ProtocolError",
+        message: text,
+      });
       return this.close(4002, "protocol error");
     }
     if (this.#state === "ready") return this.#onMessage(message);
@@ -140,7 +146,7 @@ export class RpcSession {
       clearTimeout(this.#timer);
       this.#peer = `${message.peer} (${this.#transport.peer})`;
       this.#state = "ready";
-      this.#send({ v: 1, kind: "welcome", peer: name ?? "server", mac });
+      this.#send({ v: PROTOCOL_VERSION, kind: "welcome", peer: name ?? "server", mac });
     } catch (error) {
       this.#refuse(`authentication error: ${(error as Error).message}`);
     }
@@ -156,7 +162,13 @@ export class RpcSession {
     } else {
       const text = `unexpected "${message.kind}" message`;
       this.#log(`rpc: protocol error from ${this.#peer}: ${text}`);
-      this.#send({ v: 1, kind: "error", id: null, name: "ProtocolError", message: text });
+      this.#send({
+        v: PROTOCOL_VERSION,
+        kind: "error",
+        id: null,
+        name: "ProtocolError",
+        message: text,
+      });
       this.close(4002, "protocol error");
     }
   }
@@ -180,7 +192,9 @@ export class RpcSession {
       const result = await entry.handler(parsed.data, ctx);
       if (this.#state !== "ready") return;
       try {
-        this.#transport.send(this.#codec.encode({ v: 1, kind: "response", id, payload: result }));
+        this.#transport.send(
+          this.#codec.encode({ v: PROTOCOL_VERSION, kind: "response", id, payload: result }),
+        );
       } catch (error) {
         this.#fail(id, (error as Error).name, (error as Error).message);
       }
@@ -195,7 +209,7 @@ export class RpcSession {
 
   #fail(id: number, name: string, message: string, data?: unknown): void {
     if (this.#state !== "ready") return;
-    const base = { v: 1, kind: "error", id, name, message } as const;
+    const base = { v: PROTOCOL_VERSION, kind: "error", id, name, message } as const;
     try {
       this.#transport.send(this.#codec.encode(data === undefined ? base : { ...base, data }));
     } catch {
@@ -206,7 +220,7 @@ export class RpcSession {
   #refuse(why: string): void {
     if (this.#state === "closed") return;
     this.#log(`rpc: refused connection from ${this.#peer}: ${why}`);
-    this.#send({ v: 1, kind: "denied", reason: "authentication failed" });
+    this.#send({ v: PROTOCOL_VERSION, kind: "denied", reason: "authentication failed" });
     this.#state = "closed";
     this.close(4008, "authentication failed");
   }

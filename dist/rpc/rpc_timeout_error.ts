@@ -1,6 +1,6 @@
 /**
  * A call got no answer within its `timeoutMs`. The message names the method
- * and the peer, e.g. `call "ring.push" to rank 1 (ws://127.0.0.3:4000) timed
+ * and the peer, e.g. `call "calc.add" to rank 1 (ws://127.0.0.3:4000) timed
  * out after 5000 ms`.
  *
  * @example

@@ -1,18 +1,18 @@
-import { z } from "zod";
 import type { MethodTable } from "../rpc/method_table.ts";
+import type { HostMinibatch } from "../worker/host_minibatch.ts";
 import type { PartitionServer } from "../worker/partition_server.ts";
 import {
-  ATTACH,
   clientRequest,
-  FINISH,
-  INFO,
-  PRODUCE,
-  type ProducedMinibatch,
+  describeRequest,
+  MINIBATCH_ATTACH,
+  MINIBATCH_DESCRIBE,
+  MINIBATCH_FINISH,
+  MINIBATCH_LIST_SEEDS,
+  MINIBATCH_PRODUCE,
   produceRequest,
-  SEEDS,
   seedsRequest,
   type ServerInfo,
-} from "./_minibatch_methods.ts";
+} from "./methods.ts";
 
 /** Options of {@link MinibatchService}. */
 export interface MinibatchServiceOptions {
@@ -34,17 +34,18 @@ export interface MinibatchServiceOptions {
 }
 
 /**
- * What a sampling server offers training clients (server-client mode):
+ * What a sampling server offers training clients (server-client mode;
+ * `methods.ts` declares the names and schemas):
  *
- * - `minibatch.info` -> the graph's sizes, the fan-outs the server samples
- *   with, and every partition's training seed count;
- * - `minibatch.seeds` `{ split, index, count }` -> `{ seeds, labels }`: client
+ * - describe -> the graph's sizes, the fan-outs the server samples with, and
+ *   every partition's training seed count;
+ * - list seeds `{ split, index, count }` -> `{ seeds, labels }`: client
  *   `index` of `count`'s share of this partition's train or test seeds;
- * - `minibatch.produce` `{ seeds, seed }` -> the sampled blocks as host
- *   arrays, the input nodes and their features, prepared by the partition
- *   server's Worker exactly as a collocated trainer's minibatches are;
- * - `minibatch.attach` `{ client }`, held open while the client trains, and
- *   `minibatch.finish` `{ client }`, which ends it.
+ * - produce `{ seeds, seed }` -> the sampled blocks as host arrays, the input
+ *   nodes and their features, prepared by the partition server's Worker
+ *   exactly as a collocated trainer's minibatches are;
+ * - attach `{ client }`, held open while the client trains, and finish
+ *   `{ client }`, which ends it.
  *
  * `finished` resolves once `numClients` clients finished, and rejects,
  * naming the client, when an attached client's connection closes before it
@@ -79,19 +80,23 @@ export class MinibatchService {
     return this.#done.promise;
   }
 
-  /** Registers the `minibatch.*` methods on `methods`; returns `methods`. */
+  /** Registers the minibatch methods on `methods`; returns `methods`. */
   register(methods: MethodTable): MethodTable {
     const o = this.#options;
     return methods
-      .register(INFO, z.null(), () => o.info)
-      .register(SEEDS, seedsRequest, ({ split, index, count }) => {
+      .register(MINIBATCH_DESCRIBE, describeRequest, () => o.info)
+      .register(MINIBATCH_LIST_SEEDS, seedsRequest, ({ split, index, count }) => {
         const all = split === "train" ? o.partition.train : o.partition.test;
         const seeds = all.filter((_, i) => i % count === index);
         const labels = seeds.map((id) => o.partition.labels[id - o.partition.offset]!);
         return { seeds, labels };
       })
-      .register(PRODUCE, produceRequest, ({ seeds, seed }) => this.#produce(seeds, seed))
-      .register(ATTACH, clientRequest, ({ client }, ctx) => {
+      .register(
+        MINIBATCH_PRODUCE,
+        produceRequest,
+        ({ seeds, seed }, ctx) => this.#produce(seeds, seed, ctx.signal),
+      )
+      .register(MINIBATCH_ATTACH, clientRequest, ({ client }, ctx) => {
         if (this.#attached.has(client) || this.#finished.has(client)) {
           throw new Error(`client ${client} is already attached`);
         }
@@ -110,7 +115,7 @@ export class MinibatchService {
           });
         });
       })
-      .register(FINISH, clientRequest, ({ client }) => {
+      .register(MINIBATCH_FINISH, clientRequest, ({ client }) => {
         const release = this.#attached.get(client);
         if (!release) throw new Error(`client ${client} finished without being attached`);
         this.#attached.delete(client);
@@ -121,7 +126,7 @@ export class MinibatchService {
       });
   }
 
-  async #produce(seeds: Int32Array, seed: number): Promise<ProducedMinibatch> {
+  #produce(seeds: Int32Array, seed: number, signal: AbortSignal): Promise<HostMinibatch> {
     const o = this.#options;
     for (let i = 0; i < seeds.length; i++) {
       const v = seeds[i]!;
@@ -133,9 +138,6 @@ export class MinibatchService {
     }
     // Every remote call of a minibatch may take the RPC timeout.
     const timeoutMs = o.timeoutMs * (o.info.fanouts.length + 2);
-    const { blocks, features } = o.server.prepare(seeds, seed, timeoutMs);
-    features.catch(() => {});
-    const batch = await blocks;
-    return { ...batch, blocks: [...batch.blocks], rows: await features };
+    return o.server.prepare(seeds, seed, timeoutMs, signal);
   }
 }

@@ -1,5 +1,5 @@
 import { MessageCodec } from "../../dist/rpc/message_codec.ts";
-import type { Message } from "../../dist/rpc/messages.ts";
+import { type Message, PROTOCOL_VERSION } from "../../dist/rpc/messages.ts";
 import { importSecret, nonce, prove } from "../../dist/rpc/_hmac.ts";
 
 /** A bare WebSocket speaking the protocol by hand, to send broken frames. */
@@ -58,7 +58,7 @@ export class RawClient {
     if (challenge?.kind !== "challenge") throw new Error("no challenge");
     const ours = nonce();
     const mac = await prove(await importSecret(secret), "client", challenge.nonce, ours);
-    this.send({ v: 1, kind: "auth", peer: "raw", nonce: ours, mac });
+    this.send({ v: PROTOCOL_VERSION, kind: "auth", peer: "raw", nonce: ours, mac });
     await this.waitFor(2);
     if (this.received[1]?.kind !== "welcome") throw new Error("not welcomed");
   }

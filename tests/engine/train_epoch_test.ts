@@ -3,6 +3,7 @@ import type { Device } from "../../engine/device.ts";
 import { DeviceGraph } from "../../engine/device_graph.ts";
 import { DeviceTable } from "../../engine/device_table.ts";
 import { LocalFeatureStore } from "../../engine/local_feature_store.ts";
+import { LocalMinibatchSource } from "../../engine/local_minibatch_source.ts";
 import { LocalSampler } from "../../engine/local_sampler.ts";
 import { SageModel } from "../../engine/sage_model.ts";
 import { type Trainable, trainEpoch } from "../../engine/train_epoch.ts";
@@ -30,10 +31,10 @@ function setup(device: Device) {
   return {
     device,
     model: trainable,
-    sampler: new LocalSampler(device, DeviceGraph.upload(device, data.graph), [5, 3]),
-    features: new LocalFeatureStore(
+    source: new LocalMinibatchSource(
       device,
-      DeviceTable.upload(device, data.features, 100, "features"),
+      new LocalSampler(device, DeviceGraph.upload(device, data.graph), [5, 3]),
+      new LocalFeatureStore(device, DeviceTable.upload(device, data.features, 100, "features")),
     ),
     labelOf: (id: number) => data.labels[id]!,
   };

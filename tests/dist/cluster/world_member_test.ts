@@ -1,5 +1,7 @@
 import { connectRpc } from "../../../dist/rpc/connect_rpc.ts";
 import assert from "node:assert/strict";
+import { COORD_JOIN, COORD_WATCH } from "../../../dist/cluster/methods.ts";
+import { serviceUrl } from "../../../dist/cluster/world.ts";
 import { BarrierTimeoutError } from "../../../dist/cluster/barrier_timeout_error.ts";
 import { ConnectError } from "../../../dist/rpc/connect_error.ts";
 import { RemoteError } from "../../../dist/rpc/remote_error.ts";
@@ -133,9 +135,9 @@ Deno.test("a rank that disconnects without leaving ends the world; one that leav
   const host = serveCoordinator({ hostname: "127.0.0.1", port: 0, worldSize: 3, secret });
   const joining = joinAll(host.server.url, 2);
   const raw = await connectRpc(host.server.url, { secret, name: "rank 2" });
-  const info = { rank: 2, role: "trainer", address: "ws://127.0.0.4:5002" };
-  await raw.call("coord.join", info, { timeoutMs: 5000 });
-  const watch = raw.call("coord.watch", { rank: 2 }, { timeoutMs: 60_000 }).catch(() => {});
+  const info = { rank: 2, role: "trainer", address: "ws://127.0.0.4:5002", services: {} };
+  await raw.call(COORD_JOIN, info, { timeoutMs: 5000 });
+  const watch = raw.call(COORD_WATCH, { rank: 2 }, { timeoutMs: 60_000 }).catch(() => {});
   const [m0, m1] = (await joining) as [WorldMember, WorldMember];
   m1.close(); // leaves properly
   await new Promise((r) => setTimeout(r, 200));
@@ -150,4 +152,18 @@ Deno.test("a rank that disconnects without leaving ends the world; one that leav
   m0.close();
   await raw.closed;
   await host.close();
+});
+
+Deno.test("serviceUrl() finds a rank's service by name, and names the rank when it has none", () => {
+  const rank = {
+    rank: 3,
+    role: "server",
+    address: "ws://127.0.0.5:1",
+    services: { partition: "ws://127.0.0.5:2" },
+  };
+  assert.equal(serviceUrl(rank, "partition"), "ws://127.0.0.5:2");
+  assert.throws(
+    () => serviceUrl(rank, "dashboard"),
+    /rank 3 \(server at ws:\/\/127\.0\.0\.5:1\) serves no "dashboard" service \(it serves partition\)/,
+  );
 });

@@ -60,7 +60,7 @@ Deno.test("DistFeatureStore fails naming the peer when an owner is gone", async 
     device.write(ids, new Int32Array([0, cluster.parts[1]!.offset]));
     const out = device.createBuffer(2 * store.dim * 4, "out");
     const error = await store.gather(ids, 2, out).catch((e) => e);
-    assert.match(String(error), /lookup_features.*rank 1/);
+    assert.match(String(error), /partition\.lookup.*rank 1/);
     device.release(ids);
     device.release(out);
   } finally {

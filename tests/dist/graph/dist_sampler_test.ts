@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { PARTITION_SAMPLE } from "../../../dist/graph/methods.ts";
 import { z } from "zod";
 import type { Device } from "../../../engine/device.ts";
 import { DeviceGraph } from "../../../engine/device_graph.ts";
@@ -180,12 +181,12 @@ Deno.test("DistSampler fails naming the peer when an owner is gone or does not a
     const started = Date.now();
     const error = await dead.sample(seeds, 1).catch((e) => e);
     assert.ok(error instanceof ConnectionClosedError, String(error));
-    assert.match(error.message, /sample_neighbors.*rank 1/);
+    assert.match(error.message, /partition\.sample.*rank 1/);
     assert.ok(Date.now() - started < 2000);
 
     // Hung: the owner accepts the call and never answers.
     const hung = new MethodTable().register(
-      "sample_neighbors",
+      PARTITION_SAMPLE,
       z.unknown(),
       (_, ctx) => new Promise((resolve) => ctx.signal.addEventListener("abort", resolve)),
     );

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { PARTITION_LOOKUP, PARTITION_SAMPLE } from "../../../dist/graph/methods.ts";
 import { connectRpc } from "../../../dist/rpc/connect_rpc.ts";
 import { DistFeatureStore } from "../../../dist/graph/dist_feature_store.ts";
 import { DistSampler } from "../../../dist/graph/dist_sampler.ts";
@@ -16,7 +17,7 @@ Deno.test("the partition service answers owned ids and names a non-owned id in i
     const client = mesh.peers[0]![1]!;
     const part = cluster.parts[1]!;
     const ids = Int32Array.from([0, 3, 1], (k) => part.offset + k);
-    const hop = await client.call("sample_neighbors", { ids, fanout: 3, seed: 9 }) as {
+    const hop = await client.call(PARTITION_SAMPLE, { ids, fanout: 3, seed: 9 }) as {
       offsets: Int32Array;
       neighbors: Int32Array;
     };
@@ -30,7 +31,7 @@ Deno.test("the partition service answers owned ids and names a non-owned id in i
         assert.ok(truth.has(u));
       }
     }
-    const { rows } = await client.call("lookup_features", { ids }) as { rows: Float32Array };
+    const { rows } = await client.call(PARTITION_LOOKUP, { ids }) as { rows: Float32Array };
     const dim = cluster.dataset.featureDim;
     for (let k = 0; k < ids.length; k++) {
       const o = origId(cluster.parts, ids[k]!);
@@ -39,7 +40,7 @@ Deno.test("the partition service answers owned ids and names a non-owned id in i
         cluster.dataset.features.subarray(o * dim, (o + 1) * dim),
       );
     }
-    for (const method of ["sample_neighbors", "lookup_features"]) {
+    for (const method of [PARTITION_SAMPLE, PARTITION_LOOKUP]) {
       const error = await client.call(method, {
         ids: new Int32Array([part.offset, 2]),
         fanout: 2,
@@ -50,7 +51,7 @@ Deno.test("the partition service answers owned ids and names a non-owned id in i
       assert.equal(error.remoteName, "RangeError");
       assert.match(error.remoteMessage, /node 2 \(position 1\) is not owned by partition 1/);
     }
-    const bad = await client.call("sample_neighbors", { ids: [1, 2], fanout: 2, seed: 1 }).catch((
+    const bad = await client.call(PARTITION_SAMPLE, { ids: [1, 2], fanout: 2, seed: 1 }).catch((
       e,
     ) => e);
     assert.ok(bad instanceof RemoteError && bad.remoteName === "TypeError", String(bad));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MessageCodec } from "../../../dist/rpc/message_codec.ts";
-import type { Message } from "../../../dist/rpc/messages.ts";
+import { type Message, PROTOCOL_VERSION } from "../../../dist/rpc/messages.ts";
 import { ProtocolError } from "../../../dist/rpc/protocol_error.ts";
 import { seededRandom } from "../_random.ts";
 
@@ -74,34 +74,36 @@ function randomMessage(rand: () => number, kind: Message["kind"]): Message {
   const id = Math.floor(rand() * 2 ** 32);
   switch (kind) {
     case "challenge":
-      return { v: 1, kind, nonce: randomBytes(rand, 32) };
+      return { v: PROTOCOL_VERSION, kind, nonce: randomBytes(rand, 32) };
     case "auth":
       return {
-        v: 1,
+        v: PROTOCOL_VERSION,
         kind,
         peer: "rank 3",
         nonce: randomBytes(rand, 32),
         mac: randomBytes(rand, 32),
       };
     case "welcome":
-      return { v: 1, kind, peer: "rank 0", mac: randomBytes(rand, 32) };
+      return { v: PROTOCOL_VERSION, kind, peer: "rank 0", mac: randomBytes(rand, 32) };
     case "denied":
-      return { v: 1, kind, reason: "authentication failed" };
+      return { v: PROTOCOL_VERSION, kind, reason: "authentication failed" };
     case "request":
-      return { v: 1, kind, id, method: "m.x", payload: randomPayload(rand, 0) };
+      return { v: PROTOCOL_VERSION, kind, id, method: "m.x", payload: randomPayload(rand, 0) };
     case "response":
-      return { v: 1, kind, id, payload: randomPayload(rand, 0) };
+      return { v: PROTOCOL_VERSION, kind, id, payload: randomPayload(rand, 0) };
     case "error":
-      return rand() < 0.5 ? { v: 1, kind, id: null, name: "ProtocolError", message: "bad" } : {
-        v: 1,
-        kind,
-        id,
-        name: "RangeError",
-        message: "x",
-        data: randomPayload(rand, 0),
-      };
+      return rand() < 0.5
+        ? { v: PROTOCOL_VERSION, kind, id: null, name: "ProtocolError", message: "bad" }
+        : {
+          v: PROTOCOL_VERSION,
+          kind,
+          id,
+          name: "RangeError",
+          message: "x",
+          data: randomPayload(rand, 0),
+        };
     case "cancel":
-      return { v: 1, kind, id };
+      return { v: PROTOCOL_VERSION, kind, id };
   }
 }
 
@@ -153,7 +155,7 @@ Deno.test("MessageCodec round-trips every typed-array kind, empty and not", () =
     for (const length of [0, 1, 3, 1000]) {
       const array = randomTypedArray(rand, kind, length);
       const back = codec.decode(
-        codec.encode({ v: 1, kind: "response", id: 1, payload: { array } }),
+        codec.encode({ v: PROTOCOL_VERSION, kind: "response", id: 1, payload: { array } }),
       );
       assert.equal(back.kind, "response");
       const got = (back as { payload: { array: ArrayBufferView } }).payload
@@ -170,7 +172,7 @@ Deno.test("MessageCodec sends a subarray view as just its elements", () => {
   const whole = new Float32Array([1, 2, 3, 4, 5]);
   const back = codec.decode(
     codec.encode({
-      v: 1,
+      v: PROTOCOL_VERSION,
       kind: "response",
       id: 2,
       payload: whole.subarray(1, 3),
@@ -185,7 +187,7 @@ Deno.test("MessageCodec sends a subarray view as just its elements", () => {
 Deno.test("MessageCodec.decode() rejects garbage, truncated and oversized frames", () => {
   const codec = new MessageCodec({ maxMessageBytes: 1024 });
   const good = codec.encode({
-    v: 1,
+    v: PROTOCOL_VERSION,
     kind: "request",
     id: 1,
     method: "echo",
@@ -209,19 +211,19 @@ Deno.test("MessageCodec.decode() rejects unknown kinds, versions and bad fields"
   const frame = (value: unknown) => big.encode(value as Message);
   assert.throws(() => codec.decode(frame(42)), ProtocolError);
   assert.throws(
-    () => codec.decode(frame({ v: 2, kind: "cancel", id: 1 })),
-    /unsupported protocol version 2/,
+    () => codec.decode(frame({ v: PROTOCOL_VERSION - 1, kind: "cancel", id: 1 })),
+    /unsupported protocol version 1/,
   );
   assert.throws(
-    () => codec.decode(frame({ v: 1, kind: "shout" })),
+    () => codec.decode(frame({ v: PROTOCOL_VERSION, kind: "shout" })),
     ProtocolError,
   );
   assert.throws(
-    () => codec.decode(frame({ v: 1, kind: "request", id: -1, method: "m" })),
+    () => codec.decode(frame({ v: PROTOCOL_VERSION, kind: "request", id: -1, method: "m" })),
     ProtocolError,
   );
   assert.throws(
-    () => codec.decode(frame({ v: 1, kind: "request", id: 1, method: "" })),
+    () => codec.decode(frame({ v: PROTOCOL_VERSION, kind: "request", id: 1, method: "" })),
     ProtocolError,
   );
 });
@@ -231,7 +233,7 @@ Deno.test("MessageCodec.encode() refuses a message above the limit with RangeErr
   assert.throws(
     () =>
       codec.encode({
-        v: 1,
+        v: PROTOCOL_VERSION,
         kind: "response",
         id: 1,
         payload: new Uint8Array(300),

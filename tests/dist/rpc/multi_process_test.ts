@@ -3,6 +3,7 @@ import { AuthError } from "../../../dist/rpc/auth_error.ts";
 import { ConnectionClosedError } from "../../../dist/rpc/connection_closed_error.ts";
 import { connectRpc } from "../../../dist/rpc/connect_rpc.ts";
 import { Fixture } from "../_spawn.ts";
+import { PROTOCOL_VERSION } from "../../../dist/rpc/messages.ts";
 import { RawClient } from "../_raw_client.ts";
 
 const SECRET = "multi-process test secret";
@@ -50,7 +51,7 @@ Deno.test("a process-hosted server refuses a wrong or missing secret and runs no
     }).catch((e) => e);
     assert.ok(wrong instanceof AuthError, String(wrong));
     const raw = await RawClient.open(url);
-    raw.send({ v: 1, kind: "request", id: 1, method: "whoami", payload: null });
+    raw.send({ v: PROTOCOL_VERSION, kind: "request", id: 1, method: "whoami", payload: null });
     await raw.closed;
     assert.deepStrictEqual(raw.received.map((m) => m.kind), ["challenge", "denied"]);
   } finally {

@@ -4,6 +4,7 @@ import { AuthError } from "../../../dist/rpc/auth_error.ts";
 import { ConnectionClosedError } from "../../../dist/rpc/connection_closed_error.ts";
 import { MessageCodec } from "../../../dist/rpc/message_codec.ts";
 import { memoryTransportPair } from "../../../dist/rpc/memory_transport_pair.ts";
+import { PROTOCOL_VERSION } from "../../../dist/rpc/messages.ts";
 import { MethodTable } from "../../../dist/rpc/method_table.ts";
 import { ProtocolError } from "../../../dist/rpc/protocol_error.ts";
 import { RemoteError } from "../../../dist/rpc/remote_error.ts";
@@ -157,7 +158,9 @@ Deno.test("a request sent before authenticating is refused and never runs", asyn
   const received: unknown[] = [];
   const codec = new MessageCodec();
   near.attach({ frame: (f) => received.push(codec.decode(f)), closed: () => {} });
-  near.send(codec.encode({ v: 1, kind: "request", id: 1, method: "delay", payload: 1 }));
+  near.send(
+    codec.encode({ v: PROTOCOL_VERSION, kind: "request", id: 1, method: "delay", payload: 1 }),
+  );
   await session.done;
   assert.equal(started.length, 0);
   assert.deepStrictEqual(received.map((m) => (m as { kind: string }).kind), [

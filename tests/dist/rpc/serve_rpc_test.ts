@@ -4,6 +4,7 @@ import { ConnectError } from "../../../dist/rpc/connect_error.ts";
 import { connectRpc } from "../../../dist/rpc/connect_rpc.ts";
 import { MethodTable } from "../../../dist/rpc/method_table.ts";
 import { serveRpc } from "../../../dist/rpc/serve_rpc.ts";
+import { PROTOCOL_VERSION } from "../../../dist/rpc/messages.ts";
 import { RawClient } from "../_raw_client.ts";
 
 const secret = new TextEncoder().encode("correct horse battery");
@@ -87,7 +88,7 @@ Deno.test("an unauthenticated client gets nothing but a refusal, and no method r
     log: (l) => logs.push(l),
   });
   const raw = await RawClient.open(server.url);
-  raw.send({ v: 1, kind: "request", id: 1, method: "echo", payload: "let me in" });
+  raw.send({ v: PROTOCOL_VERSION, kind: "request", id: 1, method: "echo", payload: "let me in" });
   assert.equal(await raw.closed, 4008);
   assert.deepStrictEqual(raw.received.map((m) => m.kind), ["challenge", "denied"]);
   assert.deepStrictEqual(ran, []);

@@ -1,23 +1,18 @@
 import assert from "node:assert/strict";
 import { CpuDevice } from "../../../engine/cpu_device.ts";
-import type { MiniBatch } from "../../../engine/sample_blocks.ts";
+import { LocalMinibatchSource } from "../../../engine/local_minibatch_source.ts";
+import type { PreparedMinibatch } from "../../../engine/minibatch_source.ts";
 import { DistFeatureStore } from "../../../dist/graph/dist_feature_store.ts";
 import { DistSampler } from "../../../dist/graph/dist_sampler.ts";
 import { PartitionServer } from "../../../dist/worker/partition_server.ts";
+import { ConnectionClosedError } from "../../../dist/rpc/connection_closed_error.ts";
+import { RpcTimeoutError } from "../../../dist/rpc/rpc_timeout_error.ts";
 import { WorkerSampler } from "../../../dist/worker/worker_sampler.ts";
 import type { Device } from "../../../engine/device.ts";
 import { memoryMesh, partitioned, SECRET } from "../_partitioned.ts";
 
-/** Every block and the input ids and features of a minibatch, as host arrays. */
-async function hostBatch(
-  device: Device,
-  batch: MiniBatch,
-  gather: (b: MiniBatch, out: ReturnType<Device["createBuffer"]>) => Promise<void>,
-  dim: number,
-) {
-  const out = device.createBuffer(batch.numInput * dim * 4, "features");
-  device.write(out, new Float32Array(batch.numInput * dim).fill(Number.NaN));
-  await gather(batch, out);
+/** Every block and the input ids and features of a minibatch, as host arrays; releases it. */
+async function hostBatch(device: Device, batch: PreparedMinibatch, dim: number) {
   const blocks = [];
   for (const b of batch.blocks) {
     blocks.push({
@@ -31,9 +26,8 @@ async function hostBatch(
     numSeeds: batch.numSeeds,
     blocks,
     inputNodes: await device.read(batch.inputNodes, "i32", 0, batch.numInput),
-    features: await device.read(out, "f32", 0, batch.numInput * dim),
+    features: await device.read(batch.inputs, "f32", 0, batch.numInput * dim),
   };
-  device.release(out);
   batch.release();
   return result;
 }
@@ -44,7 +38,7 @@ async function startServers(dir: string, count: number): Promise<PartitionServer
     servers.push(
       await PartitionServer.start({
         dir,
-        rank: r,
+        partition: r,
         hostname: "127.0.0.1",
         secret: SECRET,
         name: `partition ${r}`,
@@ -63,7 +57,7 @@ Deno.test("WorkerSampler gives the same blocks and features as DistSampler and D
   const dim = cluster.dataset.featureDim;
   try {
     const fanouts = [5, 4, 3];
-    const sampler = await WorkerSampler.connect({
+    const source = await WorkerSampler.connect({
       device,
       server: servers[0]!,
       peers: [undefined, servers[1]!.url],
@@ -74,33 +68,24 @@ Deno.test("WorkerSampler gives the same blocks and features as DistSampler and D
       timeoutMs: 5000,
     });
     const options = { owned: cluster.owned[0]!, peers: mesh.peers[0]!, timeoutMs: 5000 };
-    const reference = new DistSampler({ ...options, fanouts });
     const store = new DistFeatureStore(options);
+    const reference = new LocalMinibatchSource(
+      cluster.devices[0]!,
+      new DistSampler({ ...options, fanouts }),
+      store,
+    );
     const seeds = cluster.parts[0]!.train.slice(0, 40);
     // Two minibatches in flight at once, as under prefetch.
-    const [a, b] = await Promise.all([sampler.sample(seeds, 7), sampler.sample(seeds, 8)]);
-    const got = [
-      await hostBatch(device, b!, (m, out) => sampler.gather(m.inputNodes, m.numInput, out), dim),
-      await hostBatch(device, a!, (m, out) => sampler.gather(m.inputNodes, m.numInput, out), dim),
-    ];
-    const ref = cluster.devices[0]!;
+    const [a, b] = await Promise.all([source.next(seeds, 7), source.next(seeds, 8)]);
+    assert.ok(a.sampleMs > 0 && a.featureMs > 0, "the Worker's phase times come along");
+    const got = [await hostBatch(device, b, dim), await hostBatch(device, a, dim)];
     for (const [k, seed] of [8, 7].entries()) {
-      const want = await hostBatch(
-        ref,
-        await reference.sample(seeds, seed),
-        (m, out) => store.gather(m.inputNodes, m.numInput, out),
-        dim,
-      );
+      const want = await hostBatch(cluster.devices[0]!, await reference.next(seeds, seed), dim);
       assert.deepStrictEqual(got[k], want, `minibatch of seed ${seed}`);
       assert.ok(!got[k]!.features.some(Number.isNaN));
       assert.ok(store.counts.remote > 0, "some rows came from the other partition");
     }
-    await assert.rejects(
-      () =>
-        sampler.gather(device.createBuffer(4, "not input nodes"), 1, device.createBuffer(4, "x")),
-      /not the input nodes of a minibatch/,
-    );
-    await assert.rejects(() => sampler.sample(new Int32Array([-1]), 1), /seed -1 at position 0/);
+    await assert.rejects(() => source.next(new Int32Array([-1]), 1), /seed -1 at position 0/);
   } finally {
     device.destroy();
     for (const s of servers) await s.close();
@@ -114,7 +99,7 @@ Deno.test("WorkerSampler rejects a minibatch with an error naming the partition 
   const servers = await startServers(cluster.dir, 2);
   const device = new CpuDevice({ threads: 1, blas: false });
   try {
-    const sampler = await WorkerSampler.connect({
+    const source = await WorkerSampler.connect({
       device,
       server: servers[0]!,
       peers: [undefined, servers[1]!.url],
@@ -125,8 +110,8 @@ Deno.test("WorkerSampler rejects a minibatch with an error naming the partition 
       timeoutMs: 2000,
     });
     await servers[1]!.close();
-    const error = await sampler.sample(cluster.parts[0]!.train.slice(0, 40), 1).catch((e) => e);
-    assert.ok(error instanceof Error, String(error));
+    const error = await source.next(cluster.parts[0]!.train.slice(0, 40), 1).catch((e) => e);
+    assert.ok(error instanceof ConnectionClosedError, String(error));
     assert.match(error.message, /partition 1/);
   } finally {
     device.destroy();
@@ -147,17 +132,27 @@ Deno.test("PartitionServer refuses a second start and a second connect, and keep
     };
     await servers[0]!.connect(connect);
     await assert.rejects(() => servers[0]!.connect(connect), /already connected/);
-    const start = {
-      kind: "start",
-      dir: cluster.dir,
-      rank: 0,
-      hostname: "127.0.0.1",
+    const prepared = await servers[0]!.prepare(cluster.parts[0]!.train.slice(0, 10), 1, 5000);
+    assert.equal(prepared.numSeeds, 10);
+  } finally {
+    for (const s of servers) await s.close();
+    await cluster.close();
+  }
+});
+
+Deno.test("PartitionServer.prepare() gives up after its timeout with an RpcTimeoutError naming the server", async () => {
+  const cluster = await partitioned(2);
+  const servers = await startServers(cluster.dir, 2);
+  try {
+    await servers[0]!.connect({
+      peers: [undefined, servers[1]!.url],
       secret: SECRET,
-    };
-    await assert.rejects(() => servers[0]!.request(start)[0]!, /already started/);
-    const prepared = servers[0]!.prepare(cluster.parts[0]!.train.slice(0, 10), 1, 5000);
-    assert.equal((await prepared.blocks).numSeeds, 10);
-    await prepared.features;
+      fanouts: [5, 5],
+      timeoutMs: 5000,
+    });
+    const error = await servers[0]!.prepare(cluster.parts[0]!.train, 1, 1).catch((e) => e);
+    assert.ok(error instanceof RpcTimeoutError, String(error));
+    assert.match(error.message, /"prepare" to partition 0 timed out after 1 ms/);
   } finally {
     for (const s of servers) await s.close();
     await cluster.close();

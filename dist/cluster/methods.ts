@@ -1,0 +1,60 @@
+/**
+ * The coordinator's and the ring's methods: their names and the schemas of
+ * their requests and responses, declared once here for the server that
+ * registers them and the callers that check the answers.
+ *
+ * @example
+ * ```ts
+ * import { COORD_JOIN, joinRequest } from "./methods.ts";
+ * const info = joinRequest.parse({ rank: 0, role: "trainer", address: "ws://127.0.0.2:4000", services: {} });
+ * console.assert(COORD_JOIN === "coord.join" && info.rank === 0);
+ * ```
+ * @module
+ */
+import { z } from "zod";
+import { rankInfoSchema, worldSchema } from "./world.ts";
+
+const rank = z.number().int();
+
+/** A rank joins with its role and addresses; answered with the whole world once all joined. */
+export const COORD_JOIN = "coord.join";
+export const joinRequest = rankInfoSchema;
+export const joinResponse = worldSchema;
+
+/** A rank arrives at a named barrier; answered once every rank arrived. */
+export const COORD_ARRIVE = "coord.arrive";
+export const arriveRequest = z.object({
+  name: z.string().min(1),
+  rank,
+  timeoutMs: z.number().positive(),
+});
+export const arriveResponse = z.null();
+
+/** Held open until the world shuts down; answered with the reason. */
+export const COORD_WATCH = "coord.watch";
+export const watchRequest = z.object({ rank });
+export const watchResponse = z.object({ reason: z.string() });
+
+/** A rank says it is leaving, so that its disconnection does not end the world. */
+export const COORD_LEAVE = "coord.leave";
+export const leaveRequest = z.object({ rank });
+export const leaveResponse = z.null();
+
+/** A rank ends the world; every watching rank is told why. */
+export const COORD_SHUTDOWN = "coord.shutdown";
+export const shutdownRequest = z.object({ rank, reason: z.string() });
+export const shutdownResponse = z.null();
+
+/** The data of a `BarrierTimeoutError` answered by `coord.arrive`. */
+export const barrierTimeoutData = z.object({ missing: z.array(z.number()) });
+
+/** One piece of a ring all-reduce step, pushed to the right neighbour's mailbox. */
+export const RING_PUSH = "ring.push";
+export const pushRequest = z.object({
+  op: z.number().int().nonnegative(),
+  step: z.number().int().nonnegative(),
+  piece: z.number().int().nonnegative(),
+  from: z.number().int().nonnegative(),
+  data: z.instanceof(Float32Array),
+});
+export const pushResponse = z.null();

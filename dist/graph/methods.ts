@@ -1,0 +1,36 @@
+/**
+ * The partition service's methods, through which other ranks read a
+ * partition: their names and the schemas of their requests and responses,
+ * declared once here for the service and its callers.
+ *
+ * @example
+ * ```ts
+ * import { PARTITION_SAMPLE, sampleRequest } from "./methods.ts";
+ * const request = sampleRequest.parse({ ids: new Int32Array([4, 9]), fanout: 10, seed: 1 });
+ * console.assert(PARTITION_SAMPLE === "partition.sample" && request.fanout === 10);
+ * ```
+ * @module
+ */
+import { z } from "zod";
+
+const ids = z.instanceof(Int32Array);
+
+/**
+ * Up to `fanout` distinct neighbours (global ids) of each owned global id,
+ * drawn on the owner's device with kernel seed `seed` as the owner draws its own.
+ */
+export const PARTITION_SAMPLE = "partition.sample";
+export const sampleRequest = z.object({
+  ids,
+  fanout: z.number().int().min(1),
+  seed: z.number().int().min(0).max(0xffffffff),
+});
+export const sampleResponse = z.object({
+  offsets: z.instanceof(Int32Array),
+  neighbors: z.instanceof(Int32Array),
+});
+
+/** The feature rows of owned global ids, row after row. */
+export const PARTITION_LOOKUP = "partition.lookup";
+export const lookupRequest = z.object({ ids });
+export const lookupResponse = z.object({ rows: z.instanceof(Float32Array) });

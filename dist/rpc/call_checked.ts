@@ -1,0 +1,43 @@
+import type { z } from "zod";
+import type { CallOptions } from "./call_options.ts";
+import { ProtocolError } from "./protocol_error.ts";
+
+/** What {@link callChecked} needs of a connection: an `RpcClient` is one. */
+export interface Caller {
+  /** The peer's name, used in errors. */
+  readonly peer: string;
+  call(method: string, payload: unknown, options?: CallOptions): Promise<unknown>;
+}
+
+/**
+ * Calls `method` on `peer` and checks the answer against `response`, the
+ * method's response schema from its service's `methods.ts`: an answer that
+ * does not match is a {@link ProtocolError} naming the method and the peer,
+ * never a wrong value handed on. Errors of the call itself (timeout, abort,
+ * lost connection, the remote handler's error) pass through unchanged.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { callChecked } from "./call_checked.ts";
+ * const peer = { peer: "rank 1", call: () => Promise.resolve({ sum: 5 }) };
+ * const { sum } = await callChecked(peer, "calc.add", [2, 3], z.object({ sum: z.number() }));
+ * console.assert(sum === 5);
+ * ```
+ */
+export async function callChecked<S extends z.ZodType>(
+  peer: Caller,
+  method: string,
+  request: unknown,
+  response: S,
+  options: CallOptions = {},
+): Promise<z.infer<S>> {
+  const answer = await peer.call(method, request, options);
+  const parsed = response.safeParse(answer);
+  if (!parsed.success) {
+    throw new ProtocolError(
+      `"${method}" from ${peer.peer} answered a malformed payload: ${parsed.error.message}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,61 @@
+/**
+ * A sampling server's methods for training clients (server-client mode):
+ * their names and the schemas of their requests and responses, declared
+ * once here for the server and its clients.
+ *
+ * @example
+ * ```ts
+ * import { MINIBATCH_LIST_SEEDS, seedsRequest } from "./methods.ts";
+ * const share = seedsRequest.parse({ split: "train", index: 1, count: 2 });
+ * console.assert(MINIBATCH_LIST_SEEDS === "minibatch.list_seeds" && share.index === 1);
+ * ```
+ * @module
+ */
+import { z } from "zod";
+import { hostMinibatchSchema } from "../worker/host_minibatch.ts";
+
+const int32 = z.instanceof(Int32Array);
+
+/** The graph's sizes, the fan-outs the server samples with, and every partition's training seed count. */
+export const MINIBATCH_DESCRIBE = "minibatch.describe";
+export const describeRequest = z.null();
+export const describeResponse = z.object({
+  partition: z.number().int().nonnegative(),
+  numNodes: z.number().int().positive(),
+  featureDim: z.number().int().positive(),
+  numClasses: z.number().int().positive(),
+  fanouts: z.array(z.number().int().nonnegative()),
+  /** Training seeds of every partition. */
+  trainCounts: z.array(z.number().int().nonnegative()),
+  partitioner: z.string(),
+});
+/** What a client learns of the graph and of its server. */
+export type ServerInfo = z.infer<typeof describeResponse>;
+
+/** Client `index` of `count`'s share of the partition's train or test seeds, with their labels. */
+export const MINIBATCH_LIST_SEEDS = "minibatch.list_seeds";
+export const seedsRequest = z.object({
+  split: z.enum(["train", "test"]),
+  /** Which of `count` clients asks: it gets every `count`-th seed from `index`. */
+  index: z.number().int().nonnegative(),
+  count: z.number().int().positive(),
+}).refine((r) => r.index < r.count, { message: "index must be below count" });
+export const seedsResponse = z.object({ seeds: int32, labels: int32 });
+
+/** A whole minibatch of `seeds`: blocks, input nodes and their features, as host arrays. */
+export const MINIBATCH_PRODUCE = "minibatch.produce";
+export const produceRequest = z.object({
+  seeds: int32,
+  seed: z.number().int().min(0).max(0xffffffff),
+});
+export const produceResponse = hostMinibatchSchema;
+
+/** Held open while client `client` trains; its connection closing before `finish` means it died. */
+export const MINIBATCH_ATTACH = "minibatch.attach";
+/** Client `client` finished; ends its `attach`. */
+export const MINIBATCH_FINISH = "minibatch.finish";
+export const clientRequest = z.object({ client: z.number().int().nonnegative() });
+export const clientResponse = z.null();
+
+/** Largest minibatch message between a server and its clients: 1 GiB. */
+export const MINIBATCH_MAX_BYTES = 1 << 30;

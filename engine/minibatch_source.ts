@@ -1,0 +1,51 @@
+import type { DeviceBuffer } from "./device.ts";
+import type { MiniBatch } from "./sample_blocks.ts";
+
+/**
+ * One minibatch ready to train on: its blocks, its input features on the
+ * device, and the time preparing it took. `release()` returns every buffer,
+ * the input features included.
+ */
+export interface PreparedMinibatch extends MiniBatch {
+  /** `numInput * dim` float32 input features, row after row. */
+  readonly inputs: DeviceBuffer;
+  /** Time spent sampling the blocks, in milliseconds. */
+  readonly sampleMs: number;
+  /** Time spent gathering (and fetching) the input features, in milliseconds. */
+  readonly featureMs: number;
+}
+
+/**
+ * Time the calling thread has spent on other work so far, in milliseconds.
+ * A source that prepares minibatches on that same thread leaves this time
+ * out of its phase times (steps that run while it waits are not sampling).
+ */
+export interface BusyClock {
+  readonly busyMs: number;
+}
+
+/**
+ * Where the trainer's minibatches come from: blocks and input features
+ * together, in one call. On one node it samples and gathers on the trainer's
+ * own device ({@linkcode LocalMinibatchSource}); in a cluster the partition
+ * server's Worker prepares them (`WorkerSampler`), or a sampling server does
+ * (`RemoteMinibatchSampler`). Training and evaluation see only this.
+ *
+ * @example
+ * ```ts
+ * import type { MinibatchSource } from "./minibatch_source.ts";
+ * const inputRows = async (source: MinibatchSource) => {
+ *   const batch = await source.next(new Int32Array([0, 1]), 7);
+ *   batch.release();
+ *   return batch.numInput;
+ * };
+ * ```
+ */
+export interface MinibatchSource {
+  /** Fan-out per hop, outermost hop last (e.g. [15, 10, 5]). */
+  readonly fanouts: readonly number[];
+  /** Values per input feature row. */
+  readonly dim: number;
+  /** Samples the blocks of `seeds` and gathers their input features; `seed` makes the draw reproducible. */
+  next(seeds: Int32Array, seed: number, clock?: BusyClock): Promise<PreparedMinibatch>;
+}
