@@ -30,18 +30,16 @@ export { csrFromEdges, type CsrGraph } from "./engine/graph.ts";
 export { defineKernel, type KernelSpec } from "./engine/kernel.ts";
 export { type SampledHop, sampleNeighbors } from "./engine/sample_neighbors.ts";
 export { WebGpuDevice } from "./engine/webgpu_device.ts";
-export {
-  type AdamOptions,
-  type ParameterSlot,
-  SageModel,
-  type SageModelOptions,
-} from "./engine/sage_model.ts";
+export { Adam, type AdamOptions } from "./engine/adam.ts";
+export { type ParameterSlot, SageModel, type SageModelOptions } from "./engine/sage_model.ts";
 export { matmul, type MatmulShape } from "./engine/matmul.ts";
 export { type HopSampler, type MiniBatch, sampleBlocks } from "./engine/sample_blocks.ts";
 export type { Sampler } from "./engine/sampler.ts";
 export { LocalSampler } from "./engine/local_sampler.ts";
 export type { FeatureStore } from "./engine/feature_store.ts";
 export { LocalFeatureStore } from "./engine/local_feature_store.ts";
+export type { BusyClock, MinibatchSource, PreparedMinibatch } from "./engine/minibatch_source.ts";
+export { LocalMinibatchSource } from "./engine/local_minibatch_source.ts";
 export { type EpochReport, type Trainable, trainEpoch } from "./engine/train_epoch.ts";
 export { evaluate, type Predictor } from "./engine/evaluate.ts";
 export * from "./partition/mod.ts";

@@ -1,3 +1,6 @@
+import type { Block } from "./block.ts";
+import type { DeviceBuffer } from "./device.ts";
+
 /** Where one layer's weights and bias sit in a SAGE model's flat parameter vector. */
 export interface LayerSlots {
   readonly inDim: number;
@@ -51,4 +54,47 @@ export function glorotParameters(
     }
   }
   return params;
+}
+
+/** Checks that `blocks` chain into `numLayers` layers over `inputFeatures` rows of `inDim`. */
+export function checkBlocks(
+  blocks: readonly Block[],
+  numLayers: number,
+  inputFeatures: DeviceBuffer,
+  inDim: number,
+): void {
+  if (blocks.length !== numLayers) {
+    throw new RangeError(
+      `SageModel: got ${blocks.length} blocks for ${numLayers} layers`,
+    );
+  }
+  blocks.forEach((b, l) => {
+    const next = blocks[l + 1];
+    if (next && next.numSrc !== b.numDst) {
+      throw new RangeError(
+        `SageModel: block ${
+          l + 1
+        } has ${next.numSrc} sources, expected block ${l}'s ${b.numDst} destinations`,
+      );
+    }
+    if (b.numSrc < b.numDst) {
+      throw new RangeError(
+        `SageModel: block ${l} has fewer sources (${b.numSrc}) than destinations (${b.numDst})`,
+      );
+    }
+  });
+  const need = blocks[0]!.numSrc * inDim * 4;
+  if (inputFeatures.size < need) {
+    throw new RangeError(
+      `SageModel: inputFeatures ("${inputFeatures.label}") holds ${inputFeatures.size} bytes, expected ${need}`,
+    );
+  }
+}
+
+/** `v`, or a `RangeError` naming the option when it is not a positive integer. */
+export function positive(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 1) {
+    throw new RangeError(`SageModel: ${name} is ${v}, expected a positive integer`);
+  }
+  return v;
 }

@@ -1,4 +1,5 @@
 import type { DeviceBuffer, ElementType } from "./device.ts";
+import type { BindingType } from "./kernel.ts";
 
 /**
  * Pool size class for a byte size: powers of two up to 1 MiB; above, eight
@@ -74,4 +75,18 @@ export function countCorrect(
     if (best === labelOf(seeds[i]!)) correct++;
   }
   return correct;
+}
+
+/** Typed-array views of shared buffers by binding type. */
+export function bindingViews<B extends string>(
+  memories: Readonly<Record<B, SharedArrayBuffer>>,
+  offsets: Readonly<Record<B, number>>,
+  sizes: Readonly<Record<B, number>>,
+  types: Readonly<Record<B, BindingType>>,
+): Record<B, Float32Array | Int32Array | Uint32Array> {
+  const views = {} as Record<B, Float32Array | Int32Array | Uint32Array>;
+  for (const name of Object.keys(memories) as B[]) {
+    views[name] = sharedView(types[name], memories[name], offsets[name], sizes[name] / 4);
+  }
+  return views;
 }

@@ -1,6 +1,6 @@
 import type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./device.ts";
 import type { BindingType, KernelSpec } from "./kernel.ts";
-import { checkRange, elementCtor, sharedView, sizeClass } from "./_util.ts";
+import { bindingViews, checkRange, elementCtor, sizeClass } from "./_util.ts";
 import { Arena } from "./arena.ts";
 import { HugePages } from "./huge_pages.ts";
 import { runRange, WorkerPool } from "./worker_pool.ts";
@@ -136,15 +136,6 @@ export class CpuDevice implements Device {
     this.#bytes(dst, 0, byteLength).set(this.#bytes(src, 0, byteLength));
   }
 
-  /**
-   * The buffer's memory as a typed array, without copying: for CPU-side code
-   * that reads or fills device buffers in place.
-   */
-  view<T extends ElementType>(buffer: DeviceBuffer, type: T): ArrayOf<T> {
-    const b = asCpu(buffer);
-    return sharedView(type, this.#memoryOf(b), b.offset, b.size / 4) as unknown as ArrayOf<T>;
-  }
-
   dispatch<B extends string, U extends string>(
     kernel: KernelSpec<B, U>,
     buffers: Readonly<Record<B, DeviceBuffer>>,
@@ -229,20 +220,6 @@ function openArena(bytes: number | undefined): Arena | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Typed-array views of shared buffers by binding type. */
-export function bindingViews<B extends string>(
-  memories: Readonly<Record<B, SharedArrayBuffer>>,
-  offsets: Readonly<Record<B, number>>,
-  sizes: Readonly<Record<B, number>>,
-  types: Readonly<Record<B, BindingType>>,
-): Record<B, Float32Array | Int32Array | Uint32Array> {
-  const views = {} as Record<B, Float32Array | Int32Array | Uint32Array>;
-  for (const name of Object.keys(memories) as B[]) {
-    views[name] = sharedView(types[name], memories[name], offsets[name], sizes[name] / 4);
-  }
-  return views;
 }
 
 function asCpu(buffer: DeviceBuffer): CpuBuffer {

@@ -1,7 +1,7 @@
 import type { Block } from "./block.ts";
 import type { Device, DeviceBuffer } from "./device.ts";
 import { activationBackward } from "./activation_backward.ts";
-import adamKernel from "./kernels/adam.ts";
+import { Adam, type AdamOptions } from "./adam.ts";
 import biasActivationKernel from "./kernels/bias_activation.ts";
 import logSoftmaxNllKernel from "./kernels/log_softmax_nll.ts";
 import { pcg } from "./kernels/_random.ts";
@@ -9,7 +9,13 @@ import { matmul } from "./matmul.ts";
 import { meanAggregate } from "./mean_aggregate.ts";
 import { meanAggregateBackward } from "./mean_aggregate_backward.ts";
 import { transposeBlock } from "./transpose_block.ts";
-import { glorotParameters, type LayerSlots, sageLayout } from "./_sage_init.ts";
+import {
+  checkBlocks,
+  glorotParameters,
+  type LayerSlots,
+  positive,
+  sageLayout,
+} from "./_sage_init.ts";
 
 /** The shape of a GraphSAGE model (defaults: GLT's ogbn-products example). */
 export interface SageModelOptions {
@@ -25,15 +31,6 @@ export interface SageModelOptions {
   readonly dropout?: number;
   /** Seed of the initial parameters and of the dropout masks (default 0). */
   readonly seed?: number;
-}
-
-/** Adam's settings (defaults: PyTorch's, with lr 0.003 and no weight decay). */
-export interface AdamOptions {
-  readonly lr?: number;
-  readonly beta1?: number;
-  readonly beta2?: number;
-  readonly eps?: number;
-  readonly weightDecay?: number;
 }
 
 /** One layer's slots in the flat parameter (and gradient) vector, in float32 elements. */
@@ -100,11 +97,9 @@ export class SageModel {
   readonly gradients: DeviceBuffer;
   readonly #device: Device;
   readonly #layers: LayerSlots[];
-  readonly #m1: DeviceBuffer;
-  readonly #m2: DeviceBuffer;
+  readonly #adam: Adam;
   /** Step buffers kept across steps, by role, so that no step allocates or zero-fills them. */
   readonly #scratch = new Map<string, DeviceBuffer>();
-  #steps = 0;
   #passes = 0;
 
   constructor(device: Device, options: SageModelOptions = {}) {
@@ -129,13 +124,12 @@ export class SageModel {
     this.parameters = device.createBuffer(length * 4, "sage parameters");
     device.write(this.parameters, glorotParameters(layers, length, this.seed));
     this.gradients = device.createBuffer(length * 4, "sage gradients");
-    this.#m1 = device.createBuffer(length * 4, "adam m1");
-    this.#m2 = device.createBuffer(length * 4, "adam m2");
+    this.#adam = new Adam(device, this.parameters, this.gradients, length);
   }
 
   /** Adam steps applied so far. */
   get steps(): number {
-    return this.#steps;
+    return this.#adam.steps;
   }
 
   /** Where each layer's weight and bias sit in `parameters` and `gradients`. */
@@ -168,7 +162,7 @@ export class SageModel {
 
   /** Records one Adam step with the current `gradients` and submits it. */
   applyGradients(options: AdamOptions = {}): void {
-    this.#recordAdam(options);
+    this.#adam.record(options);
     this.#device.flush();
   }
 
@@ -186,7 +180,7 @@ export class SageModel {
   ): DeviceBuffer {
     const temps: DeviceBuffer[] = [];
     const loss = this.#recordForwardBackward(blocks, inputFeatures, labels, batch, temps);
-    this.#recordAdam(options);
+    this.#adam.record(options);
     this.#finish(temps);
     return loss;
   }
@@ -203,9 +197,8 @@ export class SageModel {
 
   /** Returns the model's buffers to the device's pool. */
   destroy(): void {
-    for (const b of [this.parameters, this.gradients, this.#m1, this.#m2]) {
-      this.#device.release(b);
-    }
+    this.#adam.destroy();
+    for (const b of [this.parameters, this.gradients]) this.#device.release(b);
     for (const b of this.#scratch.values()) this.#device.release(b);
     this.#scratch.clear();
   }
@@ -229,35 +222,6 @@ export class SageModel {
     for (const t of temps) this.#device.release(t);
   }
 
-  #check(blocks: readonly Block[], inputFeatures: DeviceBuffer): void {
-    if (blocks.length !== this.numLayers) {
-      throw new RangeError(
-        `SageModel: got ${blocks.length} blocks for ${this.numLayers} layers`,
-      );
-    }
-    blocks.forEach((b, l) => {
-      const next = blocks[l + 1];
-      if (next && next.numSrc !== b.numDst) {
-        throw new RangeError(
-          `SageModel: block ${
-            l + 1
-          } has ${next.numSrc} sources, expected block ${l}'s ${b.numDst} destinations`,
-        );
-      }
-      if (b.numSrc < b.numDst) {
-        throw new RangeError(
-          `SageModel: block ${l} has fewer sources (${b.numSrc}) than destinations (${b.numDst})`,
-        );
-      }
-    });
-    const need = blocks[0]!.numSrc * this.inDim * 4;
-    if (inputFeatures.size < need) {
-      throw new RangeError(
-        `SageModel: inputFeatures ("${inputFeatures.label}") holds ${inputFeatures.size} bytes, expected ${need}`,
-      );
-    }
-  }
-
   /** The dropout seed of layer `l` in forward pass number `pass`. */
   #dropoutSeed(pass: number, l: number): number {
     return pcg((pcg(this.seed) + Math.imul(pass, this.numLayers) + l) >>> 0);
@@ -268,7 +232,7 @@ export class SageModel {
     inputFeatures: DeviceBuffer,
     training: boolean,
   ) {
-    this.#check(blocks, inputFeatures);
+    checkBlocks(blocks, this.numLayers, inputFeatures, this.inDim);
     const device = this.#device;
     // Only training passes draw dropout masks: evaluating between steps
     // must not change which masks later steps draw.
@@ -425,29 +389,4 @@ export class SageModel {
     }
     return loss;
   }
-
-  #recordAdam(options: AdamOptions): void {
-    this.#steps++;
-    this.#device.dispatch(adamKernel, {
-      param: this.parameters,
-      grad: this.gradients,
-      m1: this.#m1,
-      m2: this.#m2,
-    }, {
-      n: this.numParameters,
-      lr: options.lr ?? 0.003,
-      beta1: options.beta1 ?? 0.9,
-      beta2: options.beta2 ?? 0.999,
-      eps: options.eps ?? 1e-8,
-      weight_decay: options.weightDecay ?? 0,
-      step: this.#steps,
-    });
-  }
-}
-
-function positive(name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) {
-    throw new RangeError(`SageModel: ${name} is ${v}, expected a positive integer`);
-  }
-  return v;
 }

@@ -1,6 +1,6 @@
 import type { Blas } from "./blas.ts";
 import type { BindingType, KernelSpec } from "./kernel.ts";
-import { bindingViews } from "./cpu_device.ts";
+import { bindingViews } from "./_util.ts";
 import type { WasmKernels } from "./wasm_kernels.ts";
 
 /** The shared memory of one dispatch, as Workers receive it. */

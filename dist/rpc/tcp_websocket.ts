@@ -1,9 +1,9 @@
+import { applyMask, type FrameEvent, FrameParser, OP } from "./frame_parser.ts";
+
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-const READ_CHUNK = 64 * 1024;
 const MAX_HANDSHAKE_BYTES = 16 * 1024;
 /** How long a close waits for the server's close frame before dropping the connection. */
 const CLOSE_WAIT_MS = 2_000;
-const OP = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
 
 /**
  * A WebSocket client (RFC 6455, `ws://` only) on a TCP connection with
@@ -13,9 +13,10 @@ const OP = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } 
  * the header, which the server delays by 40 ms, so every such request took
  * 44 ms on loopback (a sampling hop, a feature lookup, a ring chunk).
  *
- * Messages arrive whole (fragments joined) as `ArrayBuffer` or string;
- * pings are answered; a message over `maxMessageBytes` or a malformed frame
- * closes the connection (1009 / 1002). Writes are queued in order;
+ * Messages arrive whole (fragments joined, by the socket-free
+ * {@link FrameParser}) as `ArrayBuffer` or string; pings are answered; a
+ * message over `maxMessageBytes` or a malformed frame closes the connection
+ * (1009 / 1002). Writes are queued in order;
  * `bufferedAmount` counts the bytes not yet written.
  *
  * @example
@@ -44,12 +45,9 @@ export class TcpWebSocket {
   onmessage: ((event: MessageEvent<ArrayBuffer | string>) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
   onclose: ((event: CloseEvent) => void) | null = null;
-  readonly #maxMessageBytes: number;
+  readonly #parser: FrameParser;
   #state: number = WebSocket.CONNECTING;
   #conn: Deno.TcpConn | undefined;
-  #buffer = new Uint8Array(READ_CHUNK);
-  #start = 0;
-  #end = 0;
   #writes: Promise<void> = Promise.resolve();
   #buffered = 0;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -58,7 +56,7 @@ export class TcpWebSocket {
 
   constructor(url: string, options: { maxMessageBytes?: number } = {}) {
     this.url = url;
-    this.#maxMessageBytes = options.maxMessageBytes ?? 64 * 1024 * 1024;
+    this.#parser = new FrameParser(options.maxMessageBytes ?? 64 * 1024 * 1024);
     const parsed = new URL(url);
     if (parsed.protocol !== "ws:") {
       throw new TypeError(`TcpWebSocket needs a ws:// URL, got ${url}`);
@@ -108,10 +106,13 @@ export class TcpWebSocket {
       }
       this.#conn = conn;
       conn.setNoDelay(true);
-      await this.#handshake(url);
+      const early = await this.#handshake(url);
       this.#state = WebSocket.OPEN;
       this.onopen?.(new Event("open"));
-      await this.#readMessages();
+      // As the WebSocket API, messages come in tasks after the open event's:
+      // what its handler started (an awaited open, say) runs first.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await this.#readMessages(early);
     } catch (error) {
       if (this.#state >= WebSocket.CLOSED) return;
       this.onerror?.(new ErrorEvent("error", { error, message: String(error) }));
@@ -119,7 +120,8 @@ export class TcpWebSocket {
     }
   }
 
-  async #handshake(url: URL): Promise<void> {
+  /** Upgrades the connection; returns the frame bytes that came with the response. */
+  async #handshake(url: URL): Promise<Uint8Array> {
     const key = toBase64(crypto.getRandomValues(new Uint8Array(16)));
     const request = [
       `GET ${url.pathname}${url.search} HTTP/1.1`,
@@ -132,13 +134,16 @@ export class TcpWebSocket {
       "",
     ].join("\r\n");
     await writeAll(this.#conn!, new TextEncoder().encode(request));
-    let headerEnd = -1;
+    const buffer = new Uint8Array(MAX_HANDSHAKE_BYTES);
+    let end = 0, headerEnd = -1;
     while (headerEnd < 0) {
-      if (this.#end >= MAX_HANDSHAKE_BYTES) throw new Error("handshake response too long");
-      await this.#fill(this.#end + 1);
-      headerEnd = indexOfBlankLine(this.#buffer, this.#end);
+      if (end === buffer.length) throw new Error("handshake response too long");
+      const n = await this.#conn!.read(buffer.subarray(end));
+      if (n === null) throw new Error("connection closed by the server during the handshake");
+      end += n;
+      headerEnd = indexOfBlankLine(buffer, end);
     }
-    const lines = new TextDecoder().decode(this.#buffer.subarray(0, headerEnd)).split("\r\n");
+    const lines = new TextDecoder().decode(buffer.subarray(0, headerEnd)).split("\r\n");
     if (!/^HTTP\/1\.1 101\b/.test(lines[0] ?? "")) {
       throw new Error(`handshake refused: ${lines[0]}`);
     }
@@ -147,93 +152,37 @@ export class TcpWebSocket {
       new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(key + GUID))),
     );
     if (accept !== want) throw new Error("handshake: wrong Sec-WebSocket-Accept");
-    this.#start = headerEnd + 4;
+    return buffer.subarray(headerEnd + 4, end);
   }
 
-  async #readMessages(): Promise<void> {
-    let parts: Uint8Array<ArrayBuffer>[] = [], size = 0, opcode = 0;
+  /** Reads frames until the connection ends; `early` are bytes received with the handshake. */
+  async #readMessages(early: Uint8Array): Promise<void> {
+    if (this.#handle(this.#parser.feed(early))) return;
     for (;;) {
-      if (this.#start === this.#end) this.#start = this.#end = 0;
-      await this.#fill(this.#start + 2);
-      const b0 = this.#buffer[this.#start]!, b1 = this.#buffer[this.#start + 1]!;
-      const masked = (b1 & 0x80) !== 0;
-      let length = b1 & 0x7f, header = 2;
-      if (length === 126) header = 4;
-      if (length === 127) header = 10;
-      await this.#fill(this.#start + header + (masked ? 4 : 0));
-      const view = new DataView(this.#buffer.buffer, this.#start);
-      if (length === 126) length = view.getUint16(2);
-      if (length === 127) length = Number(view.getBigUint64(2));
-      const mask = masked
-        ? this.#buffer.slice(this.#start + header, this.#start + header + 4)
-        : null;
-      this.#start += header + (mask ? 4 : 0);
-      const op = b0 & 0x0f, fin = (b0 & 0x80) !== 0;
-      if ((op > OP.binary && op < OP.close) || op > OP.pong) {
-        return this.#protocolError(`reserved opcode ${op}`);
+      const n = await this.#conn!.read(this.#parser.space());
+      if (n === null) {
+        throw new Error(
+          this.#parser.inFrame
+            ? "connection closed by the server inside a frame"
+            : "connection closed by the server without a close frame",
+        );
       }
-      if (op >= OP.close) {
-        if (length > 125 || !fin) return this.#protocolError("malformed control frame");
-        const body = await this.#take(length, mask);
-        if (op === OP.ping) this.#write(encodeFrame(OP.pong, body));
-        if (op === OP.close) return this.#closedByServer(body);
-        continue;
-      }
-      if (size + length > this.#maxMessageBytes) {
-        return this.#failWith(1009, `message over ${this.#maxMessageBytes} bytes`);
-      }
-      if ((op === OP.continuation) !== (parts.length > 0)) {
-        return this.#protocolError("unexpected continuation frame");
-      }
-      if (op !== OP.continuation) opcode = op;
-      parts.push(await this.#take(length, mask));
-      size += length;
-      if (!fin) continue;
-      const whole = parts.length === 1 ? parts[0]! : concat(parts, size);
-      parts = [];
-      size = 0;
-      const data = opcode === OP.text ? new TextDecoder().decode(whole) : whole.buffer;
+      if (this.#handle(this.#parser.wrote(n))) return;
+    }
+  }
+
+  /** Acts on the parser's events; true once the connection is closing. */
+  #handle(events: readonly FrameEvent[]): boolean {
+    for (const e of events) {
+      if (e.kind === "ping") this.#write(encodeFrame(OP.pong, e.body));
+      else if (e.kind === "close") return (this.#closedByServer(e.body), true);
+      else if (e.kind === "error") return (this.#failWith(e.code, e.reason), true);
       // As the WebSocket API: messages still arrive while our close is under way.
-      if (this.#state < WebSocket.CLOSED) this.onmessage?.(new MessageEvent("message", { data }));
-    }
-  }
-
-  /** Waits until `this.#buffer` holds bytes up to `end` (moving its unread bytes to the front first). */
-  async #fill(end: number): Promise<void> {
-    if (end > this.#buffer.length) {
-      const unread = this.#buffer.subarray(this.#start, this.#end);
-      const need = end - this.#start;
-      if (need > this.#buffer.length) {
-        const grown = new Uint8Array(Math.max(need, 2 * this.#buffer.length));
-        grown.set(unread);
-        this.#buffer = grown;
-      } else {
-        this.#buffer.copyWithin(0, this.#start, this.#end);
+      else if (this.#state < WebSocket.CLOSED) {
+        this.onmessage?.(new MessageEvent("message", { data: e.data }));
       }
-      this.#end -= this.#start;
-      end -= this.#start;
-      this.#start = 0;
     }
-    while (this.#end < end) {
-      const n = await this.#conn!.read(this.#buffer.subarray(this.#end));
-      if (n === null) throw new Error("connection closed by the server without a close frame");
-      this.#end += n;
-    }
-  }
-
-  /** The next `length` payload bytes, unmasked, in an array of their own. */
-  async #take(length: number, mask: Uint8Array | null): Promise<Uint8Array<ArrayBuffer>> {
-    const out = new Uint8Array(length);
-    const have = Math.min(length, this.#end - this.#start);
-    out.set(this.#buffer.subarray(this.#start, this.#start + have));
-    this.#start += have;
-    for (let filled = have; filled < length;) {
-      const n = await this.#conn!.read(out.subarray(filled));
-      if (n === null) throw new Error("connection closed by the server inside a frame");
-      filled += n;
-    }
-    if (mask) applyMask(out, mask);
-    return out;
+    return false;
   }
 
   #closedByServer(body: Uint8Array): void {
@@ -244,10 +193,6 @@ export class TcpWebSocket {
       this.#write(encodeFrame(OP.close, body.subarray(0, 2)));
     }
     this.#writes.finally(() => this.#finish(code, reason, true));
-  }
-
-  #protocolError(why: string): void {
-    this.#failWith(1002, why);
   }
 
   #failWith(code: number, reason: string): void {
@@ -307,22 +252,6 @@ function encodeFrame(opcode: number, payload: Uint8Array): Uint8Array {
   return frame;
 }
 
-/** XORs `data` in place with the repeating 4-byte `mask`, a word at a time where aligned. */
-function applyMask(data: Uint8Array, mask: Uint8Array): void {
-  const misaligned = (4 - data.byteOffset % 4) % 4;
-  const head = Math.min(misaligned, data.length);
-  for (let i = 0; i < head; i++) data[i]! ^= mask[i % 4]!;
-  const words = Math.floor((data.length - head) / 4);
-  if (words > 0) {
-    // The mask rotated to start at `head`, as one little-endian word.
-    const m = [0, 1, 2, 3].map((k) => mask[(head + k) % 4]!);
-    const word = (m[0]! | (m[1]! << 8) | (m[2]! << 16) | (m[3]! << 24)) | 0;
-    const w = new Int32Array(data.buffer, data.byteOffset + head, words);
-    for (let i = 0; i < words; i++) w[i]! ^= word;
-  }
-  for (let i = head + 4 * words; i < data.length; i++) data[i]! ^= mask[i % 4]!;
-}
-
 function closePayload(code: number, reason: string): Uint8Array {
   const text = new TextEncoder().encode(reason).subarray(0, 123);
   const body = new Uint8Array(2 + text.length);
@@ -330,16 +259,6 @@ function closePayload(code: number, reason: string): Uint8Array {
   body[1] = code & 0xff;
   body.set(text, 2);
   return body;
-}
-
-function concat(parts: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {

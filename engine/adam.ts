@@ -1,0 +1,83 @@
+import type { Device, DeviceBuffer } from "./device.ts";
+import adamKernel from "./kernels/adam.ts";
+
+/** Adam's settings (defaults: PyTorch's, with lr 0.003 and no weight decay). */
+export interface AdamOptions {
+  readonly lr?: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly eps?: number;
+  readonly weightDecay?: number;
+}
+
+/**
+ * Adam (as `torch.optim.Adam`) over one flat parameter vector and its
+ * gradient on the device: the two moment vectors live beside them, and each
+ * step is recorded as one kernel dispatch, without readbacks, so it can join
+ * the submission of the step's forward and backward.
+ *
+ * @example
+ * ```ts
+ * import { Adam } from "./adam.ts";
+ * import { CpuDevice } from "./cpu_device.ts";
+ * const device = new CpuDevice({ threads: 1, blas: false });
+ * const param = device.createBuffer(8, "w"), grad = device.createBuffer(8, "dw");
+ * device.write(param, new Float32Array([1, 2]));
+ * device.write(grad, new Float32Array([0.5, -0.5]));
+ * const adam = new Adam(device, param, grad, 2);
+ * adam.record({ lr: 0.1 });
+ * device.flush();
+ * const [a, b] = await device.read(param, "f32", 0, 2);
+ * console.assert(Math.abs(a! - 0.9) < 1e-5 && Math.abs(b! - 2.1) < 1e-5);
+ * adam.destroy();
+ * device.destroy();
+ * ```
+ */
+export class Adam {
+  readonly #device: Device;
+  readonly #m1: DeviceBuffer;
+  readonly #m2: DeviceBuffer;
+  #steps = 0;
+
+  constructor(
+    device: Device,
+    readonly parameters: DeviceBuffer,
+    readonly gradients: DeviceBuffer,
+    /** Float32 elements of `parameters` and `gradients`. */
+    readonly length: number,
+  ) {
+    this.#device = device;
+    this.#m1 = device.createBuffer(length * 4, "adam m1");
+    this.#m2 = device.createBuffer(length * 4, "adam m2");
+  }
+
+  /** Steps recorded so far. */
+  get steps(): number {
+    return this.#steps;
+  }
+
+  /** Records one step with the current gradients (the caller submits it). */
+  record(options: AdamOptions = {}): void {
+    this.#steps++;
+    this.#device.dispatch(adamKernel, {
+      param: this.parameters,
+      grad: this.gradients,
+      m1: this.#m1,
+      m2: this.#m2,
+    }, {
+      n: this.length,
+      lr: options.lr ?? 0.003,
+      beta1: options.beta1 ?? 0.9,
+      beta2: options.beta2 ?? 0.999,
+      eps: options.eps ?? 1e-8,
+      weight_decay: options.weightDecay ?? 0,
+      step: this.#steps,
+    });
+  }
+
+  /** Returns the moment vectors to the device. */
+  destroy(): void {
+    this.#device.release(this.#m1);
+    this.#device.release(this.#m2);
+  }
+}
