@@ -22,12 +22,19 @@ export type { Block } from "./engine/block.ts";
 export { createDevice, type DeviceChoice } from "./engine/create_device.ts";
 export { CpuDevice } from "./engine/cpu_device.ts";
 export type { NodeDataset } from "./engine/dataset.ts";
-export type { Device, DeviceBuffer, DeviceStats } from "./engine/device.ts";
+export type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./engine/device.ts";
 export { DeviceGraph } from "./engine/device_graph.ts";
-export { DeviceTable } from "./engine/device_table.ts";
+export { DeviceTable, type TableChunk } from "./engine/device_table.ts";
 export { gatherRows } from "./engine/gather_rows.ts";
 export { csrFromEdges, type CsrGraph } from "./engine/graph.ts";
-export { defineKernel, type KernelSpec } from "./engine/kernel.ts";
+export {
+  type BindingSpec,
+  type CpuArgs,
+  defineKernel,
+  type KernelSpec,
+  type UniformType,
+  type WasmArgs,
+} from "./engine/kernel.ts";
 export { type SampledHop, sampleNeighbors } from "./engine/sample_neighbors.ts";
 export { WebGpuDevice } from "./engine/webgpu_device.ts";
 export { Adam, type AdamOptions } from "./engine/adam.ts";
@@ -40,7 +47,12 @@ export type { FeatureStore } from "./engine/feature_store.ts";
 export { LocalFeatureStore } from "./engine/local_feature_store.ts";
 export type { BusyClock, MinibatchSource, PreparedMinibatch } from "./engine/minibatch_source.ts";
 export { LocalMinibatchSource } from "./engine/local_minibatch_source.ts";
-export { type EpochReport, type Trainable, trainEpoch } from "./engine/train_epoch.ts";
-export { evaluate, type Predictor } from "./engine/evaluate.ts";
+export {
+  type EpochPlan,
+  type EpochReport,
+  type Trainable,
+  trainEpoch,
+} from "./engine/train_epoch.ts";
+export { type Accuracy, evaluate, type Predictor } from "./engine/evaluate.ts";
 export * from "./partition/mod.ts";
 export * from "./dist/mod.ts";

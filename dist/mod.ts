@@ -107,6 +107,7 @@ export { PartitionServer } from "./worker/partition_server.ts";
 export { WorkerSampler, type WorkerSamplerOptions } from "./worker/worker_sampler.ts";
 // serving
 export { MinibatchService, type MinibatchServiceOptions } from "./serving/minibatch_service.ts";
+export type { ServerInfo } from "./serving/methods.ts";
 export {
   RemoteMinibatchSampler,
   type RemoteMinibatchSamplerOptions,
