@@ -2,23 +2,37 @@
 import type { Device } from "../engine/device.ts";
 import { CpuDevice } from "../engine/cpu_device.ts";
 import { WebGpuDevice } from "../engine/webgpu_device.ts";
+import { missing, reasonLine, requireAll } from "./_needs.ts";
+
+export { randomFloats, rng } from "./_random.ts";
+
+const wantGpu = (Deno.env.get("WEBGNN_TEST_BACKENDS") ?? "cpu,webgpu").includes("webgpu");
+const noAdapter = wantGpu && await missing("webgpu");
+// The CPU backend's products fall back to TypeScript without OpenBLAS: said
+// once per run here instead of once per device.
+await missing("openblas");
+if (noAdapter && !requireAll()) {
+  // withDevices runs the CPU half of this module's kernel tests; the WebGPU
+  // half is what is skipped, and it is counted here, once per module.
+  Deno.test({ name: "the WebGPU half of this file's kernel tests", ignore: true, fn() {} });
+}
 
 /**
  * Runs `fn` on the CPU backend (two threads, so Workers run too) and on
- * WebGPU (the software adapter on machines without a GPU). Set
- * `WEBGNN_TEST_BACKENDS=cpu` to skip WebGPU on a machine with no adapter.
+ * WebGPU (the software adapter on machines without a GPU). Where there is no
+ * adapter `fn` gets no WebGPU device (the skip is counted above) unless
+ * `WEBGNN_REQUIRE_ALL=1` makes that a failure. `WEBGNN_TEST_BACKENDS=cpu`
+ * runs the CPU backend alone.
  */
 export async function withDevices(
   fn: (cpu: Device, gpu: Device | undefined) => Promise<void> | void,
 ): Promise<void> {
-  const cpu = new CpuDevice({ threads: 2 });
-  const wantGpu = (Deno.env.get("WEBGNN_TEST_BACKENDS") ?? "cpu,webgpu")
-    .includes("webgpu");
-  const gpu = wantGpu ? await WebGpuDevice.create() : undefined;
-  if (wantGpu && !gpu) {
-    throw new Error(
-      "no WebGPU adapter: install mesa-vulkan-drivers or set WEBGNN_TEST_BACKENDS=cpu",
-    );
+  if (noAdapter && requireAll()) throw new Error(reasonLine("webgpu"));
+  const cpu = new CpuDevice({ threads: 2, notice: () => {} });
+  const gpu = wantGpu && !noAdapter ? await WebGpuDevice.create() : undefined;
+  if (wantGpu && !noAdapter && !gpu) {
+    cpu.destroy();
+    throw new Error("a WebGPU adapter was found but WebGpuDevice.create() gave no device");
   }
   try {
     await fn(cpu, gpu);
@@ -26,27 +40,6 @@ export async function withDevices(
     cpu.destroy();
     gpu?.destroy();
   }
-}
-
-/** A small deterministic generator (mulberry32) for test inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `n` random floats in [-1, 1). */
-export function randomFloats(
-  n: number,
-  seed: number,
-): Float32Array<ArrayBuffer> {
-  const r = rng(seed);
-  return Float32Array.from({ length: n }, () => r() * 2 - 1);
 }
 
 /** A buffer of `n` float32 NaNs, so that an element a kernel fails to write fails the test. */

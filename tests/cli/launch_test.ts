@@ -5,10 +5,12 @@ import assert from "node:assert/strict";
 import { forEachLine } from "../../cli/for_each_line.ts";
 import { partitionDataset } from "../../partition/partition_dataset.ts";
 import { generateSynthetic } from "../../partition/synthetic.ts";
+import { findOnPath, testNeeding } from "../_needs.ts";
 
 const LAUNCH = new URL("../../cli/launch.ts", import.meta.url).pathname;
 const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const HOSTS = ["127.0.0.2", "127.0.0.3"] as const;
+const SSH = ["sshd", "ssh"] as const;
 const TINY = ["--batch_size=64", "--fanout=5,5", "--hidden=32", "--device=cpu", "--eval_every=0"];
 
 interface Result {
@@ -125,7 +127,7 @@ async function withCluster(fn: (dir: string) => Promise<void>): Promise<void> {
     );
     // sshd's privilege separation directory, which its service unit creates.
     await Deno.mkdir("/run/sshd", { recursive: true, mode: 0o755 });
-    sshd = new Deno.Command("/usr/sbin/sshd", {
+    sshd = new Deno.Command(findOnPath("sshd") ?? "sshd", {
       args: ["-D", "-e", "-f", `${dir}/sshd_config`],
       stdin: "null",
       stdout: "null",
@@ -174,98 +176,110 @@ async function withCluster(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-Deno.test("launch runs train on both nodes over ssh and shows node 0's epoch lines", async () => {
-  await withCluster(async (dir) => {
-    const r = await launch([
-      `--config=${dir}/cluster.yml`,
-      `--master_port=${freePort()}`,
-      "--epochs=2",
-      ...TINY,
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(
-      r.stdout,
-      /^\[node 0\] Epoch 2\/2: .*, loss \d+\.\d{4}, test accuracy 0\.\d{4}$/m,
-    );
-    assert.match(r.stdout, /^\[node 0\] webgnn: 2 nodes x 1 trainers/m);
-  });
-});
+await testNeeding(
+  SSH,
+  "launch runs train on both nodes over ssh and shows node 0's epoch lines",
+  async () => {
+    await withCluster(async (dir) => {
+      const r = await launch([
+        `--config=${dir}/cluster.yml`,
+        `--master_port=${freePort()}`,
+        "--epochs=2",
+        ...TINY,
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(
+        r.stdout,
+        /^\[node 0\] Epoch 2\/2: .*, loss \d+\.\d{4}, test accuracy 0\.\d{4}$/m,
+      );
+      assert.match(r.stdout, /^\[node 0\] webgnn: 2 nodes x 1 trainers/m);
+    });
+  },
+);
 
-Deno.test("launch fails fast naming the node whose working directory is wrong, and stops the other", async () => {
-  await withCluster(async (dir) => {
-    const config = `${dir}/cluster.yml`;
-    await Deno.writeTextFile(config, `    working_dir: ${dir}/no-such-dir\n`, { append: true });
-    const marker = `wrongdir-${crypto.randomUUID()}`;
-    const r = await launch([
-      `--config=${config}`,
-      `--master_port=${freePort()}`,
-      `--metrics=${dir}/${marker}{rank}`,
-      ...TINY,
-    ]);
-    assert.equal(r.code, 1);
-    assert.match(
-      r.stderr,
-      /webgnn launch: node 1 \(127\.0\.0\.3\) exited with status 2: .*no working directory .*no-such-dir/,
-    );
-    // Well under the 60 s RPC timeout that would otherwise end node 0: it was stopped, not timed out.
-    assert.ok(r.ms < 30_000, `failed after ${r.ms} ms`);
-    assert.deepEqual(await pgrep(marker), [], "nothing of the launch is left running");
-  });
-});
-
-Deno.test("when a node dies, launch stops the other: nothing lingers, even a frozen training", async () => {
-  await withCluster(async (dir) => {
-    const marker = `crash-${crypto.randomUUID()}`;
-    const running = launch([
-      `--config=${dir}/cluster.yml`,
-      `--master_port=${freePort()}`,
-      "--epochs=1000",
-      `--metrics=${dir}/${marker}{rank}`,
-      ...TINY,
-    ]);
-    try {
-      const trainer = (rank: number) => `cli/train\\.ts .*--node_rank=${rank} .*${marker}`;
-      await waitFor("both nodes' trainers", async () =>
-        (await pgrep(trainer(0))).length > 0 &&
-        (await pgrep(trainer(1))).length > 0, 20_000);
-      // The secret reached each node in its environment and is on no command line.
-      const secrets = await Promise.all([0, 1].map(async (rank) => {
-        const pid = (await pgrep(trainer(rank)))[0]!;
-        const env = await Deno.readTextFile(`/proc/${pid}/environ`);
-        return /(?:^|\0)WEBGNN_SECRET=([^\0]*)/.exec(env)?.[1];
-      }));
-      assert.match(secrets[0] ?? "", /^[0-9a-f]{64}$/);
-      assert.equal(secrets[1], secrets[0]);
-      for (const entry of Deno.readDirSync("/proc")) {
-        if (!/^\d+$/.test(entry.name)) continue;
-        let cmdline = "";
-        try {
-          cmdline = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`);
-        } catch {
-          continue; // exited meanwhile
-        }
-        assert.ok(
-          !cmdline.includes(secrets[0]!),
-          `the secret is in process ${entry.name}'s arguments`,
-        );
-      }
-      // Freeze node 0's deno processes so they cannot end on their own (a
-      // frozen process ignores SIGTERM too), then kill node 1's trainer.
-      const node0 = await pgrep(`^\\S*deno (task|run) .*--node_rank=0 .*${marker}`);
-      assert.ok(node0.length >= 2, "deno task and its trainer");
-      await must("kill", ["-STOP", ...node0.map(String)]);
-      await must("kill", ["-KILL", ...(await pgrep(trainer(1))).map(String)]);
-      const r = await running;
+await testNeeding(
+  SSH,
+  "launch fails fast naming the node whose working directory is wrong, and stops the other",
+  async () => {
+    await withCluster(async (dir) => {
+      const config = `${dir}/cluster.yml`;
+      await Deno.writeTextFile(config, `    working_dir: ${dir}/no-such-dir\n`, { append: true });
+      const marker = `wrongdir-${crypto.randomUUID()}`;
+      const r = await launch([
+        `--config=${config}`,
+        `--master_port=${freePort()}`,
+        `--metrics=${dir}/${marker}{rank}`,
+        ...TINY,
+      ]);
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /webgnn launch: node 1 \(127\.0\.0\.3\) exited with status \d+/);
+      assert.match(
+        r.stderr,
+        /webgnn launch: node 1 \(127\.0\.0\.3\) exited with status 2: .*no working directory .*no-such-dir/,
+      );
+      // Well under the 60 s RPC timeout that would otherwise end node 0: it was stopped, not timed out.
+      assert.ok(r.ms < 30_000, `failed after ${r.ms} ms`);
       assert.deepEqual(await pgrep(marker), [], "nothing of the launch is left running");
-    } finally {
-      await running;
-      const left = await pgrep(marker);
-      if (left.length) await run("kill", ["-KILL", ...left.map(String)]);
-    }
-  });
-});
+    });
+  },
+);
+
+await testNeeding(
+  SSH,
+  "when a node dies, launch stops the other: nothing lingers, even a frozen training",
+  async () => {
+    await withCluster(async (dir) => {
+      const marker = `crash-${crypto.randomUUID()}`;
+      const running = launch([
+        `--config=${dir}/cluster.yml`,
+        `--master_port=${freePort()}`,
+        "--epochs=1000",
+        `--metrics=${dir}/${marker}{rank}`,
+        ...TINY,
+      ]);
+      try {
+        const trainer = (rank: number) => `cli/train\\.ts .*--node_rank=${rank} .*${marker}`;
+        await waitFor("both nodes' trainers", async () =>
+          (await pgrep(trainer(0))).length > 0 &&
+          (await pgrep(trainer(1))).length > 0, 20_000);
+        // The secret reached each node in its environment and is on no command line.
+        const secrets = await Promise.all([0, 1].map(async (rank) => {
+          const pid = (await pgrep(trainer(rank)))[0]!;
+          const env = await Deno.readTextFile(`/proc/${pid}/environ`);
+          return /(?:^|\0)WEBGNN_SECRET=([^\0]*)/.exec(env)?.[1];
+        }));
+        assert.match(secrets[0] ?? "", /^[0-9a-f]{64}$/);
+        assert.equal(secrets[1], secrets[0]);
+        for (const entry of Deno.readDirSync("/proc")) {
+          if (!/^\d+$/.test(entry.name)) continue;
+          let cmdline = "";
+          try {
+            cmdline = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`);
+          } catch {
+            continue; // exited meanwhile
+          }
+          assert.ok(
+            !cmdline.includes(secrets[0]!),
+            `the secret is in process ${entry.name}'s arguments`,
+          );
+        }
+        // Freeze node 0's deno processes so they cannot end on their own (a
+        // frozen process ignores SIGTERM too), then kill node 1's trainer.
+        const node0 = await pgrep(`^\\S*deno (task|run) .*--node_rank=0 .*${marker}`);
+        assert.ok(node0.length >= 2, "deno task and its trainer");
+        await must("kill", ["-STOP", ...node0.map(String)]);
+        await must("kill", ["-KILL", ...(await pgrep(trainer(1))).map(String)]);
+        const r = await running;
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /webgnn launch: node 1 \(127\.0\.0\.3\) exited with status \d+/);
+        assert.deepEqual(await pgrep(marker), [], "nothing of the launch is left running");
+      } finally {
+        await running;
+        const left = await pgrep(marker);
+        if (left.length) await run("kill", ["-KILL", ...left.map(String)]);
+      }
+    });
+  },
+);
 
 Deno.test("launch rejects a cluster file it cannot use with exit code 2 naming the file", async () => {
   const dir = await Deno.makeTempDir({ prefix: "webgnn-launch-test-" });

@@ -1,7 +1,7 @@
 // Test helpers: random blocks uploaded by hand, and float64 references.
 import type { Block } from "../../engine/block.ts";
 import type { Device } from "../../engine/device.ts";
-import { rng } from "../_devices.ts";
+import { rng } from "../_random.ts";
 
 /** A block's CSR on the host. */
 export interface HostBlock {

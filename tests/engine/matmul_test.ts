@@ -3,6 +3,7 @@ import { CpuDevice } from "../../engine/cpu_device.ts";
 import type { Device } from "../../engine/device.ts";
 import { matmul, type MatmulShape } from "../../engine/matmul.ts";
 import { poisoned, randomFloats, withDevices } from "../_devices.ts";
+import { testNeeding } from "../_needs.ts";
 
 /** float64 reference of op(A) op(B) (+ C). */
 function reference(
@@ -88,14 +89,18 @@ Deno.test("matmul() matches a float64 product for every transpose and accumulate
   }
 });
 
-Deno.test("CpuDevice uses OpenBLAS when the library is present and says so", () => {
-  const device = new CpuDevice({ threads: 1 });
-  try {
-    assert.match(device.description, /OpenBLAS/);
-  } finally {
-    device.destroy();
-  }
-});
+await testNeeding(
+  ["openblas"],
+  "CpuDevice uses OpenBLAS when the library is present and says so",
+  () => {
+    const device = new CpuDevice({ threads: 1 });
+    try {
+      assert.match(device.description, /OpenBLAS/);
+    } finally {
+      device.destroy();
+    }
+  },
+);
 
 Deno.test("Blas.open() reports a missing library in one line", async () => {
   const { Blas } = await import("../../engine/blas.ts");

@@ -9,7 +9,7 @@ import gatherRowsKernel from "../../engine/kernels/gather_rows.ts";
 import meanAggregateKernel from "../../engine/kernels/mean_aggregate.ts";
 import meanAggregateBackwardActivationKernel from "../../engine/kernels/mean_aggregate_backward_activation.ts";
 import { WasmKernels } from "../../engine/wasm_kernels.ts";
-import { randomFloats, rng } from "../_devices.ts";
+import { randomFloats, rng } from "../_random.ts";
 import { assertClose, type HostBlock, randomBlock } from "./_blocks.ts";
 
 type Arrays = Record<string, Float32Array | Int32Array>;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { planFeatureRows } from "../../../dist/graph/plan_feature_rows.ts";
-import { rng } from "../../_devices.ts";
+import { rng } from "../../_random.ts";
 
 Deno.test("planFeatureRows() maps owned, cached and fetched ids to rows of the stacked table", () => {
   const book = new Int32Array([0, 5, 10, 15]);

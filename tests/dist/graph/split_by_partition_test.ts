@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { splitByPartition } from "../../../dist/graph/split_by_partition.ts";
-import { rng } from "../../_devices.ts";
+import { rng } from "../../_random.ts";
 
 Deno.test("splitByPartition() groups ids by owner in request order with their positions", () => {
   const book = new Int32Array([0, 3, 3, 10]); // partition 1 owns nothing

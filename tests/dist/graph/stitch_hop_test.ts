@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { splitByPartition } from "../../../dist/graph/split_by_partition.ts";
 import { stitchHop } from "../../../dist/graph/stitch_hop.ts";
-import { rng } from "../../_devices.ts";
+import { rng } from "../../_random.ts";
 
 Deno.test("stitchHop() undoes splitByPartition() for CSR-shaped answers", () => {
   const r = rng(3);
