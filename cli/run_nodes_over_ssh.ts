@@ -32,8 +32,9 @@ const encoder = new TextEncoder();
  * remote script stop its training's process group; an ssh still running
  * `stopGraceMs` later gets SIGTERM, and SIGKILL 2 s after that. Then it
  * throws a {@linkcode NodeFailedError} naming the first node to fail, its
- * status and its last stderr line (or `Deno.errors.TimedOut`, or
- * `Deno.errors.Interrupted`).
+ * status and the last error line a webgnn command wrote there (`webgnn train:
+ * ...`, not a library's later complaint; else its last stderr line), or
+ * `Deno.errors.TimedOut`, or `Deno.errors.Interrupted`.
  *
  * @example
  * ```ts ignore
@@ -60,6 +61,7 @@ export async function runNodesOverSsh(
   const stdins = procs.map((p) => p.stdin.getWriter());
   const exited = nodes.map(() => false);
   const lastError: (string | undefined)[] = nodes.map(() => undefined);
+  const lastOwnError: (string | undefined)[] = nodes.map(() => undefined);
   const timers: ReturnType<typeof setTimeout>[] = [];
   let failed: { index: number; status: number } | undefined;
   let stopReason: Error | undefined;
@@ -109,7 +111,11 @@ export async function runNodesOverSsh(
         forEachLine(p.stdout, (line) => console.log(`[${nodes[i]!.name}] ${line}`)),
         forEachLine(p.stderr, (line) => {
           console.error(`[${nodes[i]!.name}] ${line}`);
-          if (line.trim() !== "") lastError[i] = line.trim();
+          // The reason a node died is our own last error line ("webgnn train: ..."),
+          // not what a library (Mesa, OpenSSH) printed after it; any line if it has none.
+          const text = line.trim();
+          if (/^webgnn [\w-]+: /.test(text)) lastOwnError[i] = text;
+          else if (text !== "") lastError[i] = text;
         }),
       ]),
       ...procs.map((p, i) =>
@@ -133,7 +139,7 @@ export async function runNodesOverSsh(
     throw new NodeFailedError(
       `${n.name} (${n.destination})`,
       failed.status,
-      lastError[failed.index],
+      lastOwnError[failed.index] ?? lastError[failed.index],
     );
   }
   if (stopReason !== undefined) throw stopReason;

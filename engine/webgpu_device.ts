@@ -1,3 +1,4 @@
+import { ensureRuntimeDir } from "./ensure_runtime_dir.ts";
 import type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./device.ts";
 import {
   DEFAULT_WORKGROUP_SIZE,
@@ -76,6 +77,7 @@ export class WebGpuDevice implements Device {
   /** Acquires an adapter and a device with the adapter's largest limits; undefined when there is no adapter. */
   static async create(): Promise<WebGpuDevice | undefined> {
     if (!("gpu" in navigator)) return undefined;
+    ensureRuntimeDir();
     const adapter = await navigator.gpu.requestAdapter({
       powerPreference: "high-performance",
     });

@@ -4,6 +4,7 @@
 // Debian package brings it. With WEBGNN_REQUIRE_ALL=1 (as .ci/run sets it) a
 // missing part fails the tests that need it instead.
 import { Blas } from "../engine/blas.ts";
+import { ensureRuntimeDir } from "../engine/ensure_runtime_dir.ts";
 
 /** A system part some tests need, with the Debian package that brings it. */
 export type SystemPart = "sshd" | "ssh" | "openblas" | "webgpu" | "slurm";
@@ -53,6 +54,7 @@ async function present(part: SystemPart): Promise<boolean> {
       return blas !== undefined;
     }
     case "webgpu":
+      ensureRuntimeDir();
       return (await navigator.gpu?.requestAdapter()) != null;
     case "slurm":
       return findOnPath("srun") !== undefined;
