@@ -23,6 +23,7 @@ const READS_IN_FLIGHT = 4;
  * Sampled inference over `ids` (as GLT and PyG evaluate: same fan-outs as
  * training), counting the nodes whose arg-max logit is their label. Logits
  * are read back several batches at a time so the readbacks overlap.
+ * `onBatch` hears how many seeds have been sampled and sent so far.
  *
  * @example
  * ```ts ignore
@@ -38,6 +39,7 @@ export async function evaluate(
   labelOf: (id: number) => number,
   batchSize: number,
   seed: number,
+  onBatch?: (done: number) => void,
 ): Promise<Accuracy> {
   let correct = 0;
   let pending: { seeds: Int32Array; logits: Promise<Float32Array> }[] = [];
@@ -55,6 +57,7 @@ export async function evaluate(
     device.release(logits);
     batch.release();
     if (pending.length >= READS_IN_FLIGHT) await settle();
+    onBatch?.(at + seeds.length);
   }
   await settle();
   return { correct, total: ids.length };

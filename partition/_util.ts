@@ -78,7 +78,7 @@ export class Progress {
       this.#bar = new cliProgress.SingleBar({
         format: "{phase} [{bar}] {percentage}% | {value}/{total} | {duration}s",
         hideCursor: false,
-        clearOnComplete: false,
+        clearOnComplete: true,
       }, cliProgress.Presets.shades_classic);
     }
   }
