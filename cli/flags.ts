@@ -54,6 +54,22 @@ export function nonNegativeInt(text: string): number {
 }
 
 /**
+ * Parses a TCP port number, 1 to 65535.
+ *
+ * @example
+ * ```ts
+ * import { tcpPort } from "./flags.ts";
+ * console.log(tcpPort("11234")); // 11234
+ * ```
+ */
+export function tcpPort(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
+    throw new InvalidArgumentError(`expected a TCP port from 1 to 65535, got "${text}"`);
+  }
+  return Number(text);
+}
+
+/**
  * Parses a finite number flag value.
  *
  * @example
@@ -89,7 +105,8 @@ export function newProgram(name: string, description: string): Command {
     .allowExcessArguments(false)
     .exitOverride((err) => {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version") Deno.exit(0);
-      throw new UsageError(err.message.replace(/^error: /, ""));
+      // One line, keeping commander's hint: "unknown option '--epoch=3' (Did you mean --epochs?)".
+      throw new UsageError(err.message.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " "));
     })
     .configureOutput({ writeErr: () => {} });
 }

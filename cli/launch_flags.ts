@@ -1,4 +1,4 @@
-import { newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
+import { newProgram, nonNegativeInt, positiveInt, tcpPort } from "./flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** The flags of `deno task launch`, parsed; train's flags are kept in `trainArgs`. */
@@ -50,7 +50,7 @@ export function parseLaunchFlags(args: readonly string[]): LaunchFlags {
   )
     .requiredOption("--config <file>", "the YAML cluster file")
     .option("--master_addr <host>", "coordinator address (default: node 0's node_addr)")
-    .option("--master_port <port>", "coordinator port", positiveInt, 11234)
+    .option("--master_port <port>", "coordinator port", tcpPort, 11234)
     .option("--dataset_root_dir <dir>", "partition directory on the nodes (overrides defaults)")
     .option("--num_training_procs <n>", "trainers per node (overrides defaults)", positiveInt)
     .option("--connect_timeout_s <s>", "longest wait for an ssh connection", positiveInt, 10)

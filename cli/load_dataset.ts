@@ -5,10 +5,16 @@ import { UsageError } from "./usage_error.ts";
 
 /** Where a command's dataset comes from. */
 export interface DatasetFlags {
-  /** `synthetic`, or the name of an OGB node-property dataset (ogbn-products, ogbn-arxiv, ...). */
+  /**
+   * `synthetic`; `ogb` for any directory in OGB's raw layout (named by
+   * `datasetRootDir`); an OGB dataset name (ogbn-products, ...); or the path
+   * of an OGB-layout directory itself.
+   */
   readonly dataset: string;
   /** For OGB datasets: the directory holding `raw/` and `split/`, or its parent. */
   readonly datasetRootDir?: string | undefined;
+  /** Which `split/NAME/` to use when the directory has several. */
+  readonly split?: string | undefined;
   /** For the synthetic dataset: fraction of ogbn-products' size. */
   readonly scale: number;
   readonly seed: number;
@@ -16,9 +22,12 @@ export interface DatasetFlags {
 }
 
 /**
- * Loads the dataset a command names: the synthetic products-like graph, or an
- * OGB dataset in raw layout found at `DIR`, `DIR/NAME` or `DIR/NAME` with
- * dashes as underscores (OGB's own directory naming).
+ * Loads the dataset a command names: the synthetic products-like graph, or a
+ * directory in OGB's raw layout found at `DIR`, `DIR/NAME` or `DIR/NAME` with
+ * dashes as underscores (OGB's own directory naming). `--dataset=ogb` (or a
+ * path as `--dataset`) loads any such directory under its own name; with
+ * several splits, `--split` picks one. A flag the dataset does not use is a
+ * usage error, not silently ignored.
  *
  * @example
  * ```ts
@@ -30,31 +39,85 @@ export interface DatasetFlags {
 export async function loadDataset(flags: DatasetFlags): Promise<NodeDataset> {
   const quiet = flags.quiet ?? false;
   if (flags.dataset === "synthetic") {
+    if (flags.datasetRootDir !== undefined) {
+      throw new UsageError(
+        `--dataset_root_dir=${flags.datasetRootDir} has no effect with --dataset=synthetic (the graph is generated): ` +
+          "name an OGB dataset with --dataset (ogb, ogbn-NAME or a path), or drop the flag",
+      );
+    }
+    if (flags.split !== undefined) {
+      throw new UsageError("--split has no effect with --dataset=synthetic");
+    }
     if (!(flags.scale > 0 && flags.scale <= 1)) {
       throw new UsageError(`--scale must be in (0, 1], got ${flags.scale}`);
     }
     return generateSynthetic({ scale: flags.scale, seed: flags.seed, quiet });
   }
-  if (!/^ogbn-[a-z0-9-]+$/.test(flags.dataset)) {
+  const dir = await ogbDirectory(flags);
+  const split = await chooseSplit(dir, flags.split);
+  return await loadOgbDataset(dir, {
+    quiet,
+    ...(/^ogbn-[a-z0-9-]+$/.test(flags.dataset) ? { name: flags.dataset } : {}),
+    ...(split === undefined ? {} : { split }),
+  });
+}
+
+/** The directory holding `raw/` for an OGB dataset named by the flags. */
+async function ogbDirectory(flags: DatasetFlags): Promise<string> {
+  const name = flags.dataset;
+  const isPath = name.includes("/") || name === "." || name === "..";
+  if (isPath) {
+    if (flags.datasetRootDir !== undefined) {
+      throw new UsageError(
+        `--dataset=${name} is a path; --dataset_root_dir=${flags.datasetRootDir} would be ignored, give only one`,
+      );
+    }
+    if (await isDirectory(`${name}/raw`)) return name;
+    throw new UsageError(`--dataset=${name}: no OGB raw layout there (expected ${name}/raw/)`);
+  }
+  if (name !== "ogb" && !/^ogbn-[a-z0-9-]+$/.test(name)) {
     throw new UsageError(
-      `--dataset=${flags.dataset}: unknown dataset; expected "synthetic" or an OGB node-property dataset name such as ogbn-products`,
+      `--dataset=${name}: unknown dataset; expected "synthetic", "ogb" (any OGB-layout directory, with --dataset_root_dir), an OGB node-property dataset name such as ogbn-products, or a directory's path`,
     );
   }
   const root = flags.datasetRootDir;
-  if (!root) throw new UsageError(`--dataset=${flags.dataset} needs --dataset_root_dir`);
-  const candidates = [
-    root,
-    `${root}/${flags.dataset}`,
-    `${root}/${flags.dataset.replaceAll("-", "_")}`,
-  ];
+  if (!root) throw new UsageError(`--dataset=${name} needs --dataset_root_dir`);
+  const candidates = name === "ogb"
+    ? [root]
+    : [root, `${root}/${name}`, `${root}/${name.replaceAll("-", "_")}`];
   for (const dir of candidates) {
-    if (await isDirectory(`${dir}/raw`)) {
-      return await loadOgbDataset(dir, { name: flags.dataset, quiet });
-    }
+    if (await isDirectory(`${dir}/raw`)) return dir;
   }
   throw new UsageError(
     `--dataset_root_dir=${root}: no OGB raw layout (a raw/ directory) in ${candidates.join(", ")}`,
   );
+}
+
+/** The split to load: `wanted`, or the only one; several without `--split` is a usage error. */
+async function chooseSplit(dir: string, wanted: string | undefined): Promise<string | undefined> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(`${dir}/split`)) if (e.isDirectory) names.push(e.name);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  names.sort();
+  if (wanted !== undefined) {
+    if (!names.includes(wanted)) {
+      throw new UsageError(
+        `--split=${wanted}: no ${dir}/split/${wanted}/ (splits there: ${
+          names.join(", ") || "none"
+        })`,
+      );
+    }
+    return wanted;
+  }
+  if (names.length > 1) {
+    throw new UsageError(
+      `${dir}/split holds several splits (${names.join(", ")}): choose one with --split=NAME`,
+    );
+  }
+  return undefined; // one split (the loader takes it) or none (the loader says so)
 }
 
 async function isDirectory(path: string): Promise<boolean> {

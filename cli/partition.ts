@@ -5,6 +5,8 @@ import { partitionDataset, type PartitionerName } from "../partition/partition_d
 import { finiteNumber, newProgram, nonNegativeInt, parseFanout, positiveInt } from "./flags.ts";
 import { loadDataset } from "./load_dataset.ts";
 import { runCommand } from "./run_command.ts";
+import { UsageError } from "./usage_error.ts";
+import { outputDirState } from "../partition/output_dir_state.ts";
 
 const PARTITIONERS: readonly PartitionerName[] = ["random", "frequency", "locality"];
 
@@ -39,12 +41,19 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
   const o = newProgram("partition", "partition a graph dataset for distributed GraphSAGE training")
     .option(
       "--dataset <name>",
-      "synthetic, or an OGB node-property dataset (e.g. ogbn-products)",
+      "synthetic; ogb (any OGB-layout directory, with --dataset_root_dir); an OGB " +
+        "node-property dataset (e.g. ogbn-products); or an OGB-layout directory's path",
       "synthetic",
     )
     .option("--dataset_root_dir <dir>", "OGB dataset directory (raw/ and split/), or its parent")
     .option("--root <dir>", "alias of --dataset_root_dir")
-    .option("--scale <x>", "synthetic graph size as a fraction of ogbn-products", finiteNumber, 1)
+    .option("--split <name>", "which split/NAME/ to use when the OGB directory has several")
+    .option(
+      "--scale <x>",
+      "synthetic graph size as a fraction of ogbn-products (as train's)",
+      finiteNumber,
+      0.01,
+    )
     .option("--num_partitions <n>", "number of partitions", positiveInt, 2)
     .option("--partitioner <name>", PARTITIONERS.join(" | "), partitionerName, "locality")
     .option(
@@ -54,21 +63,36 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
       0.2,
     )
     .option("--fanout <list>", "sampling fan-out per hop, for hotness", positiveFanout, [15, 10, 5])
-    .option("--output <dir>", "output directory, replaced (default data/DATASET-PARTITIONER-N)")
+    .option(
+      "--output <dir>",
+      "output directory: new, empty, or (with --overwrite) a partition directory " +
+        "(default data/DATASET-PARTITIONER-N)",
+    )
+    .option("--overwrite", "replace the partition directory already at --output")
     .option("--seed <n>", "random seed", nonNegativeInt, 0)
     .option("--quiet", "no progress bars")
     .parse(args, { from: "user" })
     .opts();
   const quiet = o.quiet === true;
-  const output: string = o.output ?? `data/${o.dataset}-${o.partitioner}-${o.num_partitions}`;
+  const output: string = o.output ??
+    `data/${baseName(o.dataset)}-${o.partitioner}-${o.num_partitions}`;
+  await checkOutput(output, o.overwrite === true);
+  const root: string | undefined = o.dataset_root_dir ?? o.root ??
+    (/^ogbn-[a-z0-9-]+$/.test(o.dataset) ? `data/${o.dataset}` : undefined);
   const t0 = performance.now();
   const dataset = await loadDataset({
     dataset: o.dataset,
-    datasetRootDir: o.dataset_root_dir ?? o.root ?? `data/${o.dataset}`,
+    datasetRootDir: root,
+    split: o.split,
     scale: o.scale,
     seed: o.seed,
     quiet,
   });
+  if (o.num_partitions > dataset.graph.numNodes) {
+    throw new UsageError(
+      `--num_partitions=${o.num_partitions}: more partitions than ${dataset.name}'s ${dataset.graph.numNodes} nodes`,
+    );
+  }
   const t1 = performance.now();
   const meta = await partitionDataset(dataset, {
     numPartitions: o.num_partitions,
@@ -105,6 +129,42 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
   );
   console.log(JSON.stringify(summary));
   return summary;
+}
+
+/**
+ * Refuses, before any loading, an `--output` that would lose data or cannot
+ * be written: anything but a partition directory or an empty one, a partition
+ * directory without `--overwrite`, or a place where no directory can be made.
+ */
+async function checkOutput(output: string, overwrite: boolean): Promise<void> {
+  const state = await outputDirState(output);
+  if (state === "other") {
+    throw new UsageError(
+      `--output=${output} holds something that is not a webgnn partition directory; it is never replaced: choose another path`,
+    );
+  }
+  if (state === "partition" && !overwrite) {
+    throw new UsageError(
+      `--output=${output} already holds a partition directory; pass --overwrite to replace it`,
+    );
+  }
+  const trimmed = output.replace(/\/+$/, "");
+  const i = trimmed.lastIndexOf("/");
+  const parent = i < 0 ? "." : i === 0 ? "/" : trimmed.slice(0, i);
+  try {
+    await Deno.mkdir(parent, { recursive: true });
+    await Deno.remove(await Deno.makeTempDir({ dir: parent, prefix: ".webgnn-write-check-" }));
+  } catch (err) {
+    const why = err instanceof Error
+      ? err.message.split(":")[0]!.replace(/ \(os error \d+\)/, "").trim()
+      : String(err);
+    throw new UsageError(`--output=${output}: cannot write in ${parent} (${why})`);
+  }
+}
+
+function baseName(path: string): string {
+  const trimmed = path.replace(/\/+$/, "");
+  return trimmed.slice(trimmed.lastIndexOf("/") + 1) || "dataset";
 }
 
 function partitionerName(v: string): PartitionerName {

@@ -1,3 +1,5 @@
+import { checkWritable } from "./check_writable.ts";
+import { clusterSecret } from "./cluster_secret.ts";
 import { connectRpc } from "../dist/rpc/connect_rpc.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
 import { createDevice } from "../engine/create_device.ts";
@@ -6,7 +8,6 @@ import { SageModel } from "../engine/sage_model.ts";
 import { MethodTable } from "../dist/rpc/method_table.ts";
 import { openRing } from "../dist/cluster/open_ring.ts";
 import { RemoteMinibatchSampler } from "../dist/serving/remote_minibatch_sampler.ts";
-import { resolveSecret } from "../dist/rpc/resolve_secret.ts";
 import { RingMailbox } from "../dist/cluster/ring_mailbox.ts";
 import type { RpcClient } from "../dist/rpc/rpc_client.ts";
 import { type RpcServer, serveRpc } from "../dist/rpc/serve_rpc.ts";
@@ -56,7 +57,9 @@ export async function runClient(
   const rank = numServers + c;
   const name = `client ${c}`;
   const timeoutMs = flags.rpcTimeoutMs;
-  const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
+  const metricsPath = metricsPathFor(flags.metrics, c);
+  if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
+  const secret = await clusterSecret(flags);
   return await runClusterProcess(name, async (scope) => {
     const device: Device = await createDevice(flags.device, {
       ...(c === 0 ? {} : { notice: () => {} }),
@@ -158,7 +161,7 @@ export async function runClient(
       stepsPerEpoch: () => Promise.resolve(steps),
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: c === 0,
-      metricsPath: metricsPathFor(flags.metrics, c),
+      metricsPath,
     }, { ...flags, quiet: flags.quiet || c !== 0 });
     await callChecked(server, MINIBATCH_FINISH, { client: c }, clientResponse, { timeoutMs });
     await attached;

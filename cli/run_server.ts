@@ -1,7 +1,7 @@
+import { clusterSecret } from "./cluster_secret.ts";
 import { MethodTable } from "../dist/rpc/method_table.ts";
 import { MinibatchService } from "../dist/serving/minibatch_service.ts";
 import { PartitionServer } from "../dist/worker/partition_server.ts";
-import { resolveSecret } from "../dist/rpc/resolve_secret.ts";
 import { type RpcServer, serveRpc } from "../dist/rpc/serve_rpc.ts";
 import { WorldMember } from "../dist/cluster/world_member.ts";
 import { MINIBATCH_MAX_BYTES } from "../dist/serving/methods.ts";
@@ -41,7 +41,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
     flags.numDatasetPartitions,
     "--num_dataset_partitions",
   );
-  const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
+  const secret = await clusterSecret(flags);
   const timeoutMs = flags.rpcTimeoutMs;
   return await runClusterProcess(name, async (scope) => {
     hostCoordinator(scope, rank, {

@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { finiteNumber, nonNegativeInt, parseFanout, positiveInt } from "./flags.ts";
+import { finiteNumber, nonNegativeInt, parseFanout, positiveInt, tcpPort } from "./flags.ts";
 
 /** The flags every training process has: model, optimizer, epoch loop and output. */
 export interface TrainingOptions {
@@ -120,7 +120,7 @@ export function readTrainingOptions(p: Command): TrainingOptions {
 export function addClusterOptions(p: Command, first: string): Command {
   return p
     .option("--master_addr <host>", `coordinator address (${first})`, "127.0.0.1")
-    .option("--master_port <port>", "coordinator port", positiveInt, 11234)
+    .option("--master_port <port>", "coordinator port", tcpPort, 11234)
     .option(
       "--node_addr <host>",
       `address this node listens on (default: --master_addr on ${first} or on loopback)`,

@@ -8,6 +8,7 @@ import { trainSingleNode } from "./train_single_node.ts";
 if (import.meta.main) {
   await runCommand("train", async () => {
     const flags = parseTrainFlags(Deno.args);
+    for (const line of flags.unused) console.error(`webgnn train: warning: ${line}`);
     if (flags.numNodes === 1 && flags.numTrainingProcs === 1) {
       await trainSingleNode(flags);
     } else if (flags.localRank === undefined && flags.numTrainingProcs > 1) {

@@ -1,3 +1,5 @@
+import { checkWritable } from "./check_writable.ts";
+import { clusterSecret } from "./cluster_secret.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
 import {
   hostCoordinator,
@@ -12,7 +14,6 @@ import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import { MethodTable } from "../dist/rpc/method_table.ts";
 import { openRing } from "../dist/cluster/open_ring.ts";
-import { resolveSecret } from "../dist/rpc/resolve_secret.ts";
 import { RingMailbox } from "../dist/cluster/ring_mailbox.ts";
 import { type RpcServer, serveRpc } from "../dist/rpc/serve_rpc.ts";
 import { WorldMember } from "../dist/cluster/world_member.ts";
@@ -45,12 +46,14 @@ export async function trainDistributed(
   const worldSize = flags.numNodes * procs;
   const rank = flags.nodeRank * procs + localRank;
   const name = `node ${flags.nodeRank} trainer ${localRank}`;
+  const metricsPath = metricsPathFor(flags.metrics, rank);
+  if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   const { dir } = await partitionDirectory(
     flags.datasetRootDir,
     flags.numNodes,
     "--num_nodes",
   );
-  const secret = await resolveSecret({ value: flags.secret, file: flags.secretFile });
+  const secret = await clusterSecret(flags);
   return await runClusterProcess(name, async (scope) => {
     hostCoordinator(scope, rank, {
       hostname: flags.masterAddr,
@@ -154,7 +157,7 @@ export async function trainDistributed(
       stepsPerEpoch: () => Promise.resolve(steps),
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: rank === 0,
-      metricsPath: metricsPathFor(flags.metrics, rank),
+      metricsPath,
     }, { ...flags, quiet: flags.quiet || rank !== 0 });
     await world.barrier("training done", flags.rpcTimeoutMs);
     return metrics;

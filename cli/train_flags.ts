@@ -13,6 +13,8 @@ import {
 export interface TrainFlags extends TrainingOptions, ClusterOptions {
   readonly dataset: string;
   readonly datasetRootDir: string | undefined;
+  /** Which `split/NAME/` of an OGB directory (one node), when it has several. */
+  readonly split: string | undefined;
   readonly scale: number;
   readonly numNodes: number;
   readonly nodeRank: number;
@@ -20,6 +22,8 @@ export interface TrainFlags extends TrainingOptions, ClusterOptions {
   readonly numLayers: number;
   /** `sampled` (GLT's sampled inference over the test nodes) or `layerwise` (DGL's; one node only). */
   readonly evalMode: "sampled" | "layerwise";
+  /** Flags given that have no effect in the chosen mode, each with why (train warns). */
+  readonly unused: readonly string[];
 }
 
 /**
@@ -40,15 +44,44 @@ export function parseTrainFlags(args: string[]): TrainFlags {
     ...readClusterOptions(p, o.node_rank === 0, `node ${o.node_rank}`),
     dataset: o.dataset,
     datasetRootDir: o.dataset_root_dir,
+    split: o.split,
     scale: o.scale,
     numNodes: o.num_nodes,
     nodeRank: o.node_rank,
     numTrainingProcs: o.num_training_procs,
     numLayers: o.num_layers ?? o.fanout.length,
     evalMode: o.eval,
+    unused: unusedFlags(p),
   };
   checkTrainFlags(flags, p);
   return flags;
+}
+
+/**
+ * Flags the user gave that the chosen mode never reads: one node with one
+ * trainer forms no cluster; a cluster reads its partition directory, not a
+ * dataset; only the synthetic dataset has a scale.
+ */
+function unusedFlags(p: Command): string[] {
+  const o = p.opts();
+  const given = (name: string) => p.getOptionValueSource(name) === "cli";
+  if (o.num_nodes > 1 || o.num_training_procs > 1) {
+    return ["split", "scale"].filter(given).map((name) =>
+      `--${name} has no effect with --num_nodes > 1 or --num_training_procs > 1: ` +
+      "trainers read the partition directory (--dataset_root_dir)"
+    );
+  }
+  const cluster = ["master_addr", "master_port", "node_addr", "secret", "secret_file"]
+    .concat(["rpc_timeout_ms"]).filter(given).map((name) =>
+      `--${name} has no effect on one node with one trainer ` +
+      "(--num_nodes=1, --num_training_procs=1): it forms no cluster"
+    );
+  if (o.dataset !== "synthetic" && given("scale")) {
+    cluster.push(
+      `--scale has no effect with --dataset=${o.dataset}: only the synthetic graph has one`,
+    );
+  }
+  return cluster;
 }
 
 function checkTrainFlags(f: TrainFlags, p: Command): void {
@@ -79,13 +112,15 @@ function trainProgram(): Command {
   )
     .option(
       "--dataset <name>",
-      "synthetic, or an OGB node-property dataset (e.g. ogbn-products)",
+      "synthetic; ogb (any OGB-layout directory, with --dataset_root_dir); an OGB " +
+        "node-property dataset (e.g. ogbn-products); or an OGB-layout directory's path",
       "synthetic",
     )
     .option(
       "--dataset_root_dir <dir>",
       "OGB dataset directory, or the partition directory with --num_nodes > 1",
     )
+    .option("--split <name>", "which split/NAME/ of an OGB directory, when it has several")
     .option(
       "--scale <x>",
       "synthetic dataset size as a fraction of ogbn-products",

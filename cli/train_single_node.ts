@@ -1,3 +1,4 @@
+import { checkWritable } from "./check_writable.ts";
 import { createDevice } from "../engine/create_device.ts";
 import { DeviceGraph } from "../engine/device_graph.ts";
 import { DeviceTable } from "../engine/device_table.ts";
@@ -28,10 +29,12 @@ export async function trainSingleNode(
   options: { print?: boolean } = {},
 ): Promise<EpochMetrics[]> {
   const print = options.print ?? true;
+  if (flags.metrics !== undefined) checkWritable("--metrics", flags.metrics);
   const t0 = performance.now();
   const data = await loadDataset({
     dataset: flags.dataset,
     datasetRootDir: flags.datasetRootDir,
+    split: flags.split,
     scale: flags.scale,
     seed: flags.seed,
     quiet: flags.quiet,

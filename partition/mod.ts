@@ -32,6 +32,7 @@ export { assignLocality, type LocalityOptions } from "./assign_locality.ts";
 export { samplingHotness } from "./hotness.ts";
 export { type LoadedPartition, loadPartition } from "./load_partition.ts";
 export { loadPartitionMeta } from "./load_partition_meta.ts";
+export { type OutputDirState, outputDirState } from "./output_dir_state.ts";
 export { loadPartitionSeeds, type PartitionSeeds } from "./load_partition_seeds.ts";
 export { PartitionFormatError } from "./partition_format_error.ts";
 export {

@@ -1,3 +1,4 @@
+import { outputDirState } from "./output_dir_state.ts";
 import type { NodeDataset } from "../engine/dataset.ts";
 import { Progress, type ProgressOptions } from "./_util.ts";
 import { assignFrequency } from "./assign_frequency.ts";
@@ -38,7 +39,9 @@ export interface PartitionOptions extends ProgressOptions {
  * training seeds reach most, at most `cacheRatio x` its node count) with
  * `cache_features`. `meta.json` records shapes, dtypes, counts, options, edge
  * cut, balance and the SHA-256 of every file. Everything is first written to
- * a temporary sibling directory which then replaces `output`.
+ * a temporary sibling directory which then replaces `output`; an `output`
+ * that holds anything but a partition directory (or nothing) is refused, so
+ * no unrelated data is ever deleted.
  *
  * @example
  * ```ts
@@ -116,6 +119,7 @@ export async function partitionDataset(
     oldId[id] = v;
   }
 
+  await checkReplaceable(options.output);
   const parent = dirName(options.output);
   await Deno.mkdir(parent, { recursive: true });
   const tmp = await Deno.makeTempDir({
@@ -363,8 +367,18 @@ function baseName(path: string): string {
   return trimmed.slice(trimmed.lastIndexOf("/") + 1);
 }
 
-/** Moves `tmp` to `target`, removing whatever `target` held before. */
+/** Refuses an output path that holds something other than a partition directory. */
+async function checkReplaceable(target: string): Promise<void> {
+  if (await outputDirState(target) === "other") {
+    throw new Error(
+      `partitionDataset: ${target} is not a webgnn partition directory (no meta.json of format webgnn-partition) and is not empty; refusing to replace it`,
+    );
+  }
+}
+
+/** Moves `tmp` to `target`, removing the partition directory `target` held before. */
 async function replaceDir(tmp: string, target: string): Promise<void> {
+  await checkReplaceable(target);
   let old: string | undefined;
   try {
     await Deno.stat(target);

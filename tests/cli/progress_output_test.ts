@@ -9,10 +9,13 @@ const TRAIN = new URL("../../cli/train.ts", import.meta.url).pathname;
  * clear, and of that the last text written after a return to its start.
  */
 function screen(raw: string): string[] {
+  // Terminal escape sequences are exactly what this reads.
+  // deno-lint-ignore no-control-regex
+  const escape = /\x1b(\[[0-9;?]*[A-Za-z]|[78])/g;
   return raw.split("\n").map((line) => {
     const afterClear = line.split("\x1b[2K").pop()!;
-    const writes = afterClear.split(/\r|\x1b\[1G/)
-      .map((w) => w.replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, ""))
+    const writes = afterClear.split("\r").flatMap((w) => w.split("\x1b[1G"))
+      .map((w) => w.replace(escape, ""))
       .filter((w) => w !== "");
     return writes.at(-1) ?? "";
   }).filter((l) => l.trim() !== "");

@@ -195,3 +195,22 @@ Deno.test("partitionDataset() rejects bad options", async () => {
     RangeError,
   );
 });
+
+Deno.test("partitionDataset() refuses to replace a directory that is not a partition directory", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/keep.txt`, "precious");
+    await assert.rejects(
+      partitionDataset(generateSynthetic({ scale: 0.001, seed: 1, quiet: true }), {
+        numPartitions: 2,
+        partitioner: "random",
+        output: dir,
+        quiet: true,
+      }),
+      /is not a webgnn partition directory .*refusing to replace it/,
+    );
+    assert.equal(await Deno.readTextFile(`${dir}/keep.txt`), "precious");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
