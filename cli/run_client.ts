@@ -17,6 +17,7 @@ import {
   describeResponse,
   MINIBATCH_ATTACH,
   MINIBATCH_DESCRIBE,
+  MINIBATCH_EPOCH,
   MINIBATCH_FINISH,
   MINIBATCH_LIST_SEEDS,
   MINIBATCH_MAX_BYTES,
@@ -162,6 +163,16 @@ export async function runClient(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: c === 0,
       metricsPath,
+      onEpoch: async (m) => {
+        const report = {
+          client: c,
+          epoch: m.epoch,
+          epochs: flags.epochs,
+          loss: m.loss,
+          testAccuracy: m.testAccuracy,
+        };
+        await callChecked(server, MINIBATCH_EPOCH, report, clientResponse, { timeoutMs });
+      },
     }, { ...flags, quiet: flags.quiet || c !== 0 });
     await callChecked(server, MINIBATCH_FINISH, { client: c }, clientResponse, { timeoutMs });
     await attached;

@@ -16,6 +16,9 @@ import {
   runClusterProcess,
 } from "./_cluster.ts";
 import { untilShutdown } from "../dist/cluster/until_shutdown.ts";
+import { checkWritable } from "./check_writable.ts";
+import { metricsPathFor } from "./run_training.ts";
+import { serverLines } from "./server_lines.ts";
 
 /**
  * One sampling server process of server-client mode. Server `s` (world rank
@@ -41,8 +44,11 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
     flags.numDatasetPartitions,
     "--num_dataset_partitions",
   );
+  const metricsPath = metricsPathFor(flags.metrics, rank);
+  if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   const secret = await clusterSecret(flags);
   const timeoutMs = flags.rpcTimeoutMs;
+  const t0 = performance.now();
   return await runClusterProcess(name, async (scope) => {
     hostCoordinator(scope, rank, {
       hostname: flags.masterAddr,
@@ -60,6 +66,11 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       timeoutMs,
     });
     scope.onClose(() => service.close());
+    const metricsFile = metricsPath
+      ? await Deno.open(metricsPath, { write: true, create: true, truncate: true })
+      : undefined;
+    if (metricsFile) scope.onClose(() => metricsFile.close());
+    const lines = serverLines(name);
     const minibatches = new MinibatchService({
       server: service,
       info: {
@@ -74,6 +85,12 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       partition,
       numClients: Math.ceil((flags.numClients - rank) / flags.numServers),
       timeoutMs,
+      onEvent: (e) => {
+        lines(e);
+        if (e.kind === "epoch") {
+          metricsFile?.writeSync(new TextEncoder().encode(JSON.stringify(e) + "\n"));
+        }
+      },
     });
     const methods = minibatches.register(new MethodTable());
     const server: RpcServer = serveRpc({
@@ -102,6 +119,13 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
     }
     await service.connect({ peers, secret, fanouts: flags.fanout, timeoutMs });
     await world.barrier("servers ready", timeoutMs);
+    console.log(
+      `webgnn ${name}: ready in ${
+        ((performance.now() - t0) / 1000).toFixed(1)
+      } s, partition ${rank} ` +
+        `(${partition.train.length} train / ${partition.test.length} test seeds) at ${server.url}, ` +
+        `waiting for ${Math.ceil((flags.numClients - rank) / flags.numServers)} clients`,
+    );
     await untilShutdown(minibatches.finished, world.shutdownSignal);
     await world.barrier("training done", timeoutMs);
   });

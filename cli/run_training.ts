@@ -30,6 +30,8 @@ export interface TrainingSetup {
   readonly print: boolean;
   /** Where this trainer writes its per-epoch JSON lines, if anywhere. */
   readonly metricsPath?: string | undefined;
+  /** Called after each epoch's line, with its metrics (a client tells its server). */
+  readonly onEpoch?: (m: EpochMetrics) => Promise<void>;
 }
 
 /** The flags the epoch loop reads. */
@@ -119,6 +121,7 @@ export async function runTraining(
       all.push(m);
       if (setup.print) console.log(epochLine(m, flags.epochs));
       await metricsFile?.write(new TextEncoder().encode(JSON.stringify(m) + "\n"));
+      await setup.onEpoch?.(m);
     }
   } finally {
     metricsFile?.close();

@@ -57,5 +57,15 @@ export const MINIBATCH_FINISH = "minibatch.finish";
 export const clientRequest = z.object({ client: z.number().int().nonnegative() });
 export const clientResponse = z.null();
 
+/** Client `client` ended epoch `epoch` of `epochs` (so its server can report the epoch). */
+export const MINIBATCH_EPOCH = "minibatch.epoch";
+export const epochRequest = z.object({
+  client: z.number().int().nonnegative(),
+  epoch: z.number().int().positive(),
+  epochs: z.number().int().positive(),
+  loss: z.number(),
+  testAccuracy: z.number().nullable(),
+});
+
 /** Largest minibatch message between a server and its clients: 1 GiB. */
 export const MINIBATCH_MAX_BYTES = 1 << 30;

@@ -4,8 +4,10 @@ import type { PartitionServer } from "../worker/partition_server.ts";
 import {
   clientRequest,
   describeRequest,
+  epochRequest,
   MINIBATCH_ATTACH,
   MINIBATCH_DESCRIBE,
+  MINIBATCH_EPOCH,
   MINIBATCH_FINISH,
   MINIBATCH_LIST_SEEDS,
   MINIBATCH_PRODUCE,
@@ -13,6 +15,24 @@ import {
   seedsRequest,
   type ServerInfo,
 } from "./methods.ts";
+
+/**
+ * What a server reports of its clients: one attached, all of them ended an
+ * epoch (with the minibatches prepared for it and the time that took, and
+ * client-reported loss and accuracy of the lowest-numbered client), one finished.
+ */
+export type MinibatchServiceEvent =
+  | { readonly kind: "attached"; readonly client: number; readonly peer: string }
+  | {
+    readonly kind: "epoch";
+    readonly epoch: number;
+    readonly epochs: number;
+    readonly minibatches: number;
+    readonly prepareMs: number;
+    readonly loss: number;
+    readonly testAccuracy: number | null;
+  }
+  | { readonly kind: "finished"; readonly client: number };
 
 /** Options of {@link MinibatchService}. */
 export interface MinibatchServiceOptions {
@@ -31,6 +51,8 @@ export interface MinibatchServiceOptions {
   readonly numClients: number;
   /** Time allowed for each remote call of a minibatch. */
   readonly timeoutMs: number;
+  /** Hears clients attach, finish, and end each epoch. */
+  readonly onEvent?: (event: MinibatchServiceEvent) => void;
 }
 
 /**
@@ -66,6 +88,13 @@ export class MinibatchService {
   readonly #attached = new Map<number, () => void>();
   readonly #finished = new Set<number>();
   readonly #done = Promise.withResolvers<void>();
+  /** Per epoch, the clients that ended it; the first to report gives loss and accuracy. */
+  readonly #epochs = new Map<
+    number,
+    { clients: Set<number>; first: number; loss: number; acc: number | null }
+  >();
+  #minibatches = 0;
+  #prepareMs = 0;
 
   constructor(options: MinibatchServiceOptions) {
     if (!Number.isInteger(options.numClients) || options.numClients < 1) {
@@ -113,7 +142,12 @@ export class MinibatchService {
             ctx.signal.removeEventListener("abort", onClose);
             resolve(null);
           });
+          o.onEvent?.({ kind: "attached", client, peer: ctx.peer });
         });
+      })
+      .register(MINIBATCH_EPOCH, epochRequest, (r) => {
+        this.#endEpoch(r);
+        return null;
       })
       .register(MINIBATCH_FINISH, clientRequest, ({ client }) => {
         const release = this.#attached.get(client);
@@ -121,6 +155,7 @@ export class MinibatchService {
         this.#attached.delete(client);
         this.#finished.add(client);
         release();
+        o.onEvent?.({ kind: "finished", client });
         if (this.#finished.size >= o.numClients) this.#done.resolve();
         return null;
       });
@@ -138,6 +173,41 @@ export class MinibatchService {
     }
     // Every remote call of a minibatch may take the RPC timeout.
     const timeoutMs = o.timeoutMs * (o.info.fanouts.length + 2);
-    return o.server.prepare(seeds, seed, timeoutMs, signal);
+    const t0 = performance.now();
+    return o.server.prepare(seeds, seed, timeoutMs, signal).then((m) => {
+      this.#minibatches++;
+      this.#prepareMs += performance.now() - t0;
+      return m;
+    });
+  }
+
+  #endEpoch(
+    r: { client: number; epoch: number; epochs: number; loss: number; testAccuracy: number | null },
+  ) {
+    const o = this.#options;
+    let e = this.#epochs.get(r.epoch);
+    if (!e) {
+      this.#epochs.set(
+        r.epoch,
+        e = { clients: new Set(), first: r.client, loss: r.loss, acc: r.testAccuracy },
+      );
+    }
+    if (r.client < e.first) {
+      Object.assign(e, { first: r.client, loss: r.loss, acc: r.testAccuracy });
+    }
+    e.clients.add(r.client);
+    if (e.clients.size < o.numClients) return;
+    this.#epochs.delete(r.epoch);
+    o.onEvent?.({
+      kind: "epoch",
+      epoch: r.epoch,
+      epochs: r.epochs,
+      minibatches: this.#minibatches,
+      prepareMs: this.#prepareMs,
+      loss: e.loss,
+      testAccuracy: e.acc,
+    });
+    this.#minibatches = 0;
+    this.#prepareMs = 0;
   }
 }

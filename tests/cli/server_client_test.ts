@@ -31,7 +31,8 @@ function start(
       "--device=cpu",
       "--cpu_threads=1",
       "--quiet",
-      ...args,
+      // Servers write metrics of their own: s{rank}.jsonl beside the clients' m{rank}.jsonl.
+      ...args.map((a) => role === "server" ? a.replace("/m{rank}.jsonl", "/s{rank}.jsonl") : a),
     ],
     env: { WEBGNN_SECRET: SECRET },
     stdin: "null",
@@ -73,7 +74,21 @@ Deno.test("server/client: 2 servers and 3 clients use every training seed once p
     const results = await Promise.all(procs.map(finish));
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     assert.match(results[2]!.stdout, new RegExp(`Epoch ${epochs}/${epochs}: .*test accuracy`));
-    for (const r of [0, 1, 3, 4].map((i) => results[i]!)) assert.equal(r.stdout, "");
+    for (const r of [3, 4].map((i) => results[i]!)) assert.equal(r.stdout, "");
+    // Each server says when it is ready and reports every epoch, on stdout and in its metrics.
+    for (const server of [0, 1]) {
+      const out = results[server]!.stdout;
+      assert.match(out, new RegExp(`^webgnn server ${server}: ready in .*waiting for`, "m"));
+      assert.match(out, new RegExp(`^webgnn server ${server}: client ${server} attached`, "m"));
+      assert.match(
+        out,
+        new RegExp(`^webgnn server ${server}: epoch ${epochs}/${epochs}: \\d+ minibatches`, "m"),
+      );
+      const lines = (await Deno.readTextFile(`${dir}/s${server}.jsonl`)).trim().split("\n")
+        .map((l) => JSON.parse(l));
+      assert.deepEqual(lines.map((l) => l.epoch), [1, 2, 3, 4, 5, 6]);
+      assert.ok(lines.every((l) => l.minibatches > 0), JSON.stringify(lines));
+    }
     const train = await Promise.all(
       [0, 1].map(async (p) => (await loadPartition(`${dir}/parts`, p)).train),
     );
