@@ -304,7 +304,7 @@
       (br $jc_loop))))
 
   ;; Columns of C per block and steps of k per block (see the top).
-  (global $NC i32 (i32.const 128))
+  (global $NC i32 (i32.const 256))
   (global $KC i32 (i32.const 256))
 
   (func (export "run")
