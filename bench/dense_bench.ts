@@ -1,4 +1,4 @@
-// Dense-layer throughput: the CPU backend's matmul (OpenBLAS), the WGSL
+// Dense-layer throughput: the CPU backend's matmul (OpenBLAS, else WebAssembly SIMD), the WGSL
 // matmul and a plain TypeScript loop, at GraphSAGE's shapes. Besides deno
 // bench's table, prints GFLOP/s per case when the run ends.
 import { CpuDevice } from "../engine/cpu_device.ts";
@@ -58,7 +58,7 @@ for (const { name, shape } of SHAPES) {
   Deno.bench(`cpu backend (${cpu.description}): ${name}`, { group: name, n: 5, warmup: 1 }, () => {
     const t = performance.now();
     matmul(cpu, ca, cb, cc, shape);
-    record(`cpu backend, OpenBLAS: ${name}`, shape, performance.now() - t);
+    record(`${cpu.description}: ${name}`, shape, performance.now() - t);
   });
   if (gpu) {
     const [ga, gb, gc] = operands(gpu, shape);

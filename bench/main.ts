@@ -2,8 +2,9 @@
 // --json=path, writes the same figures as JSON so runs can be compared.
 //
 //   deno run -A bench/main.ts [--scale=0.1] [--batch=4096] [--batches=8]
-//     [--gather_ids=100000] [--rounds=5] [--no-webgpu] [--json=path]
+//     [--gather_ids=100000] [--dense_rows=4096] [--rounds=5] [--no-webgpu] [--json=path]
 import { parseArgs } from "node:util";
+import { measureDense } from "./_dense_section.ts";
 import { measureKernels } from "./_kernel_section.ts";
 import { BenchReport } from "./_report.ts";
 
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     batches: { type: "string", default: "8" },
     fanout: { type: "string", default: "15" },
     gather_ids: { type: "string", default: "100000" },
+    dense_rows: { type: "string", default: "4096" },
     copy_mib: { type: "string", default: "256" },
     rounds: { type: "string", default: "5" },
     "no-webgpu": { type: "boolean", default: false },
@@ -39,11 +41,18 @@ const options = {
   webgpu: !values["no-webgpu"],
 };
 const rounds = positive("rounds", values.rounds);
-const report = new BenchReport({ ...options, cpuThreads: options.cpuThreads.join(","), rounds });
+const denseRows = positive("dense_rows", values.dense_rows);
+const report = new BenchReport({
+  ...options,
+  cpuThreads: options.cpuThreads.join(","),
+  rounds,
+  denseRows,
+});
 
 // Sections run one after another; each adds its rows to the same report.
 const sections: ((report: BenchReport) => Promise<void>)[] = [
   (r) => measureKernels(r, options, rounds),
+  (r) => measureDense(r, { rows: denseRows, cpuThreads: options.cpuThreads }, rounds),
 ];
 for (const section of sections) await section(report);
 

@@ -5,12 +5,16 @@ import initWabt from "wabt";
 const SHADERS = new URL("../shaders/", import.meta.url);
 /** Where the assembled modules live, as base64 text the engine imports without any permission. */
 export const WASM_MODULES_FILE = new URL("../engine/kernels/_wasm_modules.ts", import.meta.url);
-const FEATURES = { simd: true, threads: true, bulk_memory: true };
+const FEATURES = { simd: true, relaxed_simd: true, threads: true, bulk_memory: true };
+const RELAXED_MADD = "(f32x4.relaxed_madd";
 
 /**
  * The text of `engine/kernels/_wasm_modules.ts`: every `shaders/NAME.wat`
  * assembled and validated (SIMD, shared memory, bulk memory), base64, by
- * NAME. A test checks that the committed file is what this returns.
+ * NAME. A module that uses relaxed SIMD's fused multiply-add goes in twice:
+ * as written in `WASM_RELAXED_MODULES`, and in `WASM_MODULES` as its
+ * plain-SIMD twin (`plainSimd`) for runtimes without relaxed SIMD. A test
+ * checks that the committed file is what this returns.
  *
  * @example
  * ```ts ignore
@@ -30,20 +34,81 @@ export async function assembleWasmModules(): Promise<string> {
     "/** The CPU backend's WebAssembly kernels, base64, by kernel name. */",
     "export const WASM_MODULES: Readonly<Record<string, string>> = {",
   ];
+  const relaxed: string[] = [];
   for (const file of names) {
     const source = Deno.readTextFileSync(new URL(file, SHADERS));
-    const module = wabt.parseWat(file, source, FEATURES);
-    try {
-      // wabt's typings omit validate's features argument, which it reads.
-      (module as unknown as { validate(features: typeof FEATURES): void }).validate(FEATURES);
-      const { buffer } = module.toBinary({});
-      lines.push(`  ${file.slice(0, -4)}:`, `    "${toBase64(buffer)}",`);
-    } finally {
-      module.destroy();
+    const name = file.slice(0, -4);
+    lines.push(`  ${name}:`, `    "${assemble(wabt, file, plainSimd(source))}",`);
+    if (source.includes(RELAXED_MADD)) {
+      relaxed.push(`  ${name}:`, `    "${assemble(wabt, file, source)}",`);
     }
   }
+  lines.push(
+    "};",
+    "",
+    "/** Kernels that use relaxed SIMD's fused multiply-add, as written, base64, by kernel name. */",
+    "export const WASM_RELAXED_MODULES: Readonly<Record<string, string>> = {",
+    ...relaxed,
+  );
   lines.push("};", "");
   return lines.join("\n");
+}
+
+/** The module `source` assembled and validated, base64. */
+function assemble(
+  wabt: Awaited<ReturnType<typeof initWabt>>,
+  file: string,
+  source: string,
+): string {
+  const module = wabt.parseWat(file, source, FEATURES);
+  try {
+    // wabt's typings omit validate's features argument, which it reads.
+    (module as unknown as { validate(features: typeof FEATURES): void }).validate(FEATURES);
+    return toBase64(module.toBinary({}).buffer);
+  } finally {
+    module.destroy();
+  }
+}
+
+/**
+ * `source` with every `(f32x4.relaxed_madd A B C)` written as
+ * `(f32x4.add (f32x4.mul A B) C)`: the same product, rounded twice, in
+ * plain SIMD. Operands are whole S-expressions (WAT's folded form).
+ *
+ * @example
+ * ```ts
+ * import { plainSimd } from "./assemble_wasm.ts";
+ * console.log(plainSimd("(f32x4.relaxed_madd (local.get $x) (local.get $y) (local.get $z))"));
+ * // (f32x4.add (f32x4.mul (local.get $x) (local.get $y)) (local.get $z))
+ * ```
+ */
+export function plainSimd(source: string): string {
+  let out = "", at = 0;
+  for (;;) {
+    const start = source.indexOf(RELAXED_MADD, at);
+    if (start < 0) return out + source.slice(at);
+    out += source.slice(at, start);
+    const operands: string[] = [];
+    let i = start + RELAXED_MADD.length;
+    while (operands.length < 3) {
+      while (/\s/.test(source[i] ?? "")) i++;
+      if (source[i] !== "(") {
+        throw new SyntaxError(
+          `${RELAXED_MADD}: operand ${operands.length + 1} at ${i} is not folded`,
+        );
+      }
+      const begin = i;
+      for (let depth = 0; i === begin || depth > 0; i++) {
+        if (i >= source.length) throw new SyntaxError(`${RELAXED_MADD} at ${start}: unbalanced`);
+        if (source[i] === "(") depth++;
+        else if (source[i] === ")") depth--;
+      }
+      operands.push(plainSimd(source.slice(begin, i)));
+    }
+    const close = source.indexOf(")", i);
+    out += `(f32x4.add (f32x4.mul ${operands[0]} ${operands[1]}) ${operands[2]})`;
+    at = close + 1;
+  }
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -168,7 +168,7 @@ export class CpuDevice implements Device {
     const job = { memories, offsets, sizes, types, uniforms, inArena };
     if (
       !kernel.cpuParallel || !this.#pool ||
-      invocations < MIN_PARALLEL_INVOCATIONS
+      invocations < MIN_PARALLEL_INVOCATIONS || (kernel.cpuBlas && this.#blas)
     ) {
       const views = bindingViews(memories, offsets, sizes, types);
       runRange(kernel, job, views, this.#wasm, 0, invocations, this.#blas);

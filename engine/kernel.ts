@@ -94,6 +94,12 @@ export interface KernelSpec<
   readonly customEntry?: boolean;
   /** Whether disjoint invocation ranges may run on separate CPU Workers. */
   readonly cpuParallel?: boolean;
+  /**
+   * Set when `cpu` hands the whole dispatch to OpenBLAS where the device has
+   * it (`CpuArgs.blas`): the CPU device then runs it on the calling thread,
+   * in one range, before any WebAssembly version (OpenBLAS has its own threads).
+   */
+  readonly cpuBlas?: boolean;
   /** CPU Workers get ranges of invocations in multiples of this (default 1): whole rows, say. */
   readonly cpuGrain?: (uniforms: Readonly<Record<U, number>>) => number;
   /**

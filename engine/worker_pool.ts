@@ -35,7 +35,8 @@ export function runRange(
   end: number,
   blas?: Blas,
 ): void {
-  const run = kernel.wasm && job.inArena ? wasm?.run(kernel.name) : undefined;
+  const wasmFirst = kernel.wasm && job.inArena && !(blas && kernel.cpuBlas);
+  const run = wasmFirst ? wasm?.run(kernel.name) : undefined;
   const args = { uniforms: job.uniforms, begin, end };
   if (run && kernel.wasm!({ ...args, run, addresses: job.offsets })) return;
   kernel.cpu({ ...args, buffers, ...(blas ? { blas } : {}) });

@@ -8,8 +8,11 @@ export const MATMUL_TILE = 4;
  * Dense product `C = op(A) op(B)` (`+ C` when `accumulate` is 1) on row-major
  * operands at element offsets; `op` transposes when `trans_a`/`trans_b` is 1.
  * One invocation computes a 4x4 tile of C. On the CPU backend the product
- * goes to OpenBLAS when the device has it (`args.blas`) and to a TypeScript
- * loop otherwise.
+ * goes to OpenBLAS when the device has it (`args.blas`, the whole product on
+ * the calling thread); otherwise whole rows of tiles are split over the
+ * Workers and run in WebAssembly SIMD (`shaders/matmul.wat`; A^T B^T, never
+ * used by the model, and `k = 0` stay in the TypeScript loop), or in the
+ * TypeScript loop where WebAssembly is off.
  *
  * @example
  * ```ts
@@ -28,6 +31,7 @@ export const MATMUL_TILE = 4;
  */
 const matmulKernel = defineKernel({
   name: "matmul",
+  module: import.meta.url,
   wgsl,
   workgroupSize: 64,
   bindings: [
@@ -50,6 +54,31 @@ const matmulKernel = defineKernel({
     { name: "accumulate", type: "u32" },
   ],
   invocations: (u) => Math.ceil(u.m / MATMUL_TILE) * Math.ceil(u.n / MATMUL_TILE),
+  cpuParallel: true,
+  cpuBlas: true,
+  // Whole rows of tiles: each Worker's rows pass over the same blocks of B.
+  cpuGrain: (u) => Math.ceil(u.n / MATMUL_TILE),
+  wasm: ({ run, addresses: at, uniforms: u, begin, end }) => {
+    const tilesN = Math.ceil(u.n / MATMUL_TILE);
+    if (u.k === 0 || (u.trans_a && u.trans_b) || begin % tilesN || end % tilesN) return false;
+    const r0 = (begin / tilesN) * MATMUL_TILE, r1 = Math.min(u.m, (end / tilesN) * MATMUL_TILE);
+    run(
+      at.A + 4 * u.a_off,
+      at.B + 4 * u.b_off,
+      at.C + 4 * u.c_off,
+      u.n,
+      u.k,
+      u.trans_a,
+      u.trans_b,
+      u.lda,
+      u.ldb,
+      u.ldc,
+      u.accumulate,
+      r0,
+      r1,
+    );
+    return true;
+  },
   cpu: ({ buffers, uniforms: u, begin, end, blas }) => {
     const A = buffers.A as Float32Array;
     const B = buffers.B as Float32Array;

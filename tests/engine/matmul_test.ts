@@ -123,3 +123,72 @@ Deno.test("matmul() rejects an operand too small for its shape", async () => {
     device.destroy();
   }
 });
+
+/** The model's products (in 100, hidden 256, 47 classes), with ragged row counts. */
+const MODEL_SHAPES: MatmulShape[] = [
+  { m: 301, n: 256, k: 200 },
+  { m: 203, n: 47, k: 512 },
+  { m: 512, n: 47, k: 203, transA: true },
+  { m: 200, n: 256, k: 301, transA: true },
+  { m: 203, n: 512, k: 47, transB: true },
+  { m: 101, n: 512, k: 256, transB: true },
+  { m: 35, n: 21, k: 9, accumulate: true, aOffset: 1, bOffset: 2, cOffset: 3 },
+];
+
+Deno.test("without OpenBLAS, matmul() matches a float64 product on the model's shapes on 1 and 2 threads, in WebAssembly and in TypeScript", async () => {
+  const cases = MODEL_SHAPES.map((s, i) => {
+    const a = randomFloats((s.aOffset ?? 0) + s.m * s.k, 40 + i);
+    const b = randomFloats((s.bOffset ?? 0) + s.k * s.n, 50 + i);
+    const c = s.accumulate ? randomFloats((s.cOffset ?? 0) + s.m * s.n, 60 + i) : undefined;
+    return { s, a, b, c, want: reference(a, b, c ?? new Float32Array(0), s) };
+  });
+  for (const threads of [1, 2]) {
+    for (const wasm of [true, false]) {
+      const device = new CpuDevice({ threads, blas: false, wasm });
+      try {
+        assert.equal(/WebAssembly/.test(device.description), wasm, device.description);
+        for (const { s, a, b, c, want } of cases) {
+          const what = `${device.description} ${JSON.stringify(s)}`;
+          close(await run(device, a, b, c, s), want, s.k, what);
+        }
+      } finally {
+        device.destroy();
+      }
+    }
+  }
+});
+
+Deno.test("matmul() in WebAssembly agrees with OpenBLAS on the model's shapes where the library loads", async () => {
+  const blas = new CpuDevice({ threads: 2, notice: () => {} });
+  const own = new CpuDevice({ threads: 2, blas: false });
+  try {
+    if (!/OpenBLAS/.test(blas.description)) return; // nothing to compare with here
+    for (const [i, s] of MODEL_SHAPES.entries()) {
+      const a = randomFloats((s.aOffset ?? 0) + s.m * s.k, 70 + i);
+      const b = randomFloats((s.bOffset ?? 0) + s.k * s.n, 80 + i);
+      const c = s.accumulate ? randomFloats((s.cOffset ?? 0) + s.m * s.n, 90 + i) : undefined;
+      const want = Float64Array.from(await run(blas, a, b, c, s));
+      close(await run(own, a, b, c, s), want, s.k, `WebAssembly vs OpenBLAS ${JSON.stringify(s)}`);
+    }
+  } finally {
+    blas.destroy();
+    own.destroy();
+  }
+});
+
+Deno.test("WEBGNN_OPENBLAS names the library, and one that does not load runs as without OpenBLAS", async () => {
+  const { Blas } = await import("../../engine/blas.ts");
+  const before = Deno.env.get("WEBGNN_OPENBLAS");
+  Deno.env.set("WEBGNN_OPENBLAS", "none");
+  try {
+    const lines: string[] = [];
+    const device = new CpuDevice({ threads: 1, notice: (l) => lines.push(l) });
+    device.destroy();
+    assert.doesNotMatch(device.description, /OpenBLAS/);
+    assert.match(lines.join("\n"), /^webgnn: none not available/);
+    assert.equal(Blas.open(() => {}), undefined);
+  } finally {
+    if (before === undefined) Deno.env.delete("WEBGNN_OPENBLAS");
+    else Deno.env.set("WEBGNN_OPENBLAS", before);
+  }
+});
