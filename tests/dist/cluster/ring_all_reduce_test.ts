@@ -3,12 +3,12 @@ import { RingAllReduce } from "../../../dist/cluster/ring_all_reduce.ts";
 import { RingMailbox } from "../../../dist/cluster/ring_mailbox.ts";
 import { RpcTimeoutError } from "../../../dist/rpc/rpc_timeout_error.ts";
 import { ringCluster } from "../_ring_cluster.ts";
-import { seededRandom } from "../_random.ts";
+import { rng } from "../../_random.ts";
 
 const secret = new TextEncoder().encode("all-reduce test secret");
 
 function inputs(size: number, length: number, seed: number): Float32Array[] {
-  const rand = seededRandom(seed);
+  const rand = rng(seed);
   return Array.from({ length: size }, () => Float32Array.from({ length }, () => rand() * 2 - 1));
 }
 

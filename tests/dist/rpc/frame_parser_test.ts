@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { applyMask, type FrameEvent, FrameParser, OP } from "../../../dist/rpc/frame_parser.ts";
-import { seededRandom } from "../_random.ts";
+import { rng } from "../../_random.ts";
 
 /** A frame as a peer sends it: FIN flag, opcode, optional mask, 7/16/64-bit length. */
 function frame(op: number, payload: Uint8Array, options: { fin?: boolean; mask?: boolean } = {}) {
@@ -23,7 +23,7 @@ function frame(op: number, payload: Uint8Array, options: { fin?: boolean; mask?:
 }
 
 const bytes = (n: number, seed: number) => {
-  const r = seededRandom(seed);
+  const r = rng(seed);
   return Uint8Array.from({ length: n }, () => Math.floor(r() * 256));
 };
 const messages = (events: FrameEvent[]) =>
@@ -41,7 +41,7 @@ Deno.test("FrameParser gives the same messages whatever the bytes' chunking: who
   assert.deepStrictEqual(messages(got), payloads);
   // As a socket reads: up to the space offered, in uneven pieces.
   const reads = new FrameParser(1 << 20);
-  const r = seededRandom(9), events = [];
+  const r = rng(9), events = [];
   for (let at = 0; at < stream.length;) {
     const space = reads.space();
     const n = Math.min(space.length, stream.length - at, 1 + Math.floor(r() * 9000));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { MessageCodec } from "../../../dist/rpc/message_codec.ts";
 import { type Message, PROTOCOL_VERSION } from "../../../dist/rpc/messages.ts";
 import { ProtocolError } from "../../../dist/rpc/protocol_error.ts";
-import { seededRandom } from "../_random.ts";
+import { rng } from "../../_random.ts";
 
 const KINDS = [
   Int8Array,
@@ -131,7 +131,7 @@ function assertAlignedOwned(value: unknown): void {
 }
 
 Deno.test("MessageCodec round-trips every message kind with random payloads", () => {
-  const rand = seededRandom(42);
+  const rand = rng(42);
   const sender = new MessageCodec();
   const receiver = new MessageCodec();
   for (let round = 0; round < 60; round++) {
@@ -150,7 +150,7 @@ Deno.test("MessageCodec round-trips every message kind with random payloads", ()
 
 Deno.test("MessageCodec round-trips every typed-array kind, empty and not", () => {
   const codec = new MessageCodec();
-  const rand = seededRandom(7);
+  const rand = rng(7);
   for (let kind = 0; kind < KINDS.length; kind++) {
     for (const length of [0, 1, 3, 1000]) {
       const array = randomTypedArray(rand, kind, length);
