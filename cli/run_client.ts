@@ -1,7 +1,9 @@
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { connectRpc } from "../dist/rpc/connect_rpc.ts";
+import { broadcastTrainingState } from "../dist/cluster/broadcast_state.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
+import { protocolField, serverClientFields, trainingFields } from "./job_fingerprint.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
@@ -78,6 +80,7 @@ export async function runClient(
       role: "client",
       address: own.url,
       secret,
+      fingerprint: [...protocolField(), ...serverClientFields(flags), ...trainingFields(flags)],
       connectDeadlineMs: timeoutMs,
       joinTimeoutMs: timeoutMs,
     });
@@ -139,6 +142,7 @@ export async function runClient(
       dropout: flags.dropout,
       seed: flags.seed,
     });
+    await broadcastTrainingState(device, model, ring, 0);
     if (c === 0) {
       console.log(
         `webgnn: ${numServers} sampling servers, ${numClients} training clients (${info.partitioner} partitions), ` +

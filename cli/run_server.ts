@@ -19,6 +19,7 @@ import { untilShutdown } from "../dist/cluster/until_shutdown.ts";
 import { checkWritable } from "./check_writable.ts";
 import { metricsPathFor } from "./run_training.ts";
 import { serverLines } from "./server_lines.ts";
+import { partitionFields, protocolField, serverClientFields } from "./job_fingerprint.ts";
 
 /**
  * One sampling server process of server-client mode. Server `s` (world rank
@@ -109,6 +110,12 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       address: server.url,
       services: { [PARTITION_SERVICE]: service.url },
       secret,
+      fingerprint: [
+        ...protocolField(),
+        ...serverClientFields(flags),
+        ["--fanout", flags.fanout.join(",")],
+        ...await partitionFields(meta),
+      ],
       connectDeadlineMs: timeoutMs,
       joinTimeoutMs: timeoutMs,
     });

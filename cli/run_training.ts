@@ -21,7 +21,7 @@ export interface TrainingSetup {
   readonly name: string;
   /** Steps per epoch every trainer takes (the largest batch count among trainers). */
   readonly stepsPerEpoch?: (epoch: number) => Promise<number>;
-  readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<void>;
+  readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<boolean | void>;
   /** Replaces sampled evaluation over `testSeeds` (layer-wise inference, say). */
   readonly evaluateTest?: () => Promise<Accuracy>;
   /** Sums accuracy counts across trainers so every trainer reports the global figure. */

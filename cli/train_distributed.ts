@@ -1,6 +1,9 @@
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
+import { broadcastTrainingState } from "../dist/cluster/broadcast_state.ts";
+import type { Fingerprint } from "../dist/cluster/fingerprint.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
+import { partitionFields, protocolField, trainingFields } from "./job_fingerprint.ts";
 import {
   hostCoordinator,
   hostPort,
@@ -31,6 +34,9 @@ import { WorkerSampler } from "../dist/worker/worker_sampler.ts";
  * through them for remote nodes, and averages gradients with every trainer
  * by ring all-reduce each step. Trainer 0 of node 0 also hosts the
  * coordinator at `--master_addr:--master_port` and prints the epoch lines.
+ * Every trainer joins with the fingerprint of its flags and partition
+ * directory (the world is refused if two differ) and starts from trainer 0's
+ * parameters.
  *
  * @example
  * ```ts ignore
@@ -48,12 +54,19 @@ export async function trainDistributed(
   const name = `node ${flags.nodeRank} trainer ${localRank}`;
   const metricsPath = metricsPathFor(flags.metrics, rank);
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
-  const { dir } = await partitionDirectory(
+  const { dir, meta } = await partitionDirectory(
     flags.datasetRootDir,
     flags.numNodes,
     "--num_nodes",
   );
   const secret = await clusterSecret(flags);
+  const fingerprint: Fingerprint = [
+    ...protocolField(),
+    ["--num_nodes", String(flags.numNodes)],
+    ["--num_training_procs", String(procs)],
+    ...await partitionFields(meta),
+    ...trainingFields(flags),
+  ];
   return await runClusterProcess(name, async (scope) => {
     hostCoordinator(scope, rank, {
       hostname: flags.masterAddr,
@@ -94,6 +107,7 @@ export async function trainDistributed(
       address: server.url,
       services: { [PARTITION_SERVICE]: service.url },
       secret,
+      fingerprint,
       connectDeadlineMs: flags.rpcTimeoutMs,
       joinTimeoutMs: flags.rpcTimeoutMs,
     });
@@ -135,6 +149,7 @@ export async function trainDistributed(
       dropout: flags.dropout,
       seed: flags.seed,
     });
+    await broadcastTrainingState(device, model, ring, 0);
     if (rank === 0) {
       console.log(
         `webgnn: ${flags.numNodes} nodes x ${procs} trainers, partitions of ${dir} (${partition.meta.partitioner}), ` +

@@ -100,7 +100,8 @@ export class SageModel {
   readonly #adam: Adam;
   /** Step buffers kept across steps, by role, so that no step allocates or zero-fills them. */
   readonly #scratch = new Map<string, DeviceBuffer>();
-  #passes = 0;
+  /** Training forward passes so far: which dropout masks the next one draws (checkpoints keep it). */
+  passes = 0;
 
   constructor(device: Device, options: SageModelOptions = {}) {
     this.inDim = positive("inDim", options.inDim ?? 100);
@@ -130,6 +131,11 @@ export class SageModel {
   /** Adam steps applied so far. */
   get steps(): number {
     return this.#adam.steps;
+  }
+
+  /** The optimizer: its moments and step count are checkpointed with the parameters. */
+  get adam(): Adam {
+    return this.#adam;
   }
 
   /** Where each layer's weight and bias sit in `parameters` and `gradients`. */
@@ -236,7 +242,7 @@ export class SageModel {
     const device = this.#device;
     // Only training passes draw dropout masks: evaluating between steps
     // must not change which masks later steps draw.
-    const pass = training ? this.#passes++ : this.#passes;
+    const pass = training ? this.passes++ : this.passes;
     const cats: DeviceBuffer[] = [], ys: DeviceBuffer[] = [], seeds: number[] = [];
     let h = inputFeatures;
     this.#layers.forEach((s, l) => {

@@ -1,4 +1,6 @@
 import { BarrierTimeoutError } from "./barrier_timeout_error.ts";
+import { ConfigMismatchError } from "./config_mismatch_error.ts";
+import { type Fingerprint, firstDifference } from "./fingerprint.ts";
 import type { MethodTable } from "../rpc/method_table.ts";
 import {
   arriveRequest,
@@ -20,8 +22,12 @@ interface Barrier {
 }
 
 /**
- * The coordinator's state, served by rank 0: ranks join with their role and
- * RPC address and are answered with the whole world once everyone joined;
+ * The coordinator's state, served by rank 0: ranks join with their role, RPC
+ * address and fingerprint (what must agree across ranks) and are answered
+ * with the whole world once everyone joined; two fingerprints that differ in
+ * a field both hold refuse the whole world at once (every pending and later
+ * join fails with a {@linkcode ConfigMismatchError} naming both ranks and
+ * the first field that differs), before anyone trains;
  * named barriers release when every rank arrived, or fail for every waiter
  * once the first arrival's timeout expires, listing the ranks that never
  * arrived; a shutdown request
@@ -41,7 +47,9 @@ export class Coordinator {
   /** How many ranks the world has. */
   readonly size: number;
   readonly #ranks = new Map<number, RankInfo>();
+  readonly #fingerprints = new Map<number, Fingerprint>();
   readonly #joined = Promise.withResolvers<World>();
+  #refused: ConfigMismatchError | null = null;
   readonly #barriers = new Map<string, Barrier>();
   readonly #shutdown = Promise.withResolvers<string>();
   #shutdownReason: string | null = null;
@@ -63,7 +71,11 @@ export class Coordinator {
   /** Registers the `coord.*` methods on `methods`. */
   register(methods: MethodTable): void {
     methods
-      .register(COORD_JOIN, joinRequest, (info, ctx) => this.#join(info, ctx.signal))
+      .register(
+        COORD_JOIN,
+        joinRequest,
+        ({ fingerprint, ...info }, ctx) => this.#join(info, fingerprint ?? [], ctx.signal),
+      )
       .register(
         COORD_ARRIVE,
         arriveRequest,
@@ -102,15 +114,18 @@ export class Coordinator {
     }
   }
 
-  async #join(info: RankInfo, signal: AbortSignal): Promise<World> {
+  async #join(info: RankInfo, fingerprint: Fingerprint, signal: AbortSignal): Promise<World> {
     this.#checkRank(info.rank);
+    if (this.#refused) throw this.#refused;
     const known = this.#ranks.get(info.rank);
     if (known && known.address !== info.address) {
       throw new Error(
         `rank ${info.rank} already joined from ${known.address}; refusing ${info.address}`,
       );
     }
+    this.#compare(info, fingerprint);
     this.#ranks.set(info.rank, info);
+    this.#fingerprints.set(info.rank, fingerprint);
     if (this.#ranks.size === this.size) {
       const ranks = [...this.#ranks.values()].sort((a, b) => a.rank - b.rank);
       this.#joined.resolve({ size: this.size, ranks });
@@ -120,6 +135,31 @@ export class Coordinator {
     });
     aborted.catch(() => {});
     return await Promise.race([this.#joined.promise, aborted]);
+  }
+
+  /**
+   * Refuses the world when `fingerprint` differs from a joined rank's in a
+   * field both hold: the lowest such rank is named.
+   */
+  #compare(info: RankInfo, fingerprint: Fingerprint): void {
+    const joined = [...this.#fingerprints.keys()].sort((a, b) => a - b);
+    for (const rank of joined) {
+      if (rank === info.rank) continue;
+      const d = firstDifference(fingerprint, this.#fingerprints.get(rank)!);
+      if (!d) continue;
+      const other = this.#ranks.get(rank)!;
+      const who = (r: RankInfo) => `rank ${r.rank} (${r.role} at ${r.address})`;
+      const error = ConfigMismatchError.between(
+        { rank: info.rank, who: who(info), value: d.mine },
+        { rank, who: who(other), value: d.theirs },
+        d.field,
+      );
+      this.#refused = error;
+      // Every rank waiting for the world learns why at once.
+      this.#joined.promise.catch(() => {});
+      this.#joined.reject(error);
+      throw error;
+    }
   }
 
   #barrier(name: string, rank: number, timeoutMs: number, signal: AbortSignal): Promise<null> {

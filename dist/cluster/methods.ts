@@ -12,13 +12,18 @@
  * @module
  */
 import { z } from "zod";
+import { fingerprintSchema } from "./fingerprint.ts";
 import { rankInfoSchema, worldSchema } from "./world.ts";
 
 const rank = z.number().int();
 
-/** A rank joins with its role and addresses; answered with the whole world once all joined. */
+/**
+ * A rank joins with its role, its addresses and the fingerprint of what must
+ * agree across ranks; answered with the whole world once all joined, or
+ * refused (every rank) when two fingerprints differ.
+ */
 export const COORD_JOIN = "coord.join";
-export const joinRequest = rankInfoSchema;
+export const joinRequest = rankInfoSchema.extend({ fingerprint: fingerprintSchema.optional() });
 export const joinResponse = worldSchema;
 
 /** A rank arrives at a named barrier; answered once every rank arrived. */
@@ -44,6 +49,12 @@ export const leaveResponse = z.null();
 export const COORD_SHUTDOWN = "coord.shutdown";
 export const shutdownRequest = z.object({ rank, reason: z.string() });
 export const shutdownResponse = z.null();
+
+/** The data of a `ConfigMismatchError` answered by `coord.join`. */
+export const configMismatchData = z.object({
+  ranks: z.tuple([z.number(), z.number()]),
+  field: z.string(),
+});
 
 /** The data of a `BarrierTimeoutError` answered by `coord.arrive`. */
 export const barrierTimeoutData = z.object({ missing: z.array(z.number()) });
