@@ -32,6 +32,10 @@ export interface TrainingSetup {
   readonly metricsPath?: string | undefined;
   /** Called after each epoch's line, with its metrics (a client tells its server). */
   readonly onEpoch?: (m: EpochMetrics) => Promise<void>;
+  /** The epoch already done (a resumed checkpoint's): training starts after it; default 0. */
+  readonly startEpoch?: number;
+  /** Called last after each epoch, e.g. to write a checkpoint. */
+  readonly afterEpoch?: (epoch: number) => Promise<void>;
 }
 
 /** The flags the epoch loop reads. */
@@ -49,9 +53,13 @@ export interface EpochMetrics extends EpochReport {
 }
 
 /**
- * Runs `flags.epochs` epochs: seeds shuffled per epoch, a progress bar per
- * epoch, one line per epoch with its time split and test accuracy, and a
- * JSON line per epoch in `--metrics`. Returns every epoch's metrics.
+ * Runs epochs `startEpoch + 1` to `flags.epochs`: seeds shuffled per epoch,
+ * a progress bar per epoch, one line per epoch with its time split and test
+ * accuracy, and a JSON line per epoch in `--metrics` (appended to when
+ * resuming). Every random draw of an epoch derives from `--seed` and the
+ * epoch's number, and the model's own state (parameters, Adam, dropout
+ * passes), so a resumed run repeats what an uninterrupted one would do.
+ * Returns the metrics of the epochs it ran.
  *
  * @example
  * ```ts ignore
@@ -64,11 +72,15 @@ export async function runTraining(
   flags: EpochFlags,
 ): Promise<EpochMetrics[]> {
   const all: EpochMetrics[] = [];
+  const start = setup.startEpoch ?? 0;
   const metricsFile = setup.metricsPath
-    ? await Deno.open(setup.metricsPath, { write: true, create: true, truncate: true })
+    ? await Deno.open(
+      setup.metricsPath,
+      start > 0 ? { append: true, create: true } : { write: true, create: true, truncate: true },
+    )
     : undefined;
   try {
-    for (let epoch = 1; epoch <= flags.epochs; epoch++) {
+    for (let epoch = start + 1; epoch <= flags.epochs; epoch++) {
       const ownBatches = Math.ceil(setup.trainSeeds.length / flags.batchSize);
       const steps = setup.stepsPerEpoch ? await setup.stepsPerEpoch(epoch) : ownBatches;
       const bar = new ProgressBar(
@@ -122,6 +134,7 @@ export async function runTraining(
       if (setup.print) console.log(epochLine(m, flags.epochs));
       await metricsFile?.write(new TextEncoder().encode(JSON.stringify(m) + "\n"));
       await setup.onEpoch?.(m);
+      await setup.afterEpoch?.(epoch);
     }
   } finally {
     metricsFile?.close();

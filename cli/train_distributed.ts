@@ -4,6 +4,7 @@ import { broadcastTrainingState } from "../dist/cluster/broadcast_state.ts";
 import type { Fingerprint } from "../dist/cluster/fingerprint.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
 import { partitionFields, protocolField, trainingFields } from "./job_fingerprint.ts";
+import { RunCheckpoints } from "./run_checkpoints.ts";
 import {
   hostCoordinator,
   hostPort,
@@ -36,7 +37,8 @@ import { WorkerSampler } from "../dist/worker/worker_sampler.ts";
  * coordinator at `--master_addr:--master_port` and prints the epoch lines.
  * Every trainer joins with the fingerprint of its flags and partition
  * directory (the world is refused if two differ) and starts from trainer 0's
- * parameters.
+ * parameters, or from the checkpoint trainer 0 resumed (it alone writes
+ * and reads `--checkpoint_dir`).
  *
  * @example
  * ```ts ignore
@@ -67,6 +69,7 @@ export async function trainDistributed(
     ...await partitionFields(meta),
     ...trainingFields(flags),
   ];
+  const checkpoints = rank === 0 ? await RunCheckpoints.open(flags, fingerprint) : undefined;
   return await runClusterProcess(name, async (scope) => {
     hostCoordinator(scope, rank, {
       hostname: flags.masterAddr,
@@ -149,7 +152,8 @@ export async function trainDistributed(
       dropout: flags.dropout,
       seed: flags.seed,
     });
-    await broadcastTrainingState(device, model, ring, 0);
+    const resumed = checkpoints?.resume(device, model) ?? 0;
+    const startEpoch = await broadcastTrainingState(device, model, ring, resumed);
     if (rank === 0) {
       console.log(
         `webgnn: ${flags.numNodes} nodes x ${procs} trainers, partitions of ${dir} (${partition.meta.partitioner}), ` +
@@ -173,6 +177,8 @@ export async function trainDistributed(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: rank === 0,
       metricsPath,
+      startEpoch,
+      ...(checkpoints ? { afterEpoch: (e) => checkpoints.afterEpoch(device, model, e) } : {}),
     }, { ...flags, quiet: flags.quiet || rank !== 0 });
     await world.barrier("training done", flags.rpcTimeoutMs);
     return metrics;

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { CheckpointFlags } from "./run_checkpoints.ts";
 import { finiteNumber, newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
 import {
   addClusterOptions,
@@ -10,7 +11,7 @@ import {
 } from "./shared_options.ts";
 
 /** The flags of `deno task train`, parsed and checked. */
-export interface TrainFlags extends TrainingOptions, ClusterOptions {
+export interface TrainFlags extends TrainingOptions, ClusterOptions, CheckpointFlags {
   readonly dataset: string;
   readonly datasetRootDir: string | undefined;
   /** Which `split/NAME/` of an OGB directory (one node), when it has several. */
@@ -51,6 +52,10 @@ export function parseTrainFlags(args: string[]): TrainFlags {
     numTrainingProcs: o.num_training_procs,
     numLayers: o.num_layers ?? o.fanout.length,
     evalMode: o.eval,
+    checkpointDir: o.checkpoint_dir,
+    checkpointEvery: o.checkpoint_every,
+    checkpointKeep: o.checkpoint_keep,
+    resume: Boolean(o.resume),
     unused: unusedFlags(p),
   };
   checkTrainFlags(flags, p);
@@ -100,6 +105,12 @@ function checkTrainFlags(f: TrainFlags, p: Command): void {
   if (f.evalMode !== "sampled" && f.evalMode !== "layerwise") {
     p.error(`--eval must be sampled or layerwise, got "${f.evalMode}"`);
   }
+  const given = (name: string) => p.getOptionValueSource(name) === "cli";
+  for (const name of ["resume", "checkpoint_every", "checkpoint_keep"]) {
+    if (given(name) && f.checkpointDir === undefined) {
+      p.error(`--${name} needs --checkpoint_dir: the directory that holds the checkpoints`);
+    }
+  }
   if (f.evalMode === "layerwise" && f.numNodes > 1) {
     p.error("--eval=layerwise runs on one node only (--num_nodes=1)");
   }
@@ -136,7 +147,19 @@ function trainProgram(): Command {
       "test accuracy by sampled inference over the test nodes (GLT) or layerwise: every layer " +
         "once over all nodes with full neighbourhoods (DGL; one node, much faster on large graphs)",
       "sampled",
-    );
+    )
+    .option(
+      "--checkpoint_dir <dir>",
+      "write checkpoints here (on a cluster: node 0's disk; its first trainer writes them)",
+    )
+    .option(
+      "--checkpoint_every <n>",
+      "epochs between checkpoints (and after the last)",
+      positiveInt,
+      1,
+    )
+    .option("--checkpoint_keep <n>", "newest checkpoints kept", positiveInt, 3)
+    .option("--resume", "continue from the newest usable checkpoint in --checkpoint_dir, if any");
   addClusterOptions(p, "node 0");
   return addTrainingOptions(p, "trainer", "neighbours sampled per hop; 0 = none (an MLP)");
 }

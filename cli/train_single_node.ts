@@ -12,6 +12,9 @@ import { loadDataset } from "./load_dataset.ts";
 import { type EpochMetrics, runTraining } from "./run_training.ts";
 import type { TrainFlags } from "./train_flags.ts";
 import { UsageError } from "./usage_error.ts";
+import { CheckpointDir } from "./checkpoint_dir.ts";
+import { datasetFields, protocolField, trainingFields } from "./job_fingerprint.ts";
+import { RunCheckpoints } from "./run_checkpoints.ts";
 
 /**
  * Trains GraphSAGE on one node with the whole dataset on the local device:
@@ -30,6 +33,9 @@ export async function trainSingleNode(
 ): Promise<EpochMetrics[]> {
   const print = options.print ?? true;
   if (flags.metrics !== undefined) checkWritable("--metrics", flags.metrics);
+  if (flags.checkpointDir !== undefined) {
+    await CheckpointDir.open(flags.checkpointDir, flags.checkpointKeep); // checked before loading
+  }
   const t0 = performance.now();
   const data = await loadDataset({
     dataset: flags.dataset,
@@ -39,6 +45,13 @@ export async function trainSingleNode(
     seed: flags.seed,
     quiet: flags.quiet,
   });
+  const checkpoints = await RunCheckpoints.open(flags, [
+    ...protocolField(),
+    ["--num_nodes", "1"],
+    ["--num_training_procs", "1"],
+    ...datasetFields(data),
+    ...trainingFields(flags),
+  ]);
   const device = await createDevice(
     flags.device,
     flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads },
@@ -93,6 +106,8 @@ export async function trainSingleNode(
       name: "trainer 0",
       print,
       metricsPath: flags.metrics,
+      startEpoch: checkpoints?.resume(device, model) ?? 0,
+      ...(checkpoints ? { afterEpoch: (e) => checkpoints.afterEpoch(device, model, e) } : {}),
     }, flags);
   } finally {
     device.destroy();
