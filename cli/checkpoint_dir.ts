@@ -27,7 +27,7 @@ export interface SavedCheckpoint {
  * import { CheckpointDir } from "./checkpoint_dir.ts";
  * const dir = await CheckpointDir.open(await Deno.makeTempDir(), 2);
  * const v = new Float32Array(4);
- * const state = { parameters: v, moment1: v, moment2: v, adamSteps: 0, passes: 0 };
+ * const state = { parameters: v, moment1: v, moment2: v, adamSteps: 0 };
  * for (const epoch of [1, 2, 3]) await dir.save({ epoch, fingerprint: [], state });
  * const found = await dir.newest([], [], console.warn);
  * console.log(found?.checkpoint.epoch); // 3

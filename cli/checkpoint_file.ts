@@ -25,7 +25,7 @@ const DIGEST = 32;
  * 8            4     uint32 format version (1)
  * 12           4     uint32 H: header length, a multiple of 4
  * 16           H     header: UTF-8 JSON, padded with spaces: { epoch, adamSteps,
- *                    passes, numParameters, fingerprint: [[field, value], ...] }
+ *                    numParameters, fingerprint: [[field, value], ...] }
  * 16 + H       4n    float32 parameters (the model's flat layout, n = numParameters)
  * 16 + H + 4n  4n    float32 Adam first moments
  * 16 + H + 8n  4n    float32 Adam second moments
@@ -36,7 +36,7 @@ const DIGEST = 32;
  * ```ts
  * import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint_file.ts";
  * const v = new Float32Array([1, 2, 3, 4]);
- * const state = { parameters: v, moment1: v, moment2: v, adamSteps: 3, passes: 3 };
+ * const state = { parameters: v, moment1: v, moment2: v, adamSteps: 3 };
  * const bytes = await encodeCheckpoint({ epoch: 1, fingerprint: [["--lr", "0.003"]], state });
  * console.log((await decodeCheckpoint(bytes)).state.adamSteps); // 3
  * ```
@@ -52,7 +52,6 @@ export async function encodeCheckpoint(c: Checkpoint): Promise<Uint8Array<ArrayB
   const json = JSON.stringify({
     epoch: c.epoch,
     adamSteps: s.adamSteps,
-    passes: s.passes,
     numParameters: n,
     fingerprint: c.fingerprint,
   });
@@ -98,7 +97,6 @@ export async function decodeCheckpoint(bytes: Uint8Array<ArrayBuffer>): Promise<
   let header: {
     epoch: number;
     adamSteps: number;
-    passes: number;
     numParameters: number;
     fingerprint: unknown;
   };
@@ -113,7 +111,7 @@ export async function decodeCheckpoint(bytes: Uint8Array<ArrayBuffer>): Promise<
   }
   const fingerprint = fingerprintSchema.safeParse(header.fingerprint);
   if (!fingerprint.success) throw bad("header holds no valid fingerprint");
-  for (const k of ["epoch", "adamSteps", "passes"] as const) {
+  for (const k of ["epoch", "adamSteps"] as const) {
     if (!Number.isInteger(header[k]) || header[k] < 0) throw bad(`header ${k} is ${header[k]}`);
   }
   // Copied out, so the vectors are aligned whatever the buffer's offset.
@@ -126,7 +124,6 @@ export async function decodeCheckpoint(bytes: Uint8Array<ArrayBuffer>): Promise<
       moment1: floats.subarray(n, 2 * n),
       moment2: floats.subarray(2 * n, 3 * n),
       adamSteps: header.adamSteps,
-      passes: header.passes,
     },
   };
 }

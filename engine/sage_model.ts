@@ -100,8 +100,6 @@ export class SageModel {
   readonly #adam: Adam;
   /** Step buffers kept across steps, by role, so that no step allocates or zero-fills them. */
   readonly #scratch = new Map<string, DeviceBuffer>();
-  /** Training forward passes so far: which dropout masks the next one draws (checkpoints keep it). */
-  passes = 0;
 
   constructor(device: Device, options: SageModelOptions = {}) {
     this.inDim = positive("inDim", options.inDim ?? 100);
@@ -228,7 +226,7 @@ export class SageModel {
     for (const t of temps) this.#device.release(t);
   }
 
-  /** The dropout seed of layer `l` in forward pass number `pass`. */
+  /** The dropout seed of layer `l` in the forward pass of optimizer step `pass`. */
   #dropoutSeed(pass: number, l: number): number {
     return pcg((pcg(this.seed) + Math.imul(pass, this.numLayers) + l) >>> 0);
   }
@@ -240,9 +238,10 @@ export class SageModel {
   ) {
     checkBlocks(blocks, this.numLayers, inputFeatures, this.inDim);
     const device = this.#device;
-    // Only training passes draw dropout masks: evaluating between steps
-    // must not change which masks later steps draw.
-    const pass = training ? this.passes++ : this.passes;
+    // Dropout masks are drawn by optimizer step: evaluating between steps
+    // changes nothing, every trainer of a cluster draws alike (even one that
+    // took empty steps), and Adam's step restored from a checkpoint restores them.
+    const pass = this.#adam.steps;
     const cats: DeviceBuffer[] = [], ys: DeviceBuffer[] = [], seeds: number[] = [];
     let h = inputFeatures;
     this.#layers.forEach((s, l) => {

@@ -3,17 +3,16 @@ import type { SageModel } from "./sage_model.ts";
 
 /**
  * Everything a GraphSAGE model's training depends on besides its
- * configuration: the parameters, Adam's two moment vectors and step count,
- * and the number of training passes (which dropout masks come next). With
- * the epoch (whose number seeds the shuffle and the sampling), this is what
- * a checkpoint holds and what rank 0 hands every trainer at the start.
+ * configuration: the parameters, Adam's two moment vectors and its step
+ * count (which also says which dropout masks come next). With the epoch
+ * (whose number seeds the shuffle and the sampling), this is what a
+ * checkpoint holds and what rank 0 hands every trainer at the start.
  */
 export interface TrainingState {
   readonly parameters: Float32Array;
   readonly moment1: Float32Array;
   readonly moment2: Float32Array;
   readonly adamSteps: number;
-  readonly passes: number;
 }
 
 /**
@@ -42,7 +41,7 @@ export async function readTrainingState(device: Device, model: SageModel): Promi
     device.read(m1, "f32", 0, n),
     device.read(m2, "f32", 0, n),
   ]);
-  return { parameters, moment1, moment2, adamSteps: model.adam.steps, passes: model.passes };
+  return { parameters, moment1, moment2, adamSteps: model.adam.steps };
 }
 
 /**
@@ -61,8 +60,4 @@ export function writeTrainingState(device: Device, model: SageModel, state: Trai
   device.write(m1, state.moment1);
   device.write(m2, state.moment2);
   model.adam.restoreSteps(state.adamSteps);
-  if (!Number.isInteger(state.passes) || state.passes < 0) {
-    throw new RangeError(`training state: passes is ${state.passes}, expected an integer >= 0`);
-  }
-  model.passes = state.passes;
 }

@@ -5,7 +5,7 @@ import type { RingAllReduce } from "./ring_all_reduce.ts";
 
 /**
  * Gives every trainer of the ring the training state (parameters, Adam's
- * moments and step, dropout passes) and the epoch of ring member 0, so that
+ * moments and step) and the epoch of ring member 0, so that
  * every trainer starts identical whatever its own seed or disk held: fresh
  * parameters, or the checkpoint member 0 resumed from.
  *
@@ -27,7 +27,7 @@ export async function broadcastTrainingState(
   epoch: number,
 ): Promise<number> {
   const n = model.numParameters;
-  const v = new Float32Array(3 * n + 6);
+  const v = new Float32Array(3 * n + 4);
   const halves = (x: number, at: number) => {
     v[at] = x % 65536;
     v[at + 1] = Math.floor(x / 65536);
@@ -38,8 +38,7 @@ export async function broadcastTrainingState(
     v.set(s.moment1, n);
     v.set(s.moment2, 2 * n);
     halves(s.adamSteps, 3 * n);
-    halves(s.passes, 3 * n + 2);
-    halves(epoch, 3 * n + 4);
+    halves(epoch, 3 * n + 2);
   } else {
     v.fill(-0);
   }
@@ -50,7 +49,6 @@ export async function broadcastTrainingState(
     moment1: v.subarray(n, 2 * n),
     moment2: v.subarray(2 * n, 3 * n),
     adamSteps: whole(3 * n),
-    passes: whole(3 * n + 2),
   });
-  return whole(3 * n + 4);
+  return whole(3 * n + 2);
 }

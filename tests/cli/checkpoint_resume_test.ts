@@ -1,0 +1,113 @@
+// A 2-node run killed after a checkpoint and resumed ends with the same
+// parameters, Adam state and counters as an uninterrupted run, bit for bit.
+import assert from "node:assert/strict";
+import { finish, freePort, partitioned } from "../_cluster.ts";
+import { decodeCheckpoint } from "../../cli/checkpoint_file.ts";
+
+const TRAIN = new URL("../../cli/train.ts", import.meta.url).href;
+const SECRET = "a test secret of the cluster";
+const EPOCHS = 5;
+
+/** Starts node `rank` of a 2-node cluster whose coordinator is on 127.0.0.2:port. */
+function node(rank: number, port: number, args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      TRAIN,
+      "--num_nodes=2",
+      `--node_rank=${rank}`,
+      "--master_addr=127.0.0.2",
+      `--master_port=${port}`,
+      `--node_addr=127.0.0.${rank + 2}`,
+      "--device=cpu",
+      "--cpu_threads=1",
+      "--quiet",
+      `--epochs=${EPOCHS}`,
+      "--batch_size=32",
+      "--fanout=4,4",
+      "--hidden=16",
+      "--lr=0.01",
+      "--eval_every=0",
+      "--rpc_timeout_ms=20000",
+      ...args,
+    ],
+    env: { WEBGNN_SECRET: SECRET },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Both nodes of a run with checkpoints in `ck`; their outputs once both ended. */
+function cluster(dir: string, ck: string, extra: string[] = []) {
+  const port = freePort();
+  const args = [`--dataset_root_dir=${dir}/parts`, `--checkpoint_dir=${ck}`, ...extra];
+  return [node(0, port, args), node(1, port, args)];
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+Deno.test("checkpoints: a 2-node run killed after epoch 3 and resumed ends bit for bit as an uninterrupted one", async () => {
+  const dir = await partitioned(2);
+  try {
+    // Uninterrupted.
+    for (const r of await Promise.all(cluster(dir, `${dir}/whole`).map(finish))) {
+      assert.equal(r.code, 0, r.stderr);
+    }
+    // Killed (both nodes, SIGKILL) as soon as epoch 3's checkpoint is in place.
+    const nodes = cluster(dir, `${dir}/cut`);
+    const outputs = nodes.map(finish);
+    const deadline = Date.now() + 60_000;
+    while (!(await exists(`${dir}/cut/epoch-000003.ckpt`))) {
+      assert.ok(Date.now() < deadline, "epoch 3's checkpoint never appeared");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (const n of nodes) n.kill("SIGKILL");
+    await Promise.all(outputs);
+    const names = [];
+    for await (const e of Deno.readDir(`${dir}/cut`)) names.push(e.name);
+    names.sort();
+    const newest = names.at(-1)!;
+    assert.ok(
+      /^epoch-00000[34]\.ckpt$/.test(newest),
+      `killed before the end: ${names}`,
+    );
+    // The newest checkpoint torn as a failing disk would leave it: skipped.
+    const bytes = await Deno.readFile(`${dir}/cut/${newest}`);
+    await Deno.writeFile(`${dir}/cut/${newest}`, bytes.subarray(0, bytes.length >> 1));
+    const resumed = await Promise.all(cluster(dir, `${dir}/cut`, ["--resume"]).map(finish));
+    for (const r of resumed) assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      resumed[0]!.stderr,
+      new RegExp(`skipping checkpoint .*/cut/${newest}: .*torn`),
+    );
+    const from = Number(newest.slice(6, 12)) - 1;
+    assert.match(resumed[0]!.stdout, new RegExp(`resuming from .*epoch-00000${from}\\.ckpt`));
+    assert.doesNotMatch(
+      resumed[0]!.stdout,
+      new RegExp(`Epoch ${from}/`),
+      "done epochs are not redone",
+    );
+    assert.match(resumed[0]!.stdout, new RegExp(`Epoch ${EPOCHS}/${EPOCHS}`));
+
+    const last = `epoch-00000${EPOCHS}.ckpt`;
+    const [whole, cut] = await Promise.all(
+      [`${dir}/whole/${last}`, `${dir}/cut/${last}`].map(async (p) =>
+        decodeCheckpoint(await Deno.readFile(p))
+      ),
+    );
+    assert.equal(cut!.epoch, EPOCHS);
+    assert.equal(cut!.state.adamSteps, whole!.state.adamSteps);
+    for (const key of ["parameters", "moment1", "moment2"] as const) {
+      const a = new Uint32Array(whole!.state[key].slice().buffer);
+      const b = new Uint32Array(cut!.state[key].slice().buffer);
+      const differ = a.filter((x, i) => x !== b[i]).length;
+      assert.equal(differ, 0, `${key}: ${differ} of ${a.length} values differ`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
