@@ -111,3 +111,42 @@ Deno.test("checkpoints: a 2-node run killed after epoch 3 and resumed ends bit f
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** `deno task train` on one node with `args`. */
+function train(args: string[]) {
+  return finish(
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", TRAIN, "--device=cpu", "--cpu_threads=1", "--quiet", ...args],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn(),
+  );
+}
+
+Deno.test("checkpoints: resuming with another configuration is refused naming the flag; --resume needs --checkpoint_dir", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "webgnn-resume-test-" });
+  try {
+    const args = ["--scale=0.001", "--epochs=1", "--hidden=16", "--fanout=3,3", "--eval_every=0"];
+    const first = await train([...args, `--checkpoint_dir=${dir}`]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /checkpoint .*epoch-000001\.ckpt \(0\.\d MiB in \d+ ms\)/);
+    const other = await train([
+      ...args,
+      "--epochs=2",
+      "--lr=0.01",
+      `--checkpoint_dir=${dir}`,
+      "--resume",
+    ]);
+    assert.equal(other.code, 2, other.stderr);
+    assert.match(
+      other.stderr,
+      /--resume: no checkpoint in .* fits this run: .*epoch-000001\.ckpt: it was made with --lr=0\.003, this run has --lr=0\.01/,
+    );
+    const lone = await train([...args, "--resume"]);
+    assert.equal(lone.code, 2);
+    assert.match(lone.stderr, /--resume needs --checkpoint_dir/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
