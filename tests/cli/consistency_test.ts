@@ -146,3 +146,55 @@ Deno.test("consistency: an edited meta.json count fails its node naming the file
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("consistency: a client whose --fanout differs from its server's is refused, naming both", async () => {
+  const dir = await twoPartitionings();
+  try {
+    const port = freePort();
+    const common = [
+      "--num_server_nodes=1",
+      "--num_client_nodes=1",
+      "--num_dataset_partitions=1",
+      "--master_addr=127.0.0.2",
+      `--master_port=${port}`,
+      "--device=cpu",
+      "--cpu_threads=1",
+      "--quiet",
+      "--epochs=1",
+      "--rpc_timeout_ms=20000",
+    ];
+    await partitionDataset(generateSynthetic({ scale: 0.001, seed: 3, quiet: true }), {
+      numPartitions: 1,
+      partitioner: "random",
+      output: `${dir}/one`,
+      quiet: true,
+    });
+    const run = (script: string, args: string[]) =>
+      finish(
+        new Deno.Command(Deno.execPath(), {
+          args: ["run", "--allow-all", new URL(script, import.meta.url).href, ...common, ...args],
+          env: { WEBGNN_SECRET: SECRET },
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+        }).spawn(),
+      );
+    const results = await Promise.all([
+      run("../../cli/server.ts", [
+        "--node_addr=127.0.0.2",
+        `--dataset_root_dir=${dir}/one`,
+        "--fanout=3,3",
+      ]),
+      run("../../cli/client.ts", ["--node_addr=127.0.0.3", "--fanout=5,5"]),
+    ]);
+    for (const r of results) {
+      assert.notEqual(r.code, 0, r.stdout + r.stderr);
+      assert.match(
+        lastLine(r.stderr),
+        /rank [01] \((server|client) at ws:\/\/127\.0\.0\.[23]:\d+\) has --fanout=[35],[35] but rank [01] \((server|client) at .*\) has --fanout=/,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
