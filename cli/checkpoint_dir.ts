@@ -123,7 +123,13 @@ export class CheckpointDir {
     return found.sort((a, b) => a.epoch - b.epoch);
   }
 
+  /** Keeps the newest `keep`; also removes what a write killed midway left (only one process writes). */
   async #prune(): Promise<void> {
+    for await (const e of Deno.readDir(this.dir)) {
+      if (/^\.epoch-\d{6,}\.ckpt\.tmp$/.test(e.name)) {
+        await Deno.remove(`${this.dir}/${e.name}`).catch(() => {});
+      }
+    }
     const all = await this.#list();
     for (const { name } of all.slice(0, Math.max(0, all.length - this.keep))) {
       await Deno.remove(`${this.dir}/${name}`).catch(() => {});

@@ -42,6 +42,7 @@ Deno.test("a checkpoint round-trips bit for bit, and a torn or flipped file is r
 Deno.test("CheckpointDir keeps the newest few, and leaves no temporary file", async () => {
   await withDir(async (dir) => {
     const ck = await CheckpointDir.open(`${dir}/ck`, 2);
+    await Deno.writeTextFile(`${dir}/ck/.epoch-000009.ckpt.tmp`, "left by a write killed midway");
     for (let epoch = 1; epoch <= 4; epoch++) {
       const saved = await ck.save({ epoch, fingerprint, state: state(64, epoch) });
       assert.equal(saved.bytes, (await Deno.stat(saved.path)).size);
