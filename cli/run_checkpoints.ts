@@ -5,15 +5,7 @@ import { readTrainingState, writeTrainingState } from "../engine/training_state.
 import { CheckpointDir } from "./checkpoint_dir.ts";
 import type { Checkpoint } from "./checkpoint_file.ts";
 import { RESUMABLE_FIELDS } from "./job_fingerprint.ts";
-
-/** The checkpoint flags of `train`. */
-export interface CheckpointFlags {
-  readonly checkpointDir: string | undefined;
-  readonly checkpointEvery: number;
-  readonly checkpointKeep: number;
-  readonly resume: boolean;
-  readonly epochs: number;
-}
+import type { CheckpointFlags } from "./shared_options.ts";
 
 /**
  * A run's checkpoints (`--checkpoint_dir`, `--checkpoint_every`,

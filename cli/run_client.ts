@@ -4,6 +4,8 @@ import { connectRpc } from "../dist/rpc/connect_rpc.ts";
 import { broadcastTrainingState } from "../dist/cluster/broadcast_state.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
 import { protocolField, serverClientFields, trainingFields } from "./job_fingerprint.ts";
+import { CheckpointDir } from "./checkpoint_dir.ts";
+import { RunCheckpoints } from "./run_checkpoints.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
@@ -42,7 +44,9 @@ const ATTACH_MS = 86_400_000;
  * trains on its share of that server's partition's training seeds, and
  * averages gradients with the other clients (only) by ring all-reduce every
  * step; test accuracy is summed over the clients. Client 0 prints the epoch
- * lines. Any failure ends the whole world with an error naming this client.
+ * lines and alone writes and reads `--checkpoint_dir` (its state reaches the
+ * others at the start). Any failure ends the whole world with an error naming
+ * this client.
  *
  * @example
  * ```ts ignore
@@ -63,6 +67,9 @@ export async function runClient(
   const metricsPath = metricsPathFor(flags.metrics, c);
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   const secret = await clusterSecret(flags);
+  if (c === 0 && flags.checkpointDir !== undefined) {
+    await CheckpointDir.open(flags.checkpointDir, flags.checkpointKeep); // checked before joining
+  }
   return await runClusterProcess(name, async (scope) => {
     const device: Device = await createDevice(flags.device, {
       ...(c === 0 ? {} : { notice: () => {} }),
@@ -142,7 +149,16 @@ export async function runClient(
       dropout: flags.dropout,
       seed: flags.seed,
     });
-    await broadcastTrainingState(device, model, ring, 0);
+    const checkpoints = c === 0
+      ? await RunCheckpoints.open(flags, [
+        ...protocolField(),
+        ...serverClientFields(flags),
+        ...info.partitionFields,
+        ...trainingFields(flags),
+      ])
+      : undefined;
+    const resumed = checkpoints?.resume(device, model) ?? 0;
+    const startEpoch = await broadcastTrainingState(device, model, ring, resumed);
     if (c === 0) {
       console.log(
         `webgnn: ${numServers} sampling servers, ${numClients} training clients (${info.partitioner} partitions), ` +
@@ -167,6 +183,8 @@ export async function runClient(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: c === 0,
       metricsPath,
+      startEpoch,
+      ...(checkpoints ? { afterEpoch: (e) => checkpoints.afterEpoch(device, model, e) } : {}),
       onEpoch: async (m) => {
         const report = {
           client: c,

@@ -82,6 +82,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
         fanouts: flags.fanout,
         trainCounts: meta.partitions.map((p) => p.train),
         partitioner: meta.partitioner,
+        partitionFields: (await partitionFields(meta)).map(([k, v]) => [k, v]),
       },
       partition,
       numClients: Math.ceil((flags.numClients - rank) / flags.numServers),

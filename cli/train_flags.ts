@@ -1,9 +1,10 @@
 import type { Command } from "commander";
-import type { CheckpointFlags } from "./run_checkpoints.ts";
 import { finiteNumber, newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
 import {
+  addCheckpointOptions,
   addClusterOptions,
   addTrainingOptions,
+  type CheckpointFlags,
   type ClusterOptions,
   readClusterOptions,
   readTrainingOptions,
@@ -147,19 +148,8 @@ function trainProgram(): Command {
       "test accuracy by sampled inference over the test nodes (GLT) or layerwise: every layer " +
         "once over all nodes with full neighbourhoods (DGL; one node, much faster on large graphs)",
       "sampled",
-    )
-    .option(
-      "--checkpoint_dir <dir>",
-      "write checkpoints here (on a cluster: node 0's disk; its first trainer writes them)",
-    )
-    .option(
-      "--checkpoint_every <n>",
-      "epochs between checkpoints (and after the last)",
-      positiveInt,
-      1,
-    )
-    .option("--checkpoint_keep <n>", "newest checkpoints kept", positiveInt, 3)
-    .option("--resume", "continue from the newest usable checkpoint in --checkpoint_dir, if any");
+    );
+  addCheckpointOptions(p, "node 0's first trainer");
   addClusterOptions(p, "node 0");
   return addTrainingOptions(p, "trainer", "neighbours sampled per hop; 0 = none (an MLP)");
 }

@@ -28,6 +28,11 @@ export const describeResponse = z.object({
   /** Training seeds of every partition. */
   trainCounts: z.array(z.number().int().nonnegative()),
   partitioner: z.string(),
+  /**
+   * The partition directory's identity as `[field, value]` pairs (dataset,
+   * partitioner, meta.json's SHA-256), which clients record in checkpoints.
+   */
+  partitionFields: z.array(z.tuple([z.string(), z.string()])),
 });
 /** What a client learns of the graph and of its server. */
 export type ServerInfo = z.infer<typeof describeResponse>;

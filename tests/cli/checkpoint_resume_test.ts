@@ -150,3 +150,64 @@ Deno.test("checkpoints: resuming with another configuration is refused naming th
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Server-client mode on loopback: 1 server (127.0.0.2) and 2 clients; client 0 checkpoints into `ck`. */
+function serverClient(dir: string, ck: string, extra: string[] = []) {
+  const port = freePort();
+  const common = [
+    "--num_server_nodes=1",
+    "--num_client_nodes=1",
+    "--num_client_procs_per_node=2",
+    "--num_dataset_partitions=1",
+    "--master_addr=127.0.0.2",
+    `--master_port=${port}`,
+    "--device=cpu",
+    "--cpu_threads=1",
+    "--quiet",
+    "--epochs=3",
+    "--batch_size=32",
+    "--fanout=4,4",
+    "--rpc_timeout_ms=20000",
+  ];
+  const run = (script: string, args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", new URL(script, import.meta.url).href, ...common, ...args],
+      env: { WEBGNN_SECRET: SECRET },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  return [
+    run("../../cli/server.ts", ["--node_addr=127.0.0.2", `--dataset_root_dir=${dir}/parts`]),
+    run("../../cli/client.ts", [
+      "--node_addr=127.0.0.3",
+      "--hidden=16",
+      `--checkpoint_dir=${ck}`,
+      ...extra,
+    ]),
+  ];
+}
+
+Deno.test("checkpoints: server-client clients resumed from client 0's checkpoint end as the run that wrote it", async () => {
+  const dir = await partitioned(1);
+  try {
+    const whole = await Promise.all(serverClient(dir, `${dir}/whole`).map(finish));
+    for (const r of whole) assert.equal(r.code, 0, r.stderr);
+    // Epoch 1's checkpoint alone, resumed elsewhere (the kill is the collocated test's).
+    await Deno.mkdir(`${dir}/cut`);
+    await Deno.copyFile(`${dir}/whole/epoch-000001.ckpt`, `${dir}/cut/epoch-000001.ckpt`);
+    const resumed = await Promise.all(serverClient(dir, `${dir}/cut`, ["--resume"]).map(finish));
+    for (const r of resumed) assert.equal(r.code, 0, r.stderr);
+    assert.match(resumed[1]!.stdout, /resuming from .*epoch-000001\.ckpt/);
+    const [a, b] = await Promise.all(
+      ["whole", "cut"].map(async (d) => await Deno.readFile(`${dir}/${d}/epoch-000003.ckpt`)),
+    );
+    assert.ok(a!.length > 1000 && a!.length === b!.length);
+    assert.ok(
+      a!.every((x, i) => x === b![i]),
+      "the resumed run's last checkpoint is the first run's, byte for byte",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
