@@ -42,6 +42,7 @@ export { type ParameterSlot, SageModel, type SageModelOptions } from "./engine/s
 export { matmul, type MatmulShape } from "./engine/matmul.ts";
 export { type HopSampler, type MiniBatch, sampleBlocks } from "./engine/sample_blocks.ts";
 export type { Sampler } from "./engine/sampler.ts";
+export { checkSeeds } from "./engine/check_seeds.ts";
 export { LocalSampler } from "./engine/local_sampler.ts";
 export type { FeatureStore } from "./engine/feature_store.ts";
 export { LocalFeatureStore } from "./engine/local_feature_store.ts";

@@ -9,6 +9,7 @@ import { type HopPart, stitchHop } from "./stitch_hop.ts";
 import { callChecked } from "../rpc/call_checked.ts";
 import { PARTITION_SAMPLE, sampleResponse } from "./methods.ts";
 import { peerOf } from "./_util.ts";
+import { checkSeeds } from "../../engine/check_seeds.ts";
 
 /** Options of {@link DistSampler}. */
 export interface DistSamplerOptions {
@@ -78,14 +79,7 @@ export class DistSampler implements Sampler {
   sample(seeds: Int32Array, seed: number): Promise<MiniBatch> {
     const book = this.#owned.partitionBook;
     const total = book[book.length - 1]!;
-    for (let i = 0; i < seeds.length; i++) {
-      const v = seeds[i]!;
-      if (!(v >= 0 && v < total)) {
-        throw new RangeError(
-          `sample: seed ${v} at position ${i} is not a node of the ${total}-node graph`,
-        );
-      }
-    }
+    checkSeeds(seeds, total, "sample");
     return sampleBlocks(
       this.#owned.device,
       (frontier, n, fanout, s) => this.#hop(frontier, n, fanout, s),

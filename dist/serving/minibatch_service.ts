@@ -15,6 +15,7 @@ import {
   seedsRequest,
   type ServerInfo,
 } from "./methods.ts";
+import { checkSeeds } from "../../engine/check_seeds.ts";
 
 /**
  * What a server reports of its clients: one attached, all of them ended an
@@ -163,14 +164,7 @@ export class MinibatchService {
 
   #produce(seeds: Int32Array, seed: number, signal: AbortSignal): Promise<HostMinibatch> {
     const o = this.#options;
-    for (let i = 0; i < seeds.length; i++) {
-      const v = seeds[i]!;
-      if (!(v >= 0 && v < o.info.numNodes)) {
-        throw new RangeError(
-          `seed ${v} at position ${i} is not a node of the ${o.info.numNodes}-node graph`,
-        );
-      }
-    }
+    checkSeeds(seeds, o.info.numNodes, MINIBATCH_PRODUCE);
     // Every remote call of a minibatch may take the RPC timeout.
     const timeoutMs = o.timeoutMs * (o.info.fanouts.length + 2);
     const t0 = performance.now();

@@ -2,6 +2,7 @@ import type { Device } from "../../engine/device.ts";
 import type { MinibatchSource, PreparedMinibatch } from "../../engine/minibatch_source.ts";
 import type { PartitionServer } from "./partition_server.ts";
 import { uploadMinibatch } from "./upload_minibatch.ts";
+import { checkSeeds } from "../../engine/check_seeds.ts";
 
 /** Options of {@link WorkerSampler.connect}. */
 export interface WorkerSamplerOptions {
@@ -68,14 +69,7 @@ export class WorkerSampler implements MinibatchSource {
 
   async next(seeds: Int32Array, seed: number): Promise<PreparedMinibatch> {
     const o = this.#options;
-    for (let i = 0; i < seeds.length; i++) {
-      const v = seeds[i]!;
-      if (!(v >= 0 && v < o.numNodes)) {
-        throw new RangeError(
-          `sample: seed ${v} at position ${i} is not a node of the ${o.numNodes}-node graph`,
-        );
-      }
-    }
+    checkSeeds(seeds, o.numNodes, "sample");
     o.signal?.throwIfAborted();
     // Every remote call of a minibatch may take the RPC timeout.
     const timeoutMs = o.timeoutMs * (this.fanouts.length + 2);
