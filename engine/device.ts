@@ -5,7 +5,11 @@ import type { KernelSpec } from "./kernel.ts";
  * contents are only reachable through the device's `write` and `read`.
  */
 export interface DeviceBuffer {
+  /** Size in bytes, a multiple of 4 (`createBuffer` rounds up). */
   readonly size: number;
+  /**
+   * The name given at `createBuffer`; it appears in the device's errors and in WebGPU debug tools.
+   */
   readonly label: string;
 }
 
@@ -19,14 +23,18 @@ export interface DeviceStats {
   dispatches: number;
 }
 
-/** The typed array a `read` returns for an element type. */
+/** How `Device.read` views a buffer's 4-byte elements: float, signed or unsigned integer. */
 export type ElementType = "f32" | "i32" | "u32";
-type Elements = {
+/** The typed array each element type reads into; `ArrayOf` picks one. */
+export type ElementArrays = {
   f32: Float32Array<ArrayBuffer>;
   i32: Int32Array<ArrayBuffer>;
   u32: Uint32Array<ArrayBuffer>;
 };
-export type ArrayOf<T extends ElementType> = Elements[T];
+/**
+ * The typed array `Device.read` returns for element type `T`: `ArrayOf<"f32">` is a `Float32Array`.
+ */
+export type ArrayOf<T extends ElementType> = ElementArrays[T];
 
 /**
  * The contract every backend implements: allocate, write, read, dispatch.
@@ -48,11 +56,15 @@ export type ArrayOf<T extends ElementType> = Elements[T];
  * ```
  */
 export interface Device {
+  /**
+   * Which backend this is: `webgpu` (WGSL on a GPU adapter) or `cpu` (this thread and its Workers).
+   */
   readonly kind: "webgpu" | "cpu";
   /** Human-readable adapter or thread description. */
   readonly description: string;
   /** Largest buffer one binding may hold, in bytes. */
   readonly maxBindingBytes: number;
+  /** Round trips and dispatches since the device was created; tests and benchmarks bound them. */
   readonly stats: DeviceStats;
   /** Allocates `bytes` (rounded up to 4), zero-filled. */
   createBuffer(bytes: number, label: string): DeviceBuffer;

@@ -2,8 +2,11 @@ import type { Device, DeviceBuffer } from "./device.ts";
 
 /** One chunk of a table: the rows `[rowBegin, rowEnd)` in one buffer. */
 export interface TableChunk {
+  /** The chunk's rows, `(rowEnd - rowBegin) * dim` elements, row after row. */
   readonly buffer: DeviceBuffer;
+  /** Index in the whole table of the chunk's first row. */
   readonly rowBegin: number;
+  /** Index in the whole table one past the chunk's last row; the next chunk begins here. */
   readonly rowEnd: number;
 }
 

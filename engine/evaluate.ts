@@ -5,6 +5,7 @@ import { countCorrect } from "./_util.ts";
 
 /** What evaluation needs of a model: the logits of a minibatch's seeds. */
 export interface Predictor {
+  /** Width of each logit row: one logit per class. */
   readonly numClasses: number;
   /** A new buffer of logits, `numSeeds x numClasses` float32, of the last block's destination nodes; the caller releases it. */
   predict(blocks: readonly Block[], inputs: DeviceBuffer): DeviceBuffer;
@@ -12,7 +13,9 @@ export interface Predictor {
 
 /** Correct predictions out of the nodes evaluated. */
 export interface Accuracy {
+  /** Nodes whose arg-max logit equals their label. */
   readonly correct: number;
+  /** Nodes evaluated; `correct / total` is the accuracy (0 nodes: both are 0). */
   readonly total: number;
 }
 

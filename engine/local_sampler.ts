@@ -23,6 +23,10 @@ import { checkSeeds } from "./check_seeds.ts";
  * ```
  */
 export class LocalSampler implements Sampler {
+  /**
+   * Samples `graph`, held whole on `device`, with `fanouts[h]` neighbours per node at hop `h`
+   * (seeds' hop first).
+   */
   constructor(
     readonly device: Device,
     readonly graph: DeviceGraph,

@@ -17,7 +17,9 @@ export interface MatmulShape {
   readonly accumulate?: boolean;
   /** Element offsets of the first element of each operand (default 0). */
   readonly aOffset?: number;
+  /** Element offset of B's first element in its buffer (default 0). */
   readonly bOffset?: number;
+  /** Element offset of C's first element in its buffer (default 0). */
   readonly cOffset?: number;
 }
 

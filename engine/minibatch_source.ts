@@ -21,6 +21,9 @@ export interface PreparedMinibatch extends MiniBatch {
  * out of its phase times (steps that run while it waits are not sampling).
  */
 export interface BusyClock {
+  /**
+   * Milliseconds the thread spent on other work since some fixed start; only differences are read.
+   */
   readonly busyMs: number;
 }
 

@@ -20,11 +20,16 @@ export type HopSampler = (
 
 /** A sampled minibatch: one block per layer and the input nodes whose features the first layer reads. */
 export interface MiniBatch {
+  /**
+   * Seeds of the minibatch: the last block's destination nodes, and the first `numSeeds` input
+   * nodes.
+   */
   readonly numSeeds: number;
   /** Outermost first: `blocks[0]` has the input nodes as sources, the last block the seeds as destinations. */
   readonly blocks: readonly Block[];
   /** `numInput` global node ids, seeds first in order, then each hop's new nodes in order of first appearance. */
   readonly inputNodes: DeviceBuffer;
+  /** Input nodes: every node any block reads, seeds first; the rows of the input features. */
   readonly numInput: number;
   /** Returns every buffer of the minibatch to the device. */
   release(): void;

@@ -30,13 +30,17 @@ export interface Trainable extends Predictor {
 
 /** Everything one epoch of minibatch training uses. */
 export interface EpochPlan {
+  /** The device the model, the minibatches and the labels live on. */
   readonly device: Device;
+  /** The model trained; its parameters change in place. */
   readonly model: Trainable;
   /** Where the minibatches come from, blocks and input features together. */
   readonly source: MinibatchSource;
   /** This trainer's seeds for the epoch, already shuffled. */
   readonly seeds: Int32Array;
+  /** Label of a seed, by global node id; it must be a class of the model. */
   readonly labelOf: (id: number) => number;
+  /** Seeds per minibatch; the last one may be smaller. */
   readonly batchSize: number;
   /** Seed of the epoch's random draws (sampling, dropout). */
   readonly seed: number;
@@ -60,17 +64,33 @@ export interface EpochPlan {
 
 /** Where an epoch's time went, in milliseconds, and its mean loss. */
 export interface EpochReport {
+  /** Minibatches trained on (not counting empty steps taken to keep pace with other trainers). */
   readonly batches: number;
   /** Seeds trained on, and the sum and sum of squares of their ids (a cheap check that each was used once). */
   readonly seeds: number;
+  /** Sum of the seed ids trained on. */
   readonly seedSum: number;
+  /** Sum of the squares of the seed ids trained on. */
   readonly seedSquareSum: number;
+  /** Mean over minibatches of each minibatch's mean cross-entropy loss. */
   readonly loss: number;
   /** Share of this epoch's seeds predicted right during training (with dropout). */
   readonly trainAccuracy: number;
+  /** Wall time of the whole epoch. */
   readonly totalMs: number;
+  /**
+   * Sum of the minibatches' sampling times, as their source reports them (prefetched work overlaps
+   * training, so phases may add up to more than `totalMs`).
+   */
   readonly sampleMs: number;
+  /**
+   * Sum of the minibatches' feature gathering (and fetching) times, as their source reports them.
+   */
   readonly featureMs: number;
+  /**
+   * Time the training loop itself spent recording and submitting steps; waiting for minibatches
+   * (`waitMs`) and averaging gradients (`reduceMs`) are left out.
+   */
   readonly trainMs: number;
   /** Time spent averaging gradients across trainers (other work may run meanwhile). */
   readonly reduceMs: number;

@@ -71,6 +71,10 @@ export class Progress {
   #total = 0;
   #nextReport = 0;
 
+  /**
+   * Forwards to `options.onProgress` when given; otherwise draws a bar on a terminal's stderr
+   * unless `options.quiet`.
+   */
   constructor(options: ProgressOptions = {}) {
     this.#onProgress = options.onProgress;
     const tty = Deno.stderr.isTerminal();

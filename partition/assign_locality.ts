@@ -7,6 +7,7 @@ export interface LocalityOptions {
   readonly passes?: number;
   /** Allowed imbalance on nodes and training seeds, e.g. 0.03 for 3%. */
   readonly slack?: number;
+  /** Reports each pass over the nodes, as phase `locality (LDG)`; none by default. */
   readonly progress?: Progress;
 }
 

@@ -4,7 +4,9 @@ import { readArray } from "./_read_array.ts";
 
 /** What a trainer needs of its partition besides the graph and features: seeds and labels. */
 export interface PartitionSeeds {
+  /** The directory's `meta.json`, checked. */
   readonly meta: PartitionMeta;
+  /** Which partition these seeds are, `0 .. meta.numPartitions - 1`. */
   readonly partition: number;
   /** `numPartitions + 1` offsets; partition p owns `[book[p], book[p + 1])`. */
   readonly partitionBook: Int32Array;
@@ -14,7 +16,9 @@ export interface PartitionSeeds {
   readonly labels: Int32Array;
   /** Global ids of the owned train/valid/test seeds, ascending. */
   readonly train: Int32Array;
+  /** Global ids of the owned validation seeds, ascending. */
   readonly valid: Int32Array;
+  /** Global ids of the owned test seeds, ascending. */
   readonly test: Int32Array;
 }
 

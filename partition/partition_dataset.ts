@@ -17,7 +17,9 @@ export type PartitionerName = "random" | "frequency" | "locality";
 
 /** Options of {@linkcode partitionDataset}. */
 export interface PartitionOptions extends ProgressOptions {
+  /** Partitions to write, at least 1 and at most the dataset's node count. */
   readonly numPartitions: number;
+  /** How nodes are assigned: `random`, `frequency` (by sampling hotness) or `locality` (LDG). */
   readonly partitioner: PartitionerName;
   /** Output directory; replaced as a whole if it exists. */
   readonly output: string;
@@ -25,6 +27,7 @@ export interface PartitionOptions extends ProgressOptions {
   readonly cacheRatio?: number;
   /** Sampling fan-out used to estimate hotness (frequency and cache). */
   readonly fanout?: readonly number[];
+  /** Seed of the random assignment and of the sampling that estimates hotness (default 0). */
   readonly seed?: number;
 }
 

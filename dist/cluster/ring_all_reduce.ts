@@ -44,7 +44,9 @@ function segment(length: number, size: number, k: number): [number, number] {
  * ```
  */
 export class RingAllReduce {
+  /** This participant's position in the ring, `0 .. size - 1`. */
   readonly index: number;
+  /** Number of participants in the ring. */
   readonly size: number;
   readonly #right: RpcClient | null;
   readonly #mailbox: RingMailbox;
@@ -52,6 +54,10 @@ export class RingAllReduce {
   readonly #timeoutMs: number;
   #op = 0;
 
+  /**
+   * Checks `index` and `size` (a `RangeError` names the bad one); nothing is sent until
+   * `allReduce`.
+   */
   constructor(options: RingAllReduceOptions) {
     const { index, size } = options;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`size must be >= 1, got ${size}`);

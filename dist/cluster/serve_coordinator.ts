@@ -18,7 +18,9 @@ export interface ServeCoordinatorOptions {
 
 /** A running coordinator: its state and the server hosting it. */
 export interface CoordinatorHost {
+  /** The world's state: who joined, barriers, shutdown. */
   readonly coordinator: Coordinator;
+  /** The RPC server the ranks connect to; `server.url` is what they join. */
   readonly server: RpcServer;
   /** Closes the coordinator's connections and stops listening. */
   close(): Promise<void>;

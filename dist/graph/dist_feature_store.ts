@@ -61,6 +61,10 @@ export class DistFeatureStore implements FeatureStore {
   readonly #timeoutMs: number;
   readonly #signal: AbortSignal | undefined;
 
+  /**
+   * Throws `RangeError` unless `options.timeoutMs` is positive; connects nothing (the peers are
+   * already connected).
+   */
   constructor(options: DistFeatureStoreOptions) {
     if (!(options.timeoutMs > 0)) {
       throw new RangeError(`DistFeatureStore: timeoutMs must be > 0, got ${options.timeoutMs}`);

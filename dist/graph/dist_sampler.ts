@@ -65,6 +65,10 @@ export class DistSampler implements Sampler {
   readonly #timeoutMs: number;
   readonly #signal: AbortSignal | undefined;
 
+  /**
+   * Throws `RangeError` unless `options.timeoutMs` is positive; connects nothing (the peers are
+   * already connected).
+   */
   constructor(options: DistSamplerOptions) {
     if (!(options.timeoutMs > 0)) {
       throw new RangeError(`DistSampler: timeoutMs must be > 0, got ${options.timeoutMs}`);

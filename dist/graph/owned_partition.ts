@@ -7,7 +7,9 @@ import type { LoadedPartition } from "../../partition/load_partition.ts";
 
 /** A hop sampled on the host's side of the wire: CSR offsets and neighbour ids. */
 export interface HostHop {
+  /** `n + 1` offsets into `neighbors` for the `n` frontier nodes asked for, starting at 0. */
   readonly offsets: Int32Array<ArrayBuffer>;
+  /** Sampled neighbours, global ids, `offsets[n]` of them: at most `fanout` per frontier node. */
   readonly neighbors: Int32Array<ArrayBuffer>;
 }
 

@@ -30,6 +30,10 @@ export class MessageCodec {
   readonly maxMessageBytes: number;
   readonly #packr = new Packr({ moreTypes: true, useRecords: false });
 
+  /**
+   * `options.maxMessageBytes` defaults to `DEFAULT_MAX_MESSAGE_BYTES`; throws `RangeError` below
+   * 64.
+   */
   constructor(options: { maxMessageBytes?: number } = {}) {
     const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (!Number.isInteger(max) || max < 64) {

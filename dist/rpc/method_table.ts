@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { Schema } from "./schema.ts";
 
 /** What a method handler learns about the call it serves. */
 export interface CallContext {
@@ -12,12 +12,17 @@ export interface CallContext {
 
 /** A registered method: payload schema plus handler. */
 export interface MethodEntry {
-  readonly params: z.ZodType;
+  /** Checks a request's payload before the handler runs. */
+  readonly params: Schema<unknown>;
+  /**
+   * Answers a call with a checked payload; its value (or promise) is the response, its throw the
+   * error.
+   */
   readonly handler: (payload: unknown, ctx: CallContext) => unknown;
 }
 
 /**
- * The methods a server answers, by name. Each method declares the zod schema
+ * The methods a server answers, by name. Each method declares the schema (zod's)
  * of its payload; a request whose payload does not match fails with a
  * `TypeError` at the caller and the handler does not run. One table per
  * server, passed explicitly: there is no global registry.
@@ -35,10 +40,10 @@ export class MethodTable {
   readonly #entries = new Map<string, MethodEntry>();
 
   /** Adds a method; throws `TypeError` on an empty or duplicate name. */
-  register<S extends z.ZodType>(
+  register<T>(
     name: string,
-    params: S,
-    handler: (payload: z.infer<S>, ctx: CallContext) => unknown,
+    params: Schema<T>,
+    handler: (payload: T, ctx: CallContext) => unknown,
   ): this {
     if (typeof name !== "string" || name.length === 0 || name.length > 256) {
       throw new TypeError(`method name must be 1..256 characters: "${name}"`);

@@ -53,6 +53,10 @@ export class RpcSession {
   #state: State = "auth";
   #peer: string;
 
+  /**
+   * Attaches to `transport` and sends the challenge at once; a client that does not authenticate
+   * within `handshakeTimeoutMs` is refused.
+   */
   constructor(transport: Transport, options: RpcSessionOptions) {
     this.#transport = transport;
     this.#peer = transport.peer;

@@ -24,7 +24,9 @@ export interface ServeRpcOptions {
 
 /** A running RPC server; see {@link serveRpc}. */
 export interface RpcServer {
+  /** The interface the server listens on, as bound. */
   readonly hostname: string;
+  /** The bound port; the one the system chose when `port` 0 was asked for. */
   readonly port: number;
   /** `ws://hostname:port`, what clients connect to. */
   readonly url: string;

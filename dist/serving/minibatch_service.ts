@@ -97,6 +97,10 @@ export class MinibatchService {
   #minibatches = 0;
   #prepareMs = 0;
 
+  /**
+   * Throws `RangeError` unless `numClients` is a positive integer; `register` then puts the methods
+   * on a server's table.
+   */
   constructor(options: MinibatchServiceOptions) {
     if (!Number.isInteger(options.numClients) || options.numClients < 1) {
       throw new RangeError(`numClients must be a positive integer, got ${options.numClients}`);

@@ -41,6 +41,10 @@ export class RemoteMinibatchSampler implements MinibatchSource {
   readonly dim: number;
   readonly #options: RemoteMinibatchSamplerOptions;
 
+  /**
+   * Throws `RangeError` unless `options.timeoutMs` is positive; the connection to the server is the
+   * caller's.
+   */
   constructor(options: RemoteMinibatchSamplerOptions) {
     if (!(options.timeoutMs > 0)) {
       throw new RangeError(

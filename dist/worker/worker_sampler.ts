@@ -14,6 +14,7 @@ export interface WorkerSamplerOptions {
   readonly peers: readonly (string | undefined)[];
   /** The shared secret of the cluster. */
   readonly secret: Uint8Array;
+  /** Neighbours sampled per node at each hop, seeds' hop first. */
   readonly fanouts: readonly number[];
   /** Feature row width. */
   readonly dim: number;
