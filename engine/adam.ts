@@ -1,7 +1,15 @@
 import type { Device, DeviceBuffer } from "./device.ts";
 import adamKernel from "./kernels/adam.ts";
 
-/** Adam's settings (defaults: PyTorch's, with lr 0.003 and no weight decay). */
+/**
+ * Adam's settings (defaults: PyTorch's, with lr 0.003 and no weight decay).
+ *
+ * @example
+ * ```ts
+ * import type { AdamOptions } from "./adam.ts";
+ * const withDecay: AdamOptions = { lr: 0.001, weightDecay: 5e-4 };
+ * ```
+ */
 export interface AdamOptions {
   /** Learning rate, the step's scale (default 0.003). */
   readonly lr?: number;

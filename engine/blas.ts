@@ -1,4 +1,17 @@
-/** The row-major single-precision product `cblas_sgemm` computes, with its operands as views. */
+/**
+ * The row-major single-precision product `cblas_sgemm` computes, with its operands as views.
+ *
+ * @example
+ * ```ts
+ * import type { SgemmArgs } from "./blas.ts";
+ * // [1 2] times the column [3 4], into c: 11.
+ * const product: SgemmArgs = {
+ *   transA: false, transB: false, m: 1, n: 1, k: 2,
+ *   a: new Float32Array([1, 2]), lda: 2, b: new Float32Array([3, 4]), ldb: 1,
+ *   c: new Float32Array(1), ldc: 1, beta: 0,
+ * };
+ * ```
+ */
 export interface SgemmArgs {
   /** Use A transposed: A is stored `k x m` (rows `lda` apart) and read as its transpose. */
   readonly transA: boolean;

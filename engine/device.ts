@@ -3,6 +3,15 @@ import type { KernelSpec } from "./kernel.ts";
 /**
  * A buffer owned by a device. Sizes are in bytes and a multiple of 4; the
  * contents are only reachable through the device's `write` and `read`.
+ *
+ * @example
+ * ```ts
+ * import { CpuDevice } from "./cpu_device.ts";
+ * const device = new CpuDevice({ threads: 1, blas: false });
+ * const buffer = device.createBuffer(10, "ids");
+ * console.assert(buffer.size === 12 && buffer.label === "ids"); // rounded up to 4 bytes
+ * device.destroy();
+ * ```
  */
 export interface DeviceBuffer {
   /** Size in bytes, a multiple of 4 (`createBuffer` rounds up). */
@@ -13,7 +22,19 @@ export interface DeviceBuffer {
   readonly label: string;
 }
 
-/** Counters a device keeps, for tests and benchmarks that bound round trips. */
+/**
+ * Counters a device keeps, for tests and benchmarks that bound round trips.
+ *
+ * @example
+ * ```ts
+ * import { CpuDevice } from "./cpu_device.ts";
+ * const device = new CpuDevice({ threads: 1, blas: false });
+ * const buffer = device.createBuffer(4, "x");
+ * await device.read(buffer, "f32");
+ * console.assert(device.stats.readbacks === 1);
+ * device.destroy();
+ * ```
+ */
 export interface DeviceStats {
   /** Command submissions to the GPU queue (0 on the CPU backend). */
   submissions: number;
@@ -23,9 +44,25 @@ export interface DeviceStats {
   dispatches: number;
 }
 
-/** How `Device.read` views a buffer's 4-byte elements: float, signed or unsigned integer. */
+/**
+ * How `Device.read` views a buffer's 4-byte elements: float, signed or unsigned integer.
+ *
+ * @example
+ * ```ts
+ * import type { ElementType } from "./device.ts";
+ * const bytesPerElement = (_type: ElementType) => 4; // every element type is 32-bit
+ * ```
+ */
 export type ElementType = "f32" | "i32" | "u32";
-/** The typed array each element type reads into; `ArrayOf` picks one. */
+/**
+ * The typed array each element type reads into; `ArrayOf` picks one.
+ *
+ * @example
+ * ```ts
+ * import type { ElementArrays } from "./device.ts";
+ * const labels: ElementArrays["i32"] = new Int32Array([3, 1]);
+ * ```
+ */
 export type ElementArrays = {
   f32: Float32Array<ArrayBuffer>;
   i32: Int32Array<ArrayBuffer>;
@@ -33,6 +70,18 @@ export type ElementArrays = {
 };
 /**
  * The typed array `Device.read` returns for element type `T`: `ArrayOf<"f32">` is a `Float32Array`.
+ *
+ * @example
+ * ```ts
+ * import { CpuDevice } from "./cpu_device.ts";
+ * import type { ArrayOf } from "./device.ts";
+ * const device = new CpuDevice({ threads: 1, blas: false });
+ * const buffer = device.createBuffer(8, "ids");
+ * device.write(buffer, new Int32Array([7, 9]));
+ * const ids: ArrayOf<"i32"> = await device.read(buffer, "i32");
+ * console.assert(ids[1] === 9);
+ * device.destroy();
+ * ```
  */
 export type ArrayOf<T extends ElementType> = ElementArrays[T];
 

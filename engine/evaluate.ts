@@ -3,7 +3,15 @@ import type { Device, DeviceBuffer } from "./device.ts";
 import type { MinibatchSource } from "./minibatch_source.ts";
 import { countCorrect } from "./_util.ts";
 
-/** What evaluation needs of a model: the logits of a minibatch's seeds. */
+/**
+ * What evaluation needs of a model: the logits of a minibatch's seeds.
+ *
+ * @example
+ * ```ts
+ * import type { Predictor } from "./evaluate.ts";
+ * const logitBytes = (p: Predictor, numSeeds: number) => numSeeds * p.numClasses * 4;
+ * ```
+ */
 export interface Predictor {
   /** Width of each logit row: one logit per class. */
   readonly numClasses: number;
@@ -11,7 +19,16 @@ export interface Predictor {
   predict(blocks: readonly Block[], inputs: DeviceBuffer): DeviceBuffer;
 }
 
-/** Correct predictions out of the nodes evaluated. */
+/**
+ * Correct predictions out of the nodes evaluated.
+ *
+ * @example
+ * ```ts
+ * import type { Accuracy } from "./evaluate.ts";
+ * const share = (a: Accuracy) => (a.total === 0 ? 0 : a.correct / a.total);
+ * console.assert(share({ correct: 3, total: 4 }) === 0.75);
+ * ```
+ */
 export interface Accuracy {
   /** Nodes whose arg-max logit equals their label. */
   readonly correct: number;

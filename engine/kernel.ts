@@ -1,13 +1,37 @@
 import type { Blas } from "./blas.ts";
 import type { WasmRun } from "./wasm_kernels.ts";
 
-/** Scalar types a uniform may have; every one is 4 bytes in WGSL. */
+/**
+ * Scalar types a uniform may have; every one is 4 bytes in WGSL.
+ *
+ * @example
+ * ```ts
+ * import type { UniformType } from "./kernel.ts";
+ * const uniforms: { name: string; type: UniformType }[] = [{ name: "n", type: "u32" }];
+ * ```
+ */
 export type UniformType = "u32" | "i32" | "f32";
 
-/** Element types a storage binding may have. */
+/**
+ * Element types a storage binding may have.
+ *
+ * @example
+ * ```ts
+ * import type { BindingType } from "./kernel.ts";
+ * const counters: BindingType = "atomic<u32>"; // atomics for histograms and counts
+ * ```
+ */
 export type BindingType = "u32" | "i32" | "f32" | "atomic<u32>" | "atomic<i32>";
 
-/** One storage buffer a kernel binds, in binding order. */
+/**
+ * One storage buffer a kernel binds, in binding order.
+ *
+ * @example
+ * ```ts
+ * import type { BindingSpec } from "./kernel.ts";
+ * const out: BindingSpec<"out"> = { name: "out", type: "f32", access: "read_write" };
+ * ```
+ */
 export interface BindingSpec<B extends string = string> {
   /**
    * The binding's name: the WGSL variable, and the key of `buffers` in `dispatch` and in `CpuArgs`.
@@ -24,7 +48,20 @@ export type CpuView<T extends BindingType> = T extends "f32" ? Float32Array
   : T extends "i32" | "atomic<i32>" ? Int32Array
   : Uint32Array;
 
-/** What a kernel's CPU implementation is called with. */
+/**
+ * What a kernel's CPU implementation is called with.
+ *
+ * @example
+ * ```ts
+ * import type { CpuArgs } from "./kernel.ts";
+ * const double = ({ buffers, begin, end }: CpuArgs<"x", "n">) => {
+ *   for (let i = begin; i < end; i++) buffers.x[i]! *= 2;
+ * };
+ * const x = new Float32Array([1, 2]);
+ * double({ buffers: { x }, uniforms: { n: 2 }, begin: 0, end: 2 });
+ * console.assert(x[1] === 4);
+ * ```
+ */
 export interface CpuArgs<B extends string, U extends string> {
   /**
    * Each binding's whole buffer, viewed by its element type (atomics as plain `Int32Array` or
@@ -135,7 +172,18 @@ export interface KernelSpec<
   readonly wasm?: (args: WasmArgs<B, U>) => boolean;
 }
 
-/** What a kernel's WebAssembly implementation is called with. */
+/**
+ * What a kernel's WebAssembly implementation is called with.
+ *
+ * @example
+ * ```ts
+ * import type { WasmArgs } from "./kernel.ts";
+ * const scaleWasm = ({ run, addresses, uniforms, begin, end }: WasmArgs<"x", "factor">) => {
+ *   run(addresses.x, uniforms.factor, begin, end);
+ *   return true; // this call was covered
+ * };
+ * ```
+ */
 export interface WasmArgs<B extends string, U extends string> {
   /** The module's `run` export. */
   readonly run: WasmRun;

@@ -1,7 +1,16 @@
 import type { Device, DeviceBuffer } from "./device.ts";
 import matmulKernel from "./kernels/matmul.ts";
 
-/** Shape and layout of one product `C = op(A) op(B) (+ C)`. */
+/**
+ * Shape and layout of one product `C = op(A) op(B) (+ C)`.
+ *
+ * @example
+ * ```ts
+ * import type { MatmulShape } from "./matmul.ts";
+ * // The weight gradient of a layer: X^T (k x m stored as rows of X) times dY.
+ * const weightGradient: MatmulShape = { m: 200, n: 256, k: 1024, transA: true };
+ * ```
+ */
 export interface MatmulShape {
   /** Rows of `op(A)` and of C. */
   readonly m: number;

@@ -16,19 +16,8 @@ import {
   positive,
   sageLayout,
 } from "./_sage_init.ts";
+import type { ParameterSlot } from "./parameter_slot.ts";
 import type { SageModelOptions } from "./sage_model_options.ts";
-
-/** One layer's slots in the flat parameter (and gradient) vector, in float32 elements. */
-export interface ParameterSlot {
-  /** The layer, 0 for the one that reads the input features. */
-  readonly layer: number;
-  /** `"weight"` is `2 inDim x outDim`, rows `W_self` then `W_neigh`; `"bias"` is `outDim`. */
-  readonly kind: "weight" | "bias";
-  /** Index of the slot's first float32 in `parameters` (and `gradients`). */
-  readonly offset: number;
-  /** Float32 elements in the slot. */
-  readonly length: number;
-}
 
 /**
  * GraphSAGE with mean aggregation (PyG's `SAGEConv`): each layer computes

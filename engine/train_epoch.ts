@@ -3,7 +3,22 @@ import type { Device, DeviceBuffer } from "./device.ts";
 import type { Predictor } from "./evaluate.ts";
 import type { BusyClock, MinibatchSource, PreparedMinibatch } from "./minibatch_source.ts";
 
-/** What training needs of a model. */
+/**
+ * What training needs of a model.
+ *
+ * @example
+ * ```ts
+ * import type { Block } from "./block.ts";
+ * import type { DeviceBuffer } from "./device.ts";
+ * import type { Trainable } from "./train_epoch.ts";
+ * // A step in two phases, as distributed training takes it (the all-reduce goes between).
+ * const step = (t: Trainable, blocks: Block[], x: DeviceBuffer, labels: DeviceBuffer, n: number) => {
+ *   const lossAndCorrect = t.forwardBackward(blocks, x, labels, n);
+ *   t.applyGradients();
+ *   return lossAndCorrect;
+ * };
+ * ```
+ */
 export interface Trainable extends Predictor {
   /**
    * Records forward, loss over the first `numSeeds` rows and backward,
@@ -28,7 +43,15 @@ export interface Trainable extends Predictor {
   ): DeviceBuffer;
 }
 
-/** Everything one epoch of minibatch training uses. */
+/**
+ * Everything one epoch of minibatch training uses.
+ *
+ * @example
+ * ```ts
+ * import type { EpochPlan } from "./train_epoch.ts";
+ * const lastBatch = (plan: EpochPlan) => plan.seeds.length % plan.batchSize || plan.batchSize;
+ * ```
+ */
 export interface EpochPlan {
   /** The device the model, the minibatches and the labels live on. */
   readonly device: Device;
@@ -62,7 +85,16 @@ export interface EpochPlan {
   readonly onStep?: (done: number, total: number) => void;
 }
 
-/** Where an epoch's time went, in milliseconds, and its mean loss. */
+/**
+ * Where an epoch's time went, in milliseconds, and its mean loss.
+ *
+ * @example
+ * ```ts
+ * import type { EpochReport } from "./train_epoch.ts";
+ * const line = (r: EpochReport) =>
+ *   `loss ${r.loss.toFixed(4)}, ${r.batches} batches in ${(r.totalMs / 1000).toFixed(1)} s`;
+ * ```
+ */
 export interface EpochReport {
   /** Minibatches trained on (not counting empty steps taken to keep pace with other trainers). */
   readonly batches: number;

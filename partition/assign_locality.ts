@@ -1,7 +1,15 @@
 import type { NodeDataset } from "../engine/dataset.ts";
 import type { Progress } from "./_util.ts";
 
-/** Options of {@linkcode assignLocality}. */
+/**
+ * Options of {@linkcode assignLocality}.
+ *
+ * @example
+ * ```ts
+ * import type { LocalityOptions } from "./assign_locality.ts";
+ * const quick: LocalityOptions = { passes: 2, slack: 0.05 };
+ * ```
+ */
 export interface LocalityOptions {
   /** Streaming passes (the first is plain LDG, the rest restream). */
   readonly passes?: number;

@@ -2,7 +2,15 @@ import { loadPartitionMeta } from "./load_partition_meta.ts";
 import type { PartitionMeta } from "./partition_meta.ts";
 import { readArray } from "./_read_array.ts";
 
-/** What a trainer needs of its partition besides the graph and features: seeds and labels. */
+/**
+ * What a trainer needs of its partition besides the graph and features: seeds and labels.
+ *
+ * @example
+ * ```ts
+ * import type { PartitionSeeds } from "./load_partition_seeds.ts";
+ * const labelOf = (s: PartitionSeeds, id: number) => s.labels[id - s.offset]!;
+ * ```
+ */
 export interface PartitionSeeds {
   /** The directory's `meta.json`, checked. */
   readonly meta: PartitionMeta;

@@ -1,10 +1,35 @@
-/** Version of the partition directory format written and read by partition/. */
+/**
+ * Version of the partition directory format written and read by partition/.
+ *
+ * @example
+ * ```ts
+ * import { PARTITION_FORMAT_VERSION } from "./partition_meta.ts";
+ * const readable = (meta: { version: number }) => meta.version === PARTITION_FORMAT_VERSION;
+ * ```
+ */
 export const PARTITION_FORMAT_VERSION = 1;
 
-/** Element type of a raw little-endian array file. */
+/**
+ * Element type of a raw little-endian array file.
+ *
+ * @example
+ * ```ts
+ * import type { DType } from "./partition_meta.ts";
+ * const view = (dtype: DType, bytes: ArrayBuffer) =>
+ *   dtype === "int32" ? new Int32Array(bytes) : new Float32Array(bytes);
+ * ```
+ */
 export type DType = "int32" | "float32";
 
-/** One raw array file of a partition directory, as recorded in `meta.json`. */
+/**
+ * One raw array file of a partition directory, as recorded in `meta.json`.
+ *
+ * @example
+ * ```ts
+ * import type { FileEntry } from "./partition_meta.ts";
+ * const indptr: FileEntry = { dtype: "int32", shape: [1001], bytes: 4004, sha256: "0".repeat(64) };
+ * ```
+ */
 export interface FileEntry {
   /** Element type of the file's little-endian values. */
   readonly dtype: DType;
@@ -16,7 +41,15 @@ export interface FileEntry {
   readonly sha256: string;
 }
 
-/** Per-partition counts recorded in `meta.json`. */
+/**
+ * Per-partition counts recorded in `meta.json`.
+ *
+ * @example
+ * ```ts
+ * import type { PartitionStats } from "./partition_meta.ts";
+ * const cutShare = (s: PartitionStats) => (s.edges === 0 ? 0 : s.cutEdges / s.edges);
+ * ```
+ */
 export interface PartitionStats {
   /** Nodes the partition owns (its slice of the partition book). */
   readonly nodes: number;

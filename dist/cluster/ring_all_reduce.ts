@@ -3,7 +3,17 @@ import type { RpcClient } from "../rpc/rpc_client.ts";
 import { callChecked } from "../rpc/call_checked.ts";
 import { pushResponse, RING_PUSH } from "./methods.ts";
 
-/** Options of {@link RingAllReduce}. */
+/**
+ * Options of {@link RingAllReduce}.
+ *
+ * @example
+ * ```ts
+ * import { RingAllReduce, type RingAllReduceOptions } from "./ring_all_reduce.ts";
+ * import { RingMailbox } from "./ring_mailbox.ts";
+ * const alone: RingAllReduceOptions = { index: 0, size: 1, right: null, mailbox: new RingMailbox("none") };
+ * console.assert(new RingAllReduce(alone).size === 1);
+ * ```
+ */
 export interface RingAllReduceOptions {
   /** This participant's position in the ring, 0..size-1. */
   readonly index: number;

@@ -81,7 +81,20 @@ export const worldSchema: z.ZodType<World> = z.object({
   ranks: z.array(rankInfoSchema),
 });
 
-/** The URL of `rank`'s service `name`, or an error naming the rank and what it serves. */
+/**
+ * The URL of `rank`'s service `name`, or an error naming the rank and what it serves.
+ *
+ * @example
+ * ```ts
+ * import { serviceUrl } from "./world.ts";
+ * const rank = { rank: 2, role: "trainer", address: "ws://127.0.0.4:4000", services: {} };
+ * try {
+ *   serviceUrl(rank, "partition");
+ * } catch (e) {
+ *   console.assert(String(e).includes("rank 2 (trainer at ws://127.0.0.4:4000) serves no"));
+ * }
+ * ```
+ */
 export function serviceUrl(rank: RankInfo, name: string): string {
   const url = rank.services[name];
   if (url === undefined) {

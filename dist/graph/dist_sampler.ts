@@ -11,7 +11,19 @@ import { PARTITION_SAMPLE, sampleResponse } from "./methods.ts";
 import { peerOf } from "./_util.ts";
 import { checkSeeds } from "../../engine/check_seeds.ts";
 
-/** Options of {@link DistSampler}. */
+/**
+ * Options of {@link DistSampler}.
+ *
+ * @example
+ * ```ts
+ * import type { DistSamplerOptions } from "./dist_sampler.ts";
+ * import type { OwnedPartition } from "./owned_partition.ts";
+ * import type { PartitionPeer } from "./partition_peer.ts";
+ * const options = (owned: OwnedPartition, peers: PartitionPeer[]): DistSamplerOptions => ({
+ *   owned, peers, fanouts: [15, 10, 5], timeoutMs: 10_000,
+ * });
+ * ```
+ */
 export interface DistSamplerOptions {
   /** This rank's partition, on the device that builds the blocks. */
   readonly owned: OwnedPartition;
@@ -25,7 +37,15 @@ export interface DistSamplerOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Nodes whose neighbours a {@link DistSampler} drew, by where they were drawn. */
+/**
+ * Nodes whose neighbours a {@link DistSampler} drew, by where they were drawn.
+ *
+ * @example
+ * ```ts
+ * import type { DistSamplerCounts } from "./dist_sampler.ts";
+ * const remoteShare = (c: DistSamplerCounts) => c.remote / Math.max(1, c.local + c.remote);
+ * ```
+ */
 export interface DistSamplerCounts {
   /** Frontier nodes sampled on the own partition. */
   local: number;

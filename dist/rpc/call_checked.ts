@@ -2,7 +2,16 @@ import type { CallOptions } from "./call_options.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import type { Schema } from "./schema.ts";
 
-/** What {@link callChecked} needs of a connection: an `RpcClient` is one. */
+/**
+ * What {@link callChecked} needs of a connection: an `RpcClient` is one.
+ *
+ * @example
+ * ```ts
+ * import type { Caller } from "./call_checked.ts";
+ * const echo: Caller = { peer: "echo", call: (_method, payload) => Promise.resolve(payload) };
+ * console.assert(await echo.call("any.method", 5) === 5);
+ * ```
+ */
 export interface Caller {
   /** The peer's name, used in errors. */
   readonly peer: string;

@@ -3,7 +3,15 @@ import { type Message, messageSchema, PROTOCOL_VERSION } from "./messages.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import { alignTypedArrays } from "./_align.ts";
 
-/** Default cap on one encoded message: 64 MiB (also the WebSocket frame cap). */
+/**
+ * Default cap on one encoded message: 64 MiB (also the WebSocket frame cap).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_MESSAGE_BYTES, MessageCodec } from "./message_codec.ts";
+ * console.assert(new MessageCodec().maxMessageBytes === DEFAULT_MAX_MESSAGE_BYTES);
+ * ```
+ */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /**

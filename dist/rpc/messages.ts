@@ -20,7 +20,15 @@
  */
 import { z } from "zod";
 
-/** Version of the wire protocol; a peer speaking another one is refused. */
+/**
+ * Version of the wire protocol; a peer speaking another one is refused.
+ *
+ * @example
+ * ```ts
+ * import { PROTOCOL_VERSION } from "./messages.ts";
+ * const cancel = { v: PROTOCOL_VERSION, kind: "cancel", id: 3 } as const;
+ * ```
+ */
 export const PROTOCOL_VERSION = 2;
 
 const v = z.literal(PROTOCOL_VERSION);

@@ -1,6 +1,19 @@
 import type { Schema } from "./schema.ts";
 
-/** What a method handler learns about the call it serves. */
+/**
+ * What a method handler learns about the call it serves.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { MethodTable } from "./method_table.ts";
+ * // A handler that names its caller and stops when the call is cancelled.
+ * new MethodTable().register("demo.whoami", z.null(), (_payload, ctx) => {
+ *   ctx.signal.throwIfAborted();
+ *   return `${ctx.method} called by ${ctx.peer}`;
+ * });
+ * ```
+ */
 export interface CallContext {
   /** The authenticated peer, e.g. `rank 3 (127.0.0.4:50122)`. */
   readonly peer: string;
@@ -10,7 +23,18 @@ export interface CallContext {
   readonly signal: AbortSignal;
 }
 
-/** A registered method: payload schema plus handler. */
+/**
+ * A registered method: payload schema plus handler.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { MethodTable } from "./method_table.ts";
+ * const table = new MethodTable().register("demo.double", z.number(), (x) => 2 * x);
+ * const entry = table.get("demo.double")!;
+ * console.assert(entry.params.safeParse("two").success === false);
+ * ```
+ */
 export interface MethodEntry {
   /** Checks a request's payload before the handler runs. */
   readonly params: Schema<unknown>;

@@ -17,18 +17,47 @@
  * @module
  */
 
-/** A checker of untrusted values: zod schemas are ones. */
+/**
+ * A checker of untrusted values: zod schemas are ones.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import type { Schema } from "./schema.ts";
+ * const pair: Schema<[number, number]> = z.tuple([z.number(), z.number()]);
+ * console.assert(pair.safeParse([1, 2]).success);
+ * ```
+ */
 export interface Schema<T> {
   /** Checks `value`, never throwing: the value as `T`, or what is wrong with it. */
   safeParse(value: unknown): SafeParseResult<T>;
 }
 
-/** The outcome of {@link Schema.safeParse}: `data` when `success`, else `error`. */
+/**
+ * The outcome of {@link Schema.safeParse}: `data` when `success`, else `error`.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import type { SafeParseResult } from "./schema.ts";
+ * const result: SafeParseResult<string> = z.string().safeParse("ok");
+ * const text = result.success ? result.data : result.error.message;
+ * ```
+ */
 export type SafeParseResult<T> =
   | { readonly success: true; readonly data: T }
   | { readonly success: false; readonly error: SchemaError };
 
-/** Why a value failed its schema. */
+/**
+ * Why a value failed its schema.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * const result = z.object({ n: z.number() }).safeParse({ n: "1" });
+ * if (!result.success) console.assert(result.error.issues.length === 1);
+ * ```
+ */
 export interface SchemaError {
   /** Every problem, as one readable text. */
   readonly message: string;
@@ -36,7 +65,16 @@ export interface SchemaError {
   readonly issues: readonly SchemaIssue[];
 }
 
-/** One problem with a value. */
+/**
+ * One problem with a value.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * const result = z.object({ ids: z.array(z.number()) }).safeParse({ ids: [1, "2"] });
+ * if (!result.success) console.assert(result.error.issues[0]!.path.join(".") === "ids.1");
+ * ```
+ */
 export interface SchemaIssue {
   /** Where in the value: object keys and array indices from the top, empty for the value itself. */
   readonly path: readonly PropertyKey[];

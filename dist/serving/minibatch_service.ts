@@ -21,6 +21,13 @@ import { checkSeeds } from "../../engine/check_seeds.ts";
  * What a server reports of its clients: one attached, all of them ended an
  * epoch (with the minibatches prepared for it and the time that took, and
  * client-reported loss and accuracy of the lowest-numbered client), one finished.
+ *
+ * @example
+ * ```ts
+ * import type { MinibatchServiceEvent } from "./minibatch_service.ts";
+ * const describe = (e: MinibatchServiceEvent) =>
+ *   e.kind === "epoch" ? `epoch ${e.epoch + 1}/${e.epochs}: ${e.minibatches} minibatches` : `client ${e.client} ${e.kind}`;
+ * ```
  */
 export type MinibatchServiceEvent =
   | { readonly kind: "attached"; readonly client: number; readonly peer: string }
@@ -35,7 +42,15 @@ export type MinibatchServiceEvent =
   }
   | { readonly kind: "finished"; readonly client: number };
 
-/** Options of {@link MinibatchService}. */
+/**
+ * Options of {@link MinibatchService}.
+ *
+ * @example
+ * ```ts
+ * import type { MinibatchServiceOptions } from "./minibatch_service.ts";
+ * const clientsLeft = (o: MinibatchServiceOptions, finished: number) => o.numClients - finished;
+ * ```
+ */
 export interface MinibatchServiceOptions {
   /** This partition's server; its Worker prepares the minibatches (after `connect`). */
   readonly server: PartitionServer;

@@ -18,7 +18,18 @@ import { z } from "zod";
 import type { Device } from "../../engine/device.ts";
 import type { PreparedMinibatch } from "../../engine/minibatch_source.ts";
 
-/** One block as host arrays: the host form of a `Block`. */
+/**
+ * One block as host arrays: the host form of a `Block`.
+ *
+ * @example
+ * ```ts
+ * import type { HostBlock } from "./host_minibatch.ts";
+ * // Two destinations, each with the other as its one sampled neighbour.
+ * const block: HostBlock = {
+ *   numDst: 2, numSrc: 2, numEdges: 2, indptr: new Int32Array([0, 1, 2]), indices: new Int32Array([1, 0]),
+ * };
+ * ```
+ */
 export interface HostBlock {
   /** Destination nodes; also the first `numDst` sources. */
   numDst: number;

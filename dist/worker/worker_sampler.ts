@@ -4,7 +4,20 @@ import type { PartitionServer } from "./partition_server.ts";
 import { uploadMinibatch } from "./upload_minibatch.ts";
 import { checkSeeds } from "../../engine/check_seeds.ts";
 
-/** Options of {@link WorkerSampler.connect}. */
+/**
+ * Options of {@link WorkerSampler.connect}.
+ *
+ * @example
+ * ```ts
+ * import type { Device } from "../../engine/device.ts";
+ * import type { PartitionServer } from "./partition_server.ts";
+ * import type { WorkerSamplerOptions } from "./worker_sampler.ts";
+ * const options = (device: Device, server: PartitionServer, secret: Uint8Array): WorkerSamplerOptions => ({
+ *   device, server, secret, peers: [undefined, "ws://127.0.0.3:4001"],
+ *   fanouts: [15, 10, 5], dim: 100, numNodes: 2_449_029, timeoutMs: 10_000,
+ * });
+ * ```
+ */
 export interface WorkerSamplerOptions {
   /** The device the minibatches are uploaded to (the trainer's). */
   readonly device: Device;
