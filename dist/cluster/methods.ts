@@ -12,8 +12,8 @@
  * @module
  */
 import { z } from "zod";
-import { fingerprintSchema } from "./fingerprint.ts";
-import { rankInfoSchema, worldSchema } from "./world.ts";
+import { type Fingerprint, fingerprintSchema } from "./fingerprint.ts";
+import { type RankInfo, rankInfoSchema, worldSchema } from "./world.ts";
 
 const rank = z.number().int();
 
@@ -23,7 +23,8 @@ const rank = z.number().int();
  * refused (every rank) when two fingerprints differ.
  */
 export const COORD_JOIN = "coord.join";
-export const joinRequest = rankInfoSchema.extend({ fingerprint: fingerprintSchema.optional() });
+export const joinRequest: z.ZodType<RankInfo & { readonly fingerprint?: Fingerprint | undefined }> =
+  z.intersection(rankInfoSchema, z.object({ fingerprint: fingerprintSchema.optional() }));
 export const joinResponse = worldSchema;
 
 /** A rank arrives at a named barrier; answered once every rank arrived. */
