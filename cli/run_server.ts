@@ -81,6 +81,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
         fanouts: flags.fanout,
         trainCounts: meta.partitions.map((p) => p.train),
         partitioner: meta.partitioner,
+        dataset: meta.dataset.name,
       },
       partition,
       numClients: Math.ceil((flags.numClients - rank) / flags.numServers),

@@ -28,14 +28,16 @@ export const describeResponse = z.object({
   /** Training seeds of every partition. */
   trainCounts: z.array(z.number().int().nonnegative()),
   partitioner: z.string(),
+  /** The partitioned dataset's name (recorded in saved models). */
+  dataset: z.string(),
 });
 /** What a client learns of the graph and of its server. */
 export type ServerInfo = z.infer<typeof describeResponse>;
 
-/** Client `index` of `count`'s share of the partition's train or test seeds, with their labels. */
+/** Client `index` of `count`'s share of the partition's train, valid or test seeds, with their labels. */
 export const MINIBATCH_LIST_SEEDS = "minibatch.list_seeds";
 export const seedsRequest = z.object({
-  split: z.enum(["train", "test"]),
+  split: z.enum(["train", "valid", "test"]),
   /** Which of `count` clients asks: it gets every `count`-th seed from `index`. */
   index: z.number().int().nonnegative(),
   count: z.number().int().positive(),

@@ -45,6 +45,7 @@ export interface MinibatchServiceOptions {
     readonly offset: number;
     readonly labels: Int32Array;
     readonly train: Int32Array;
+    readonly valid: Int32Array;
     readonly test: Int32Array;
   };
   /** How many clients this server serves: `finished` waits for that many. */
@@ -62,7 +63,7 @@ export interface MinibatchServiceOptions {
  * - describe -> the graph's sizes, the fan-outs the server samples with, and
  *   every partition's training seed count;
  * - list seeds `{ split, index, count }` -> `{ seeds, labels }`: client
- *   `index` of `count`'s share of this partition's train or test seeds;
+ *   `index` of `count`'s share of this partition's train, valid or test seeds;
  * - produce `{ seeds, seed }` -> the sampled blocks as host arrays, the input
  *   nodes and their features, prepared by the partition server's Worker
  *   exactly as a collocated trainer's minibatches are;
@@ -115,7 +116,7 @@ export class MinibatchService {
     return methods
       .register(MINIBATCH_DESCRIBE, describeRequest, () => o.info)
       .register(MINIBATCH_LIST_SEEDS, seedsRequest, ({ split, index, count }) => {
-        const all = split === "train" ? o.partition.train : o.partition.test;
+        const all = o.partition[split];
         const seeds = all.filter((_, i) => i % count === index);
         const labels = seeds.map((id) => o.partition.labels[id - o.partition.offset]!);
         return { seeds, labels };
