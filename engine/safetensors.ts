@@ -5,14 +5,19 @@
  * read as their little-endian bytes (`Uint8Array`).
  */
 export interface SafeTensor {
+  /** `F32`, `I32`, `U8`... as the format names element types. */
   readonly dtype: string;
+  /** Sizes, outermost first (row-major). */
   readonly shape: readonly number[];
+  /** The values: a `Float32Array` for `F32`, an `Int32Array` for `I32`, else little-endian bytes. */
   readonly data: Float32Array | Int32Array | Uint8Array;
 }
 
 /** The tensors of a safetensors file, by name, and its `__metadata__` strings. */
 export interface SafeTensors {
+  /** Every tensor of the file, by name. */
   readonly tensors: Map<string, SafeTensor>;
+  /** The header's `__metadata__` strings (empty when it has none). */
   readonly metadata: Record<string, string>;
 }
 
@@ -224,6 +229,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "safetensors data"
  * ```
  */
 export class SafetensorsFormatError extends Error {
+  /** The class name, for messages and logs. */
   override readonly name = "SafetensorsFormatError";
 }
 

@@ -4,13 +4,25 @@ import type { SafeTensor } from "./safetensors.ts";
 
 /** The shape of a GraphSAGE model, as PyG's `GraphSAGE(in, hidden, layers, out)` takes it. */
 export interface SageShape {
+  /** Input feature width (`in_channels`). */
   readonly inDim: number;
+  /** Hidden width (`hidden_channels`). */
   readonly hidden: number;
+  /** SAGE layers (`num_layers`). */
   readonly numLayers: number;
+  /** Classes (`out_channels`). */
   readonly outDim: number;
 }
 
-/** `GraphSAGE(100, 256, 3, 47)`: a shape as PyTorch users write it, for messages. */
+/**
+ * `GraphSAGE(100, 256, 3, 47)`: a shape as PyTorch users write it, for messages.
+ *
+ * @example
+ * ```ts
+ * import { describeShape } from "./sage_state_dict.ts";
+ * console.log(describeShape({ inDim: 100, hidden: 256, numLayers: 3, outDim: 47 })); // GraphSAGE(100, 256, 3, 47)
+ * ```
+ */
 export function describeShape(s: SageShape): string {
   return `GraphSAGE(${s.inDim}, ${s.hidden}, ${s.numLayers}, ${s.outDim})`;
 }
@@ -20,6 +32,13 @@ export function describeShape(s: SageShape): string {
  * per layer `convs.{i}.lin_l.weight` `[out, in]` (the neighbour weight),
  * `convs.{i}.lin_l.bias` `[out]` and `convs.{i}.lin_r.weight` `[out, in]`
  * (the root weight, no bias).
+ *
+ * @example
+ * ```ts
+ * import { sageTensorShapes } from "./sage_state_dict.ts";
+ * const shapes = sageTensorShapes({ inDim: 100, hidden: 256, numLayers: 3, outDim: 47 });
+ * console.log(shapes.get("convs.2.lin_r.weight")); // [47, 256]
+ * ```
  */
 export function sageTensorShapes(s: SageShape): Map<string, number[]> {
   const out = new Map<string, number[]>();
@@ -145,6 +164,17 @@ export function loadSageStateDict(
  * The model shape PyG-named tensors describe: layers counted by
  * `convs.{i}.lin_l.weight`, widths read from the first and last layers
  * (zeros where a tensor is missing, so that messages still print).
+ *
+ * @example
+ * ```ts
+ * import { sageTensorShapes, shapeOfTensors } from "./sage_state_dict.ts";
+ * const shape = { inDim: 5, hidden: 8, numLayers: 2, outDim: 3 };
+ * const tensors = new Map([...sageTensorShapes(shape)].map(([name, dims]) => [
+ *   name,
+ *   { dtype: "F32", shape: dims, data: new Float32Array(dims.reduce((a, b) => a * b)) },
+ * ]));
+ * console.log(shapeOfTensors(tensors)); // { inDim: 5, hidden: 8, numLayers: 2, outDim: 3 }
+ * ```
  */
 export function shapeOfTensors(tensors: ReadonlyMap<string, SafeTensor>): SageShape {
   let numLayers = 0;
