@@ -3,7 +3,15 @@ import type { SageModel } from "../engine/sage_model.ts";
 import { saveSageModel } from "../engine/sage_model_file.ts";
 import type { ModelFileOptions } from "./model_file_options.ts";
 
-/** What the epoch loop tells whoever keeps the model. */
+/**
+ * What the epoch loop tells whoever keeps the model.
+ *
+ * @example
+ * ```ts
+ * import type { ModelKeeper } from "./keep_model.ts";
+ * const quiet: ModelKeeper = { evaluated: () => Promise.resolve(), finished: () => Promise.resolve() };
+ * ```
+ */
 export interface ModelKeeper {
   /** After each epoch; `accuracy` is undefined when the epoch was not evaluated. */
   evaluated(
@@ -14,7 +22,14 @@ export interface ModelKeeper {
   finished(): Promise<void>;
 }
 
-/** Where and what to keep, and who writes. */
+/**
+ * Where and what to keep, and who writes.
+ *
+ * @example
+ * ```ts ignore
+ * const options: KeepOptions = { device, model, path: "m.safetensors", best: false, write: true, print: true, metadata: {} };
+ * ```
+ */
 export interface KeepOptions {
   readonly device: Device;
   readonly model: SageModel;

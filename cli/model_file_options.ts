@@ -5,7 +5,15 @@ import { initSageModel } from "../engine/sage_model_file.ts";
 import { SafetensorsFormatError } from "../engine/safetensors.ts";
 import { UsageError } from "./usage_error.ts";
 
-/** The flags that keep a model or start from one. */
+/**
+ * The flags that keep a model or start from one.
+ *
+ * @example
+ * ```ts
+ * import type { ModelFileOptions } from "./model_file_options.ts";
+ * const none: ModelFileOptions = { saveModel: undefined, saveBest: false, initModel: undefined };
+ * ```
+ */
 export interface ModelFileOptions {
   /** `--save_model`: where the trained model goes, as safetensors. */
   readonly saveModel: string | undefined;

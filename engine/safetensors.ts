@@ -3,6 +3,12 @@
  * its shape (row-major, outermost first) and its values. `F32` tensors hold
  * a `Float32Array`, `I32` ones an `Int32Array`; a file's other dtypes are
  * read as their little-endian bytes (`Uint8Array`).
+ *
+ * @example
+ * ```ts
+ * import type { SafeTensor } from "./safetensors.ts";
+ * const bias: SafeTensor = { dtype: "F32", shape: [3], data: new Float32Array([0.1, 0, -0.1]) };
+ * ```
  */
 export interface SafeTensor {
   /** `F32`, `I32`, `U8`... as the format names element types. */
@@ -13,7 +19,15 @@ export interface SafeTensor {
   readonly data: Float32Array | Int32Array | Uint8Array;
 }
 
-/** The tensors of a safetensors file, by name, and its `__metadata__` strings. */
+/**
+ * The tensors of a safetensors file, by name, and its `__metadata__` strings.
+ *
+ * @example
+ * ```ts
+ * import type { SafeTensors } from "./safetensors.ts";
+ * const names = (file: SafeTensors) => [...file.tensors.keys()].sort();
+ * ```
+ */
 export interface SafeTensors {
   /** Every tensor of the file, by name. */
   readonly tensors: Map<string, SafeTensor>;

@@ -1,5 +1,6 @@
 import type { Device } from "./device.ts";
-import { SageModel, type SageModelOptions } from "./sage_model.ts";
+import { SageModel } from "./sage_model.ts";
+import type { SageModelOptions } from "./sage_model_options.ts";
 import { loadSageStateDict, sageStateDict, shapeOfTensors } from "./sage_state_dict.ts";
 import { loadSafetensors, saveSafetensors } from "./safetensors_file.ts";
 

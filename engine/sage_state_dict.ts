@@ -2,7 +2,16 @@ import type { Device } from "./device.ts";
 import type { SageModel } from "./sage_model.ts";
 import type { SafeTensor } from "./safetensors.ts";
 
-/** The shape of a GraphSAGE model, as PyG's `GraphSAGE(in, hidden, layers, out)` takes it. */
+/**
+ * The shape of a GraphSAGE model, as PyG's `GraphSAGE(in, hidden, layers, out)` takes it.
+ * A `SageModel` is one.
+ *
+ * @example
+ * ```ts
+ * import type { SageShape } from "./sage_state_dict.ts";
+ * const products: SageShape = { inDim: 100, hidden: 256, numLayers: 3, outDim: 47 };
+ * ```
+ */
 export interface SageShape {
   /** Input feature width (`in_channels`). */
   readonly inDim: number;
