@@ -23,6 +23,8 @@ import { type RpcServer, serveRpc } from "../dist/rpc/serve_rpc.ts";
 import { WorldMember } from "../dist/cluster/world_member.ts";
 import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
+import { keeperFor } from "./keep_model.ts";
+import { startFrom } from "./model_file_options.ts";
 import { shareOf, stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
 import type { TrainFlags } from "./train_flags.ts";
@@ -56,6 +58,7 @@ export async function trainDistributed(
   const name = `node ${flags.nodeRank} trainer ${localRank}`;
   const metricsPath = metricsPathFor(flags.metrics, rank);
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
+  if (flags.saveModel !== undefined && rank === 0) checkWritable("--save_model", flags.saveModel);
   const { dir, meta } = await partitionDirectory(
     flags.datasetRootDir,
     flags.numNodes,
@@ -152,6 +155,9 @@ export async function trainDistributed(
       dropout: flags.dropout,
       seed: flags.seed,
     });
+    // Every rank reads the same file: all start with the same parameters.
+    if (flags.initModel !== undefined) await startFrom(device, model, flags.initModel);
+    // A checkpoint rank 0 resumed from overrides it; rank 0's state reaches every rank.
     const resumed = checkpoints?.resume(device, model) ?? 0;
     const startEpoch = await broadcastTrainingState(device, model, ring, resumed);
     if (rank === 0) {
@@ -170,6 +176,7 @@ export async function trainDistributed(
       model: sageTrainable(model, flags.lr),
       source,
       trainSeeds: shareOf(partition.train, procs, localRank),
+      validSeeds: shareOf(partition.valid, procs, localRank),
       testSeeds: shareOf(partition.test, procs, localRank),
       labelOf: (id) => partition.labels[id - partition.offset]!,
       name,
@@ -177,6 +184,12 @@ export async function trainDistributed(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: rank === 0,
       metricsPath,
+      ...keeperFor(flags, {
+        device,
+        model,
+        write: rank === 0,
+        dataset: partition.meta.dataset.name,
+      }),
       startEpoch,
       ...(checkpoints ? { afterEpoch: (e) => checkpoints.afterEpoch(device, model, e) } : {}),
     }, { ...flags, quiet: flags.quiet || rank !== 0 });

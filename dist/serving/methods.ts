@@ -28,6 +28,7 @@ export const describeResponse: z.ZodType<ServerInfo> = z.object({
   trainCounts: z.array(z.number().int().nonnegative()),
   partitioner: z.string(),
   partitionFields: z.array(z.tuple([z.string(), z.string()])),
+  dataset: z.string(),
 });
 
 /**
@@ -55,6 +56,8 @@ export interface ServerInfo {
   readonly trainCounts: readonly number[];
   /** The partitioner that split the graph (`random`, `frequency` or `locality`). */
   readonly partitioner: string;
+  /** The partitioned dataset's name (clients record it in the models they save). */
+  readonly dataset: string;
   /**
    * The partition directory's identity as `[field, value]` pairs (dataset,
    * partitioner, `meta.json`'s SHA-256), which clients record in checkpoints.
@@ -62,10 +65,10 @@ export interface ServerInfo {
   readonly partitionFields: readonly (readonly [string, string])[];
 }
 
-/** Client `index` of `count`'s share of the partition's train or test seeds, with their labels. */
+/** Client `index` of `count`'s share of the partition's train, valid or test seeds, with their labels. */
 export const MINIBATCH_LIST_SEEDS = "minibatch.list_seeds";
 export const seedsRequest = z.object({
-  split: z.enum(["train", "test"]),
+  split: z.enum(["train", "valid", "test"]),
   /** Which of `count` clients asks: it gets every `count`-th seed from `index`. */
   index: z.number().int().nonnegative(),
   count: z.number().int().positive(),
@@ -94,6 +97,7 @@ export const epochRequest = z.object({
   epoch: z.number().int().positive(),
   epochs: z.number().int().positive(),
   loss: z.number(),
+  validAccuracy: z.number().nullable(),
   testAccuracy: z.number().nullable(),
 });
 
