@@ -190,7 +190,13 @@ export async function runClient(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: c === 0,
       metricsPath,
-      ...keeperFor(flags, { device, model, write: c === 0, dataset: info.dataset }),
+      ...keeperFor(flags, {
+        device,
+        model,
+        write: c === 0,
+        dataset: info.dataset,
+        resumedAfter: startEpoch,
+      }),
       startEpoch,
       ...(checkpoints ? { afterEpoch: (e) => checkpoints.afterEpoch(device, model, e) } : {}),
       onEpoch: async (m) => {

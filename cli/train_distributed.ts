@@ -189,6 +189,7 @@ export async function trainDistributed(
         model,
         write: rank === 0,
         dataset: partition.meta.dataset.name,
+        resumedAfter: startEpoch,
       }),
       startEpoch,
       ...(checkpoints ? { afterEpoch: (e) => checkpoints.afterEpoch(device, model, e) } : {}),

@@ -90,6 +90,7 @@ export async function trainSingleNode(
           } s`,
       );
     }
+    const startEpoch = checkpoints?.resume(device, model) ?? 0;
     return await runTraining({
       device,
       model: sageTrainable(model, flags.lr),
@@ -117,11 +118,17 @@ export async function trainSingleNode(
           },
         }
         : {}),
-      ...keeperFor(flags, { device, model, write: true, dataset: data.name }),
+      ...keeperFor(flags, {
+        device,
+        model,
+        write: true,
+        dataset: data.name,
+        resumedAfter: startEpoch,
+      }),
       name: "trainer 0",
       print,
       metricsPath: flags.metrics,
-      startEpoch: checkpoints?.resume(device, model) ?? 0,
+      startEpoch,
       ...(checkpoints ? { afterEpoch: (e) => checkpoints.afterEpoch(device, model, e) } : {}),
     }, flags);
   } finally {

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { finish, freePort, partitioned } from "../_cluster.ts";
 import { decodeCheckpoint } from "../../cli/checkpoint_file.ts";
+import { loadSafetensors, saveSafetensors } from "../../engine/safetensors_file.ts";
 
 const TRAIN = new URL("../../cli/train.ts", import.meta.url).href;
 const SECRET = "a test secret of the cluster";
@@ -146,6 +147,38 @@ Deno.test("checkpoints: resuming with another configuration is refused naming th
     const lone = await train([...args, "--resume"]);
     assert.equal(lone.code, 2);
     assert.match(lone.stderr, /--resume needs --checkpoint_dir/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkpoints: a resumed --save_best run keeps the interrupted run's best model unless it beats it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "webgnn-resume-best-test-" });
+  try {
+    const model = `${dir}/best.safetensors`;
+    const args = [
+      "--scale=0.001",
+      "--hidden=16",
+      "--fanout=3,3",
+      `--checkpoint_dir=${dir}/ck`,
+      `--save_model=${model}`,
+      "--save_best",
+    ];
+    const first = await train([...args, "--epochs=2"]);
+    assert.equal(first.code, 0, first.stderr);
+    // The interrupted run's best, made unbeatable.
+    const kept = await loadSafetensors(model);
+    assert.equal(kept.metadata.kept, "best validation accuracy");
+    await saveSafetensors(model, kept.tensors, {
+      ...kept.metadata,
+      epoch: "2",
+      valid_accuracy: "1.0",
+    });
+    const resumed = await train([...args, "--epochs=4", "--resume"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /resuming from .*epoch-000002\.ckpt/);
+    assert.match(resumed.stdout, /saved the model of epoch 2 \(best valid accuracy 1\.0000\)/);
+    assert.equal((await loadSafetensors(model)).metadata.epoch, "2", "the better model stays");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
