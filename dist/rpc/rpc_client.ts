@@ -4,6 +4,7 @@ import { ConnectionClosedError } from "./connection_closed_error.ts";
 import { MessageCodec } from "./message_codec.ts";
 import { type Message, PROTOCOL_VERSION } from "./messages.ts";
 import { PendingCalls } from "./pending_calls.ts";
+import { printable } from "./printable.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import { RemoteError } from "./remote_error.ts";
 import type { Transport } from "./transport.ts";
@@ -198,7 +199,7 @@ export class RpcClient {
                 ),
               );
             }
-            this.#peer = `${message.peer} (${this.#transport.peer})`;
+            this.#peer = `${printable(message.peer)} (${this.#transport.peer})`;
             this.#pending = new PendingCalls(this.#peer);
             this.#state = "ready";
             done.resolve();

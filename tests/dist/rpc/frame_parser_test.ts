@@ -66,6 +66,7 @@ Deno.test("FrameParser joins fragments, decodes text, and passes pings through m
   assert.deepStrictEqual(events, [
     { kind: "ping", body: new Uint8Array([7, 7]) },
     { kind: "message", data: "héllo, wörld" },
+    { kind: "pong" },
   ]);
   assert.equal(parser.inFrame, false);
 });
