@@ -179,7 +179,7 @@ export class FrameParser {
     if (have < header) return null;
     const view = new DataView(b.buffer, b.byteOffset + at);
     if (length === 126) length = view.getUint16(2);
-    if (length === 127) length = Number(view.getBigUint64(2));
+    else if (length === 127) length = Number(view.getBigUint64(2));
     const mask = masked ? b.slice(at + header - 4, at + header) : null;
     const op = b[at]! & 0x0f, fin = (b[at]! & 0x80) !== 0;
     this.#start += header;

@@ -109,8 +109,9 @@ export class RpcClient {
     payload: unknown,
     options: CallOptions = {},
   ): Promise<unknown> {
-    if (typeof method !== "string" || method.length === 0) {
-      throw new TypeError("method must be a non-empty string");
+    if (typeof method !== "string" || method.length === 0 || method.length > 256) {
+      // The server's schema allows 1..256 characters; a longer name would end the connection.
+      throw new TypeError("method must be a string of 1 to 256 characters");
     }
     const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {

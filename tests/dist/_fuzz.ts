@@ -153,7 +153,7 @@ export const MSGPACK_BOMBS: readonly Uint8Array[] = [
 
 /** `bytes` broken in one of several ways: bits flipped, cut, extended, spliced or replaced. */
 export function mutate(r: () => number, bytes: Uint8Array): Uint8Array {
-  const out = bytes.slice();
+  const out = new Uint8Array(bytes); // a copy even of a Buffer, whose slice() is a view
   switch (below(r, 7)) {
     case 0: {
       for (let i = 1 + below(r, 8); i > 0 && out.length > 0; i--) {

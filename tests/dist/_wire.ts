@@ -31,7 +31,7 @@ export function frame(op: number, payload: Uint8Array, options: FrameOptions = {
   let at = 2 + extra;
   const mask = new Uint8Array([0x37, 0xfa, 0x21, 0x3d]);
   if (masked) out.set(mask, at), (at += 4);
-  const body = payload.slice();
+  const body = new Uint8Array(payload); // a copy even of a Buffer, whose slice() is a view
   if (masked) applyMask(body, mask);
   out.set(body, at);
   return out;

@@ -33,7 +33,7 @@ function validStream(r: () => number): { bytes: Uint8Array; messages: (string | 
       parts.push(frame(r() < 0.5 ? OP.ping : OP.pong, randomBytes(r, below(r, 126)), { mask }));
       continue;
     }
-    const n = [0, 1, 125, 126, 1000, LIMIT - 200][below(r, 6)]!;
+    const n = [0, 1, 125, 126, 127, 1000, LIMIT - 200, below(r, LIMIT - 200)][below(r, 8)]!;
     const payload = kind === 1 ? new TextEncoder().encode("t".repeat(n)) : randomBytes(r, n);
     const op = kind === 1 ? OP.text : OP.binary;
     if (kind === 2 && n > 2) {
