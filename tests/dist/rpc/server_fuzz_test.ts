@@ -1,22 +1,17 @@
 // Fuzzing a real server on loopback: before authentication (the opening
-// request, the handshake), and after it (method dispatch, broken frames).
+// request, the handshake), and after it (broken frames and messages).
 // Seeded (WEBGNN_FUZZ_SEED replays a run); each test prints its case counts.
 // Every bad input must get an error or a close within a bound, and a healthy
 // client of the same server must keep being answered.
 import assert from "node:assert/strict";
 import { Packr } from "msgpackr";
-import { z } from "zod";
-import * as cluster from "../../../dist/cluster/methods.ts";
-import * as graph from "../../../dist/graph/methods.ts";
-import * as serving from "../../../dist/serving/methods.ts";
 import { connectRpc } from "../../../dist/rpc/connect_rpc.ts";
 import { MessageCodec } from "../../../dist/rpc/message_codec.ts";
 import { type Message, PROTOCOL_VERSION } from "../../../dist/rpc/messages.ts";
-import { MethodTable } from "../../../dist/rpc/method_table.ts";
-import { RemoteError } from "../../../dist/rpc/remote_error.ts";
 import { serveRpc } from "../../../dist/rpc/serve_rpc.ts";
 import { importSecret, prove } from "../../../dist/rpc/_hmac.ts";
 import { rng } from "../../_random.ts";
+import { realMethods } from "../_real_methods.ts";
 import { below, fuzzSeed, mutate, randomBytes, randomValue, wrongTyped } from "../_fuzz.ts";
 import { frame, RawWire, upgradeRequest } from "../_wire.ts";
 
@@ -25,35 +20,6 @@ const HANDSHAKE_MS = 1000;
 const v = PROTOCOL_VERSION;
 const codec = new MessageCodec();
 const packr = new Packr({ moreTypes: true, useRecords: false });
-
-/** Every method of the real services, by its real schema; each handler checks it got a valid payload. */
-function realMethods(ran: Map<string, number>): MethodTable {
-  const schemas: [string, z.ZodType][] = [
-    [cluster.COORD_JOIN, cluster.joinRequest],
-    [cluster.COORD_ARRIVE, cluster.arriveRequest],
-    [cluster.COORD_WATCH, cluster.watchRequest],
-    [cluster.COORD_LEAVE, cluster.leaveRequest],
-    [cluster.COORD_SHUTDOWN, cluster.shutdownRequest],
-    [cluster.RING_PUSH, cluster.pushRequest],
-    [graph.PARTITION_SAMPLE, graph.sampleRequest],
-    [graph.PARTITION_LOOKUP, graph.lookupRequest],
-    [serving.MINIBATCH_DESCRIBE, serving.describeRequest],
-    [serving.MINIBATCH_LIST_SEEDS, serving.seedsRequest],
-    [serving.MINIBATCH_PRODUCE, serving.produceRequest],
-    [serving.MINIBATCH_ATTACH, serving.clientRequest],
-    [serving.MINIBATCH_EPOCH, serving.epochRequest],
-    ["echo", z.unknown()],
-  ];
-  const methods = new MethodTable();
-  for (const [name, schema] of schemas) {
-    methods.register(name, schema, (payload) => {
-      assert.ok(schema.safeParse(payload).success, `${name} ran on an invalid payload`);
-      ran.set(name, (ran.get(name) ?? 0) + 1);
-      return name === "echo" ? payload : null;
-    });
-  }
-  return methods;
-}
 
 /** Runs `cases` jobs, `width` at a time. */
 async function pool(cases: number, width: number, job: (i: number) => Promise<void>) {
@@ -201,77 +167,6 @@ Deno.test("fuzz: before authentication, broken opening requests, frames and hand
     `pre-authentication fuzz (seed ${seed}): ${inputs.length} connections, ${server.refusedCount} refused, ${logs.length} log lines; ${
       [...labels].map(([l, n]) => `${n} ${l}`).join(", ")
     }`,
-  );
-});
-
-/** A payload for `method` that its schema may or may not accept. */
-function payloadFor(r: () => number, method: string): unknown {
-  const valid: Record<string, () => unknown> = {
-    [cluster.RING_PUSH]: () => ({ op: 1, step: 0, piece: 2, from: 0, data: new Float32Array(8) }),
-    [cluster.COORD_LEAVE]: () => ({ rank: below(r, 8) }),
-    [serving.MINIBATCH_ATTACH]: () => ({ client: below(r, 4) }),
-    [serving.MINIBATCH_DESCRIBE]: () => null,
-    echo: () => randomValue(r),
-  };
-  const make = valid[method];
-  if (make && r() < 0.3) return make();
-  if (r() < 0.5) return wrongTyped(r);
-  if (make && r() < 0.5) {
-    // A valid payload with one field's value replaced.
-    const base = make();
-    if (base !== null && typeof base === "object") {
-      const keys = Object.keys(base);
-      if (keys.length > 0) {
-        return { ...base, [keys[below(r, keys.length)]!]: randomValue(r) };
-      }
-    }
-  }
-  return randomValue(r);
-}
-
-Deno.test("fuzz: after authentication, thousands of calls with unknown methods and wrongly typed payloads are each answered with an error, and the connection stays up", async () => {
-  const seed = fuzzSeed() + 3;
-  const r = rng(seed);
-  const ran = new Map<string, number>();
-  const methods = realMethods(ran);
-  const server = serveRpc({ hostname: "127.0.0.1", port: 0, secret, methods, log: () => {} });
-  const client = await connectRpc(server.url, { secret, name: "fuzzer" });
-  const names = [...methods.names(), "nope", "", "coord.join ", "ring.push\u0000", "x".repeat(300)];
-  const outcomes = new Map<string, number>();
-  const count = (what: string) => outcomes.set(what, (outcomes.get(what) ?? 0) + 1);
-  let calls = 0;
-  try {
-    for (let batch = 0; batch < 15; batch++) {
-      await Promise.all(Array.from({ length: 200 }, async () => {
-        const method = r() < 0.9 ? names[below(r, names.length)]! : `m${below(r, 1e6)}`;
-        const payload = payloadFor(r, method);
-        calls++;
-        try {
-          await client.call(method, payload, { timeoutMs: 10_000 });
-          count("answered");
-        } catch (error) {
-          if (error instanceof TypeError && (method === "" || method.length > 256)) {
-            return void count("refused locally");
-          }
-          if (error instanceof RangeError) return void count("refused locally"); // too large to send
-          assert.ok(error instanceof RemoteError, `${method}: ${(error as Error).stack}`);
-          assert.ok(
-            ["TypeError", "UnknownMethodError"].includes(error.remoteName),
-            `${method}: ${error.remoteName}: ${error.message}`,
-          );
-          count(error.remoteName);
-        }
-      }));
-    }
-    assert.equal(await client.call("echo", "still up", { timeoutMs: 5000 }), "still up");
-  } finally {
-    client.close();
-    await server.close();
-  }
-  console.log(
-    `dispatch fuzz (seed ${seed}): ${calls} calls; ${
-      [...outcomes].map(([k, n]) => `${n} ${k}`).join(", ")
-    }; handlers ran ${[...ran.values()].reduce((a, b) => a + b, 0)} times, each on a valid payload`,
   );
 });
 
