@@ -7,14 +7,45 @@ import { RpcSession } from "./rpc_session.ts";
 import type { TcpWebSocket } from "./tcp_websocket.ts";
 import { WebSocketTransport } from "./websocket_transport.ts";
 
-/** Default of {@link ServeRpcOptions.maxUnauthenticated}. */
+/**
+ * Default of {@link ServeRpcOptions.maxUnauthenticated}: a cluster's peers
+ * authenticate within milliseconds, so 64 leaves room for a world of 64
+ * ranks joining at once, and more only wait to be accepted.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_UNAUTHENTICATED } from "./serve_rpc.ts";
+ * console.assert(DEFAULT_MAX_UNAUTHENTICATED === 64);
+ * ```
+ */
 export const DEFAULT_MAX_UNAUTHENTICATED = 64;
-/** Default of {@link ServeRpcOptions.maxConnections}. */
+/**
+ * Default of {@link ServeRpcOptions.maxConnections}: far above what a
+ * cluster opens to one listener, far below a process's descriptors.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_CONNECTIONS } from "./serve_rpc.ts";
+ * console.assert(DEFAULT_MAX_CONNECTIONS === 1024);
+ * ```
+ */
 export const DEFAULT_MAX_CONNECTIONS = 1024;
 /** How long after the handshake deadline a connection still open is cut at the TCP level. */
 const DEADLINE_GRACE_MS = 500;
 
-/** Options of {@link serveRpc}. */
+/**
+ * Options of {@link serveRpc}.
+ *
+ * @example
+ * ```ts
+ * import { MethodTable } from "./method_table.ts";
+ * import type { ServeRpcOptions } from "./serve_rpc.ts";
+ * const options: ServeRpcOptions = {
+ *   hostname: "127.0.0.2", port: 0, secret: new TextEncoder().encode("a shared secret"),
+ *   methods: new MethodTable(), name: "rank 0",
+ * };
+ * ```
+ */
 export interface ServeRpcOptions {
   /** Interface to listen on, e.g. `127.0.0.2`; never defaults to all interfaces. */
   readonly hostname: string;
@@ -47,9 +78,23 @@ export interface ServeRpcOptions {
   readonly refusalLogIntervalMs?: number;
 }
 
-/** A running RPC server; see {@link serveRpc}. */
+/**
+ * A running RPC server; see {@link serveRpc}.
+ *
+ * @example
+ * ```ts
+ * import { MethodTable } from "./method_table.ts";
+ * import { serveRpc } from "./serve_rpc.ts";
+ * const secret = new TextEncoder().encode("a shared secret");
+ * const server = serveRpc({ hostname: "127.0.0.1", port: 0, secret, methods: new MethodTable() });
+ * console.assert(server.port > 0 && server.url === `ws://127.0.0.1:${server.port}`);
+ * await server.close();
+ * ```
+ */
 export interface RpcServer {
+  /** The interface the server listens on, as bound. */
   readonly hostname: string;
+  /** The bound port; the one the system chose when `port` 0 was asked for. */
   readonly port: number;
   /** `ws://hostname:port`, what clients connect to. */
   readonly url: string;
