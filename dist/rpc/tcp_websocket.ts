@@ -152,9 +152,7 @@ export class TcpWebSocket {
     }
     this.#state = WebSocket.CLOSING;
     this.#write(this.#frame(OP.close, closePayload(code, reason)));
-    if (this.handshakeOnly) {
-      this.#writes.finally(() => this.#drain()).finally(() => this.#finish(code, reason, false));
-    }
+    if (this.handshakeOnly) this.#writes.finally(() => this.#finish(code, reason, false));
     const waitMs = this.handshakeOnly ? QUICK_CLOSE_MS : CLOSE_WAIT_MS;
     clearTimeout(this.#closeTimer);
     this.#closeTimer = setTimeout(() => this.#finish(code, reason, false), waitMs);
@@ -288,9 +286,11 @@ export class TcpWebSocket {
     this.#state = WebSocket.CLOSING;
     this.#write(this.#frame(OP.close, closePayload(code, reason)));
     this.onerror?.(new ErrorEvent("error", { message: reason }));
-    // What the peer still sends is read and dropped, so that it gets the close
-    // frame rather than a reset, until it closes or the timer below.
-    this.#writes.finally(() => this.#drain()).finally(() => this.#finish(code, reason, false));
+    // What a peer that authenticated still sends is read and dropped, so that it
+    // gets the close frame rather than a reset, until it closes or the timer
+    // below; a peer that has not is cut off as soon as the frame is written.
+    const drained = this.handshakeOnly ? this.#writes : this.#writes.finally(() => this.#drain());
+    drained.finally(() => this.#finish(code, reason, false));
     // A peer that does not read, or goes on sending, must not hold the connection open.
     clearTimeout(this.#closeTimer);
     this.#closeTimer = setTimeout(() => this.#finish(code, reason, false), QUICK_CLOSE_MS);
