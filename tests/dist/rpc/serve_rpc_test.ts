@@ -6,6 +6,7 @@ import { MethodTable } from "../../../dist/rpc/method_table.ts";
 import { serveRpc } from "../../../dist/rpc/serve_rpc.ts";
 import { PROTOCOL_VERSION } from "../../../dist/rpc/messages.ts";
 import { RawClient } from "../_raw_client.ts";
+import { RawWire } from "../_wire.ts";
 
 const secret = new TextEncoder().encode("correct horse battery");
 
@@ -140,4 +141,87 @@ Deno.test("connectRpc gives up at the deadline with an error naming the address"
   assert.ok(error instanceof ConnectError);
   assert.ok(error.message.includes(url), error.message);
   assert.ok(Date.now() - started < 2000);
+});
+
+Deno.test("a client that does not authenticate in time has its TCP connection closed at the deadline, and the refusal is logged", async () => {
+  const logs: string[] = [];
+  const server = serveRpc({
+    hostname: "127.0.0.1",
+    port: 0,
+    secret,
+    methods: methods([]),
+    handshakeTimeoutMs: 300,
+    log: (l) => logs.push(l),
+  });
+  const started = Date.now();
+  const silent = await RawWire.open("127.0.0.1", server.port); // upgraded, then silent
+  const mute = await RawWire.open("127.0.0.1", server.port, false); // not even the request
+  try {
+    for (const wire of [silent, mute]) {
+      let event;
+      do event = await wire.next(3000); while (event.kind === "message");
+      assert.equal(event.kind, "closed");
+    }
+    const took = Date.now() - started;
+    assert.ok(took >= 300 && took < 2000, `closed after ${took} ms`);
+    assert.equal(server.sessionCount, 0);
+  } finally {
+    await silent.close();
+    await mute.close();
+    await server.close();
+  }
+  assert.match(logs.join("\n"), /no authentication within 300 ms/);
+});
+
+Deno.test("at most maxUnauthenticated connections are served before authentication; more wait to be accepted", async () => {
+  const server = serveRpc({
+    hostname: "127.0.0.1",
+    port: 0,
+    secret,
+    methods: methods([]),
+    maxUnauthenticated: 2,
+    log: () => {},
+  });
+  const idle = await Promise.all([0, 1, 2, 3].map(() => Deno.connect({ port: server.port })));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(server.unauthenticatedCount, 2);
+    assert.equal(server.sessionCount, 2);
+    // An authenticating client waits its turn: it gets in once two idle ones leave.
+    const client = connectRpc(server.url, { secret, name: "late" });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const c of idle.splice(0)) c.close();
+    const late = await client;
+    assert.equal(await late.call("echo", "in", { timeoutMs: 2000 }), "in");
+    late.close();
+    await late.closed;
+  } finally {
+    for (const c of idle) c.close();
+    await server.close();
+  }
+});
+
+Deno.test("a claimed name reaches the log printable and bounded: no newline, no escape code", async () => {
+  const logs: string[] = [];
+  const server = serveRpc({
+    hostname: "127.0.0.1",
+    port: 0,
+    secret,
+    methods: methods([]),
+    log: (l) => logs.push(l),
+  });
+  const forged = "rank 1\nrpc: all fine\u001b[2J\u202e" + "x".repeat(200);
+  const wrong = await connectRpc(server.url, {
+    secret: new TextEncoder().encode("not the secret at all"),
+    name: forged,
+  }).catch((e) => e);
+  assert.equal(wrong.name, "AuthError");
+  const right = await connectRpc(server.url, { secret, name: forged });
+  right.close();
+  await right.closed;
+  await server.close();
+  assert.equal(logs.length, 1);
+  for (const c of ["\n", "\u001b", "\u202e"]) assert.ok(!logs[0]!.includes(c), logs[0]!);
+  assert.match(logs[0]!, /claims "rank 1\\x0arpc: all fine\\x1b\[2J\\u202ex+…"/);
+  assert.ok(logs[0]!.length < 200, logs[0]!);
 });
