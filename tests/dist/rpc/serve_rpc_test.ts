@@ -225,3 +225,15 @@ Deno.test("a claimed name reaches the log printable and bounded: no newline, no 
   assert.match(logs[0]!, /claims "rank 1\\x0arpc: all fine\\x1b\[2J\\u202ex+…"/);
   assert.ok(logs[0]!.length < 200, logs[0]!);
 });
+
+Deno.test("connectRpc refuses a frame over 1 KiB from a server that has not authenticated, on its header", async () => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    socket.onopen = () => socket.send(new Uint8Array(64 * 1024));
+    return response;
+  });
+  const error = await connectRpc(`ws://127.0.0.1:${server.addr.port}`, { secret }).catch((e) => e);
+  assert.equal(error.name, "AuthError");
+  assert.match(error.message, /code 1009: message over 1024 bytes/);
+  await server.shutdown();
+});
