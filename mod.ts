@@ -91,6 +91,7 @@ export {
 export { type Accuracy, evaluate, type Predictor } from "./engine/evaluate.ts";
 export { sageTrainable } from "./engine/sage_trainable.ts";
 export { sampledLogits } from "./engine/sampled_logits.ts";
+export { layerwiseLogits } from "./engine/layerwise_inference.ts";
 export { type EdgeLists, nodeDataset, type NodeDatasetArrays } from "./engine/node_dataset.ts";
 export { type EpochResult, train, type TrainOptions, type TrainResult } from "./engine/train.ts";
 export { predict, type Predictions, type PredictOptions } from "./engine/predict.ts";
