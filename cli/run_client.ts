@@ -176,6 +176,7 @@ export async function runClient(
           epoch: m.epoch,
           epochs: flags.epochs,
           loss: m.loss,
+          validAccuracy: m.validAccuracy,
           testAccuracy: m.testAccuracy,
         };
         await callChecked(server, MINIBATCH_EPOCH, report, clientResponse, { timeoutMs });

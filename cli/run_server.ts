@@ -89,7 +89,8 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       onEvent: (e) => {
         lines(e);
         if (e.kind === "epoch") {
-          metricsFile?.writeSync(new TextEncoder().encode(JSON.stringify(e) + "\n"));
+          const line = { time: new Date().toISOString(), ...e };
+          metricsFile?.writeSync(new TextEncoder().encode(JSON.stringify(line) + "\n"));
         }
       },
     });

@@ -59,8 +59,10 @@ export interface EpochMetrics extends EpochReport {
 
 /**
  * Runs `flags.epochs` epochs: seeds shuffled per epoch, a progress bar per
- * epoch, one line per epoch with its time split and test accuracy, and a
- * JSON line per epoch in `--metrics`. Returns every epoch's metrics.
+ * epoch, one time-stamped line per epoch with its time split, validation
+ * and test accuracy and evaluation time, and a JSON line per epoch in
+ * `--metrics`; the keeper, if any, hears every evaluation and the end.
+ * Returns every epoch's metrics.
  *
  * @example
  * ```ts ignore

@@ -91,6 +91,7 @@ export const epochRequest = z.object({
   epoch: z.number().int().positive(),
   epochs: z.number().int().positive(),
   loss: z.number(),
+  validAccuracy: z.number().nullable(),
   testAccuracy: z.number().nullable(),
 });
 

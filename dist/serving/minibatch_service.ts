@@ -38,6 +38,7 @@ export type MinibatchServiceEvent =
     readonly minibatches: number;
     readonly prepareMs: number;
     readonly loss: number;
+    readonly validAccuracy: number | null;
     readonly testAccuracy: number | null;
   }
   | { readonly kind: "finished"; readonly client: number };
@@ -108,7 +109,7 @@ export class MinibatchService {
   /** Per epoch, the clients that ended it; the first to report gives loss and accuracy. */
   readonly #epochs = new Map<
     number,
-    { clients: Set<number>; first: number; loss: number; acc: number | null }
+    { clients: Set<number>; first: number; loss: number; valid: number | null; acc: number | null }
   >();
   #minibatches = 0;
   #prepareMs = 0;
@@ -196,18 +197,36 @@ export class MinibatchService {
   }
 
   #endEpoch(
-    r: { client: number; epoch: number; epochs: number; loss: number; testAccuracy: number | null },
+    r: {
+      client: number;
+      epoch: number;
+      epochs: number;
+      loss: number;
+      validAccuracy: number | null;
+      testAccuracy: number | null;
+    },
   ) {
     const o = this.#options;
     let e = this.#epochs.get(r.epoch);
     if (!e) {
       this.#epochs.set(
         r.epoch,
-        e = { clients: new Set(), first: r.client, loss: r.loss, acc: r.testAccuracy },
+        e = {
+          clients: new Set(),
+          first: r.client,
+          loss: r.loss,
+          valid: r.validAccuracy,
+          acc: r.testAccuracy,
+        },
       );
     }
     if (r.client < e.first) {
-      Object.assign(e, { first: r.client, loss: r.loss, acc: r.testAccuracy });
+      Object.assign(e, {
+        first: r.client,
+        loss: r.loss,
+        valid: r.validAccuracy,
+        acc: r.testAccuracy,
+      });
     }
     e.clients.add(r.client);
     if (e.clients.size < o.numClients) return;
@@ -219,6 +238,7 @@ export class MinibatchService {
       minibatches: this.#minibatches,
       prepareMs: this.#prepareMs,
       loss: e.loss,
+      validAccuracy: e.valid,
       testAccuracy: e.acc,
     });
     this.#minibatches = 0;

@@ -83,12 +83,17 @@ Deno.test("server/client: 2 servers and 3 clients use every training seed once p
       assert.match(out, new RegExp(`^webgnn server ${server}: client ${server} attached`, "m"));
       assert.match(
         out,
-        new RegExp(`^webgnn server ${server}: epoch ${epochs}/${epochs}: \\d+ minibatches`, "m"),
+        new RegExp(
+          `^webgnn server ${server}: epoch ${epochs}/${epochs}: \\d+ minibatches.*, valid accuracy 0\\.\\d{4}, test accuracy`,
+          "m",
+        ),
       );
       const lines = (await Deno.readTextFile(`${dir}/s${server}.jsonl`)).trim().split("\n")
         .map((l) => JSON.parse(l));
       assert.deepEqual(lines.map((l) => l.epoch), [1, 2, 3, 4, 5, 6]);
       assert.ok(lines.every((l) => l.minibatches > 0), JSON.stringify(lines));
+      assert.ok(lines.every((l) => !Number.isNaN(Date.parse(l.time))), "each line has its time");
+      assert.ok(lines[epochs - 1].validAccuracy > 0, "the last epoch's valid accuracy");
     }
     const train = await Promise.all(
       [0, 1].map(async (p) => (await loadPartition(`${dir}/parts`, p)).train),
