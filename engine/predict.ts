@@ -88,12 +88,16 @@ export async function predict(
 ): Promise<Predictions> {
   checkModelFits(trained.shape, dataset);
   const n = dataset.graph.numNodes;
+  const listed = options.nodes ?? [];
+  for (let i = 0; i < listed.length; i++) {
+    const v = listed[i]!;
+    if (!(Number.isInteger(v) && v >= 0 && v < n)) {
+      throw new RangeError(`nodes[${i}] is ${v}, expected a node id in 0..${n - 1}`);
+    }
+  }
   const nodes = options.nodes === undefined
     ? Int32Array.from({ length: n }, (_, i) => i)
-    : Int32Array.from(options.nodes);
-  nodes.forEach((v, i) => {
-    if (!(v >= 0 && v < n)) throw new RangeError(`nodes[${i}] is ${v}, outside 0..${n - 1}`);
-  });
+    : Int32Array.from(listed);
   const given = options.device;
   const device = given === undefined || typeof given === "string"
     ? await createDevice(given ?? "auto", { notice: () => {} })

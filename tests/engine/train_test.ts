@@ -146,6 +146,12 @@ Deno.test("predict() refuses a model whose feature width or class count does not
       labels: [0, 4],
     });
     await assert.rejects(predict(model, many, { device }), /predicts 3 classes, but many has 5/);
+    const toy = toyGraph(60, 4, "toy");
+    await assert.rejects(
+      predict(model, toy, { device, nodes: [0, 60] }),
+      /nodes\[1\] is 60, expected a node id in 0\.\.59/,
+    );
+    await assert.rejects(predict(model, toy, { device, nodes: [1.5] }), /nodes\[0\] is 1\.5/);
   } finally {
     device.destroy();
   }
