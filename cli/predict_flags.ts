@@ -36,7 +36,9 @@ export interface PredictFlags {
  * @example
  * ```ts
  * import { parsePredictFlags } from "./predict_flags.ts";
- * const f = parsePredictFlags(["--model=sage.safetensors", "--output=p.csv"]);
+ * const model = `${await Deno.makeTempDir()}/sage.safetensors`;
+ * await Deno.writeFile(model, new Uint8Array(8));
+ * const f = parsePredictFlags([`--model=${model}`, "--output=p.csv"]);
  * console.log(f.format, f.inference); // csv layerwise
  * ```
  */

@@ -15,6 +15,28 @@ async function readmeScript(): Promise<string> {
   return blocks[0]!;
 }
 
+Deno.test("every import reachable from mod.ts is relative, node: or a versioned npm: specifier", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "mod.ts"],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    modules: { specifier: string; dependencies?: { specifier: string }[] }[];
+  };
+  const bare = graph.modules.filter((m) => m.specifier.startsWith(`file://${ROOT}/`))
+    .flatMap((m) =>
+      (m.dependencies ?? []).map((d) => d.specifier)
+        .filter((s) => !/^(\.|node:|npm:[^@]+@\d)/.test(s) && !/^npm:@[^/]+\/[^@]+@\d/.test(s))
+        .map((s) => `${m.specifier.slice(ROOT.length + 8)} imports "${s}"`)
+    );
+  // A bare name resolves through our package.json, which a project importing mod.ts does not have.
+  assert.deepEqual(bare, [], "write these as npm:NAME@VERSION (see package.json)");
+  assert.ok(graph.modules.length > 100, `${graph.modules.length} modules`);
+});
+
 Deno.test("the README's script builds a graph from arrays, trains, saves and predicts, importing mod.ts from outside the checkout", async () => {
   const script = await readmeScript();
   const dir = await Deno.makeTempDir({ prefix: "webgnn-importer-" });
