@@ -7,6 +7,7 @@ import { describeShape } from "../engine/sage_state_dict.ts";
 import { checkWritable } from "./check_writable.ts";
 import { loadDataset } from "./load_dataset.ts";
 import { parsePredictFlags, type PredictFlags } from "./predict_flags.ts";
+import { ProgressBar } from "./progress_bar.ts";
 import { readNodeList } from "./read_node_list.ts";
 import { runCommand } from "./run_command.ts";
 import { UsageError } from "./usage_error.ts";
@@ -65,16 +66,26 @@ export async function runPredict(
     flags.device,
     flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads },
   );
+  const total = flags.inference === "sampled"
+    ? nodes?.length ?? data.graph.numNodes
+    : model.shape.numLayers;
+  const bar = new ProgressBar(
+    flags.inference === "sampled" ? "nodes" : "layers",
+    total,
+    flags.quiet,
+  );
   try {
     const t0 = performance.now();
     const predictions = await predict(model, data, {
       device,
+      onProgress: (done) => bar.update(done),
       inference: flags.inference,
       batchSize: flags.batchSize,
       seed: flags.seed,
       ...(nodes === undefined ? {} : { nodes }),
       ...(flags.fanout === undefined ? {} : { fanout: flags.fanout }),
     });
+    bar.stop();
     const seconds = (performance.now() - t0) / 1000;
     await writePredictions(flags.output, flags.format, predictions, flags.probabilities, {
       producer: "webgnn",
@@ -94,6 +105,7 @@ export async function runPredict(
     );
     return { predictions, seconds };
   } finally {
+    bar.stop();
     device.destroy();
   }
 }
