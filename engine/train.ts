@@ -126,6 +126,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const epochs = o.epochs ?? 10, seed = o.seed ?? 0, lr = o.lr ?? 0.003;
   const batchSize = o.batchSize ?? 512, evalBatchSize = o.evalBatchSize ?? 2048;
   const evalEvery = o.evalEvery ?? 1, dropout = o.dropout ?? 0.5;
+  const expect = (name: string, value: number, ok: boolean, what: string) => {
+    if (!ok) throw new RangeError(`train: ${name} is ${value}, expected ${what}`);
+  };
+  const count = (x: number, least: number) => Number.isInteger(x) && x >= least;
+  expect("epochs", epochs, count(epochs, 0), "a whole number of epochs");
+  expect("batchSize", batchSize, count(batchSize, 1), "a positive integer");
+  expect("evalBatchSize", evalBatchSize, count(evalBatchSize, 1), "a positive integer");
+  expect("evalEvery", evalEvery, count(evalEvery, 0), "a non-negative integer");
+  expect("hidden", o.hidden ?? 256, count(o.hidden ?? 256, 1), "a positive integer");
+  expect("lr", lr, lr > 0, "a positive learning rate");
+  expect("dropout", dropout, dropout >= 0 && dropout < 1, "a rate in [0, 1)");
+  fanout.forEach((f, h) => expect(`fanout[${h}]`, f, count(f, 0), "neighbours per hop, 0 or more"));
   if (fanout.length === 0) throw new RangeError("train: fanout needs one entry per layer");
   if (data.split.train.length === 0) {
     throw new RangeError(`train: ${data.name} has no training nodes`);

@@ -147,6 +147,16 @@ Deno.test("predict() refuses a model whose feature width or class count does not
     });
     await assert.rejects(predict(model, many, { device }), /predicts 3 classes, but many has 5/);
     const toy = toyGraph(60, 4, "toy");
+    for (
+      const [change, message] of [
+        [{ lr: 0 }, /train: lr is 0, expected a positive learning rate/],
+        [{ fanout: [4, -1] }, /train: fanout\[1\] is -1, expected neighbours per hop/],
+        [{ batchSize: 0.5 }, /train: batchSize is 0.5, expected a positive integer/],
+        [{ dropout: 1 }, /train: dropout is 1, expected a rate in \[0, 1\)/],
+      ] as const
+    ) {
+      await assert.rejects(train({ dataset: toy, ...OPTIONS, ...change, device }), message);
+    }
     await assert.rejects(
       predict(model, toy, { device, nodes: [0, 60] }),
       /nodes\[1\] is 60, expected a node id in 0\.\.59/,
