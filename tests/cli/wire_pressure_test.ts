@@ -15,7 +15,7 @@ const ATTACK_MS = 6_000;
 const FLOODERS = 8;
 const IDLE = 150;
 /** What node 0's RSS may grow by under the attack. */
-const RSS_BOUND_MIB = 64;
+const RSS_BOUND_MIB = 96;
 
 function node(rank: number, port: number, dir: string): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
