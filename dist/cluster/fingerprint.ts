@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 
 /** The wire form: at most 64 fields, each a name and its value as text. */
 export const fingerprintSchema = z.array(z.tuple([z.string().min(1).max(128), z.string().max(512)]))

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { type Fingerprint, fingerprintSchema } from "./fingerprint.ts";
 import { type RankInfo, rankInfoSchema, worldSchema } from "./world.ts";
 
