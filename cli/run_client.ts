@@ -1,3 +1,4 @@
+import { nodeAddress } from "./node_address.ts";
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { connectRpc } from "../dist/rpc/connect_rpc.ts";
@@ -70,7 +71,8 @@ export async function runClient(
     const methods = new MethodTable();
     const mailbox = new RingMailbox(`client ${(c + numClients - 1) % numClients}`);
     mailbox.register(methods);
-    const own: RpcServer = serveRpc({ hostname: flags.nodeAddr, port: 0, secret, methods, name });
+    const nodeAddr = await nodeAddress(flags);
+    const own: RpcServer = serveRpc({ hostname: nodeAddr, port: 0, secret, methods, name });
     scope.onClose(() => own.close());
     const world = await WorldMember.join({
       coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,

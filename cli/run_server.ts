@@ -1,3 +1,4 @@
+import { nodeAddress } from "./node_address.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { MethodTable } from "../dist/rpc/method_table.ts";
 import { MinibatchService } from "../dist/serving/minibatch_service.ts";
@@ -57,10 +58,11 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       secret,
     });
     const partition = await loadPartitionSeeds(dir, rank);
+    const nodeAddr = await nodeAddress(flags);
     const service = await PartitionServer.start({
       dir,
       partition: rank,
-      hostname: flags.nodeAddr,
+      hostname: nodeAddr,
       secret,
       name: `partition ${rank} (${name})`,
       timeoutMs,
@@ -94,7 +96,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
     });
     const methods = minibatches.register(new MethodTable());
     const server: RpcServer = serveRpc({
-      hostname: flags.nodeAddr,
+      hostname: nodeAddr,
       port: 0,
       secret,
       methods,

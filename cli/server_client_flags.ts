@@ -72,7 +72,7 @@ export function parseServerClientFlags(
   }
   return {
     ...readTrainingOptions(p),
-    ...readClusterOptions(p, role === "server" && o.node_rank === 0, `${role} node ${o.node_rank}`),
+    ...readClusterOptions(p, role === "server" && o.node_rank === 0),
     role,
     numServerNodes: o.num_server_nodes,
     numClientNodes: o.num_client_nodes,

@@ -26,8 +26,11 @@ export interface ClusterOptions {
   readonly masterPort: number;
   /** Which of this node's processes this one is; undefined in the node's launching process. */
   readonly localRank: number | undefined;
-  /** The interface this node's RPC servers listen on. */
-  readonly nodeAddr: string;
+  /**
+   * The interface this node's RPC servers listen on; undefined: the address
+   * this host uses to reach the master (see `nodeAddress`).
+   */
+  readonly nodeAddr: string | undefined;
   readonly secret: string | undefined;
   readonly secretFile: string | undefined;
   readonly rpcTimeoutMs: number;
@@ -123,7 +126,8 @@ export function addClusterOptions(p: Command, first: string): Command {
     .option("--master_port <port>", "coordinator port", tcpPort, 11234)
     .option(
       "--node_addr <host>",
-      `address this node listens on (default: --master_addr on ${first} or on loopback)`,
+      `address this node listens on (default: --master_addr on ${first} or on loopback, ` +
+        "else the address this host uses to reach --master_addr)",
     )
     .addOption(
       new Option("--local_rank <k>", "process index within the node (set by the node)")
@@ -137,28 +141,29 @@ export function addClusterOptions(p: Command, first: string): Command {
 
 /**
  * Reads the flags {@linkcode addClusterOptions} added. The node that hosts
- * the coordinator (`isFirst`) listens on its address by default, and so does
- * every node when the coordinator is on loopback; any other node must say
- * where it listens (`name` names it in the error).
+ * the coordinator (`isFirst`) listens on the master's address by default,
+ * and so does every node when the coordinator is on loopback; any other node
+ * without `--node_addr` listens on the address it uses to reach the master
+ * (found at run time by `nodeAddress`). `master` is the master's address
+ * when it came from elsewhere than `--master_addr` (the environment).
  *
  * @example
  * ```ts ignore
- * const cluster = readClusterOptions(program, rank === 0, `node ${rank}`);
+ * const cluster = readClusterOptions(program, rank === 0);
  * ```
  */
-export function readClusterOptions(p: Command, isFirst: boolean, name: string): ClusterOptions {
+export function readClusterOptions(
+  p: Command,
+  isFirst: boolean,
+  master: string = p.opts().master_addr,
+): ClusterOptions {
   const o = p.opts();
-  const master: string = o.master_addr;
   const loopback = master.startsWith("127.") || master === "localhost";
-  const nodeAddr = o.node_addr ??
-    (isFirst || loopback
-      ? master
-      : p.error(`--node_addr is needed on ${name}: the address this node listens on`));
   return {
     masterAddr: master,
     masterPort: o.master_port,
     localRank: o.local_rank,
-    nodeAddr,
+    nodeAddr: o.node_addr ?? (isFirst || loopback ? master : undefined),
     secret: o.secret,
     secretFile: o.secret_file,
     rpcTimeoutMs: o.rpc_timeout_ms,

@@ -1,14 +1,12 @@
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
-import {
-  hostCoordinator,
-  hostPort,
-  PARTITION_SERVICE,
-  partitionDirectory,
-  runClusterProcess,
-} from "./_cluster.ts";
+import { hostPort, PARTITION_SERVICE, partitionDirectory, runClusterProcess } from "./_cluster.ts";
 import { serviceUrl } from "../dist/cluster/world.ts";
+import { serveWorld } from "../dist/cluster/serve_world.ts";
+import { takeCensus } from "../dist/cluster/take_census.ts";
+import { nodeAddress } from "./node_address.ts";
+import { worldPlaces } from "./world_places.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
@@ -42,26 +40,45 @@ export async function trainDistributed(
   flags: TrainFlags,
   localRank: number,
 ): Promise<EpochMetrics[]> {
-  const procs = flags.numTrainingProcs;
-  const worldSize = flags.numNodes * procs;
-  const rank = flags.nodeRank * procs + localRank;
   const name = `node ${flags.nodeRank} trainer ${localRank}`;
-  const metricsPath = metricsPathFor(flags.metrics, rank);
-  if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   const { dir } = await partitionDirectory(
     flags.datasetRootDir,
     flags.numNodes,
     "--num_nodes",
   );
   const secret = await clusterSecret(flags);
+  const coordinatorUrl = `ws://${hostPort(flags.masterAddr, flags.masterPort)}`;
   return await runClusterProcess(name, async (scope) => {
-    hostCoordinator(scope, rank, {
-      hostname: flags.masterAddr,
-      port: flags.masterPort,
-      worldSize,
-      secret,
-    });
+    // The first trainer hosts the coordinator; before anyone joins, a census
+    // forms the world, so that nodes may run different numbers of trainers.
+    if (flags.rank === undefined ? flags.nodeRank === 0 && localRank === 0 : flags.rank === 0) {
+      const host = serveWorld({
+        hostname: flags.masterAddr,
+        port: flags.masterPort,
+        expect: {
+          nodes: flags.numNodes,
+          ...(flags.worldSize === undefined ? {} : { size: flags.worldSize }),
+        },
+        secret,
+      });
+      scope.onClose(() => host.close());
+    }
+    const census = await takeCensus({
+      node: flags.nodeRank,
+      local: localRank,
+      count: flags.numTrainingProcs ?? null,
+      rank: flags.rank ?? null,
+      timeoutMs: flags.rpcTimeoutMs,
+    }, { coordinatorUrl, secret, name, connectDeadlineMs: flags.rpcTimeoutMs });
+    const place = worldPlaces(census);
+    const rank = flags.rank ??
+      census.places.findIndex((p) => p.node === flags.nodeRank && p.local === localRank);
+    const worldSize = census.size;
+    const procs = place.counts[flags.nodeRank]!;
+    const metricsPath = metricsPathFor(flags.metrics, rank);
+    if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
     const partition = await loadPartitionSeeds(dir, flags.nodeRank);
+    const nodeAddr = await nodeAddress(flags);
     const device: Device = await createDevice(flags.device, {
       ...(rank === 0 ? {} : { notice: () => {} }),
       ...(flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads }),
@@ -73,14 +90,14 @@ export async function trainDistributed(
     const service = await PartitionServer.start({
       dir,
       partition: flags.nodeRank,
-      hostname: flags.nodeAddr,
+      hostname: nodeAddr,
       secret,
       name: `partition ${flags.nodeRank} (${name})`,
       timeoutMs: flags.rpcTimeoutMs,
     });
     scope.onClose(() => service.close());
     const server: RpcServer = serveRpc({
-      hostname: flags.nodeAddr,
+      hostname: nodeAddr,
       port: 0,
       secret,
       methods,
@@ -88,7 +105,7 @@ export async function trainDistributed(
     });
     scope.onClose(() => server.close());
     const world = await WorldMember.join({
-      coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,
+      coordinatorUrl,
       rank,
       role: "trainer",
       address: server.url,
@@ -98,11 +115,15 @@ export async function trainDistributed(
       joinTimeoutMs: flags.rpcTimeoutMs,
     });
     scope.joined(world);
+    // Node p's partition is fetched from one of its trainers, spread by local index.
     const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numNodes; p++) {
       if (p === flags.nodeRank) continue;
-      const peer = world.world.ranks[p * procs + localRank]!;
-      peers[p] = serviceUrl(peer, PARTITION_SERVICE);
+      const there = place.ranksOf[p]!;
+      peers[p] = serviceUrl(
+        world.world.ranks[there[localRank % there.length]!]!,
+        PARTITION_SERVICE,
+      );
     }
     const { ring, right } = await openRing({
       addresses: world.world.ranks.map((r) => r.address),
@@ -137,13 +158,15 @@ export async function trainDistributed(
     });
     if (rank === 0) {
       console.log(
-        `webgnn: ${flags.numNodes} nodes x ${procs} trainers, partitions of ${dir} (${partition.meta.partitioner}), ` +
+        `webgnn: ${
+          trainers(place.counts)
+        }, partitions of ${dir} (${partition.meta.partitioner}), ` +
           `on ${device.description}, fan-out [${flags.fanout}], ${model.numParameters} parameters`,
       );
     }
     const steps = stepsPerEpoch(
       partition.meta.partitions.map((p) => p.train),
-      procs,
+      place.counts,
       flags.batchSize,
     );
     const metrics = await runTraining({
@@ -162,4 +185,12 @@ export async function trainDistributed(
     await world.barrier("training done", flags.rpcTimeoutMs);
     return metrics;
   });
+}
+
+/** `2 nodes x 2 trainers`, or `2 nodes, 3 trainers (1 + 2)` when nodes differ. */
+function trainers(counts: readonly number[]): string {
+  const total = counts.reduce((a, b) => a + b, 0);
+  return counts.every((c) => c === counts[0])
+    ? `${counts.length} nodes x ${counts[0]} trainers`
+    : `${counts.length} nodes, ${total} trainers (${counts.join(" + ")})`;
 }

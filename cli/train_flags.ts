@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { finiteNumber, newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
+import { placeProcess } from "./place_process.ts";
 import {
   addClusterOptions,
   addTrainingOptions,
@@ -18,7 +19,13 @@ export interface TrainFlags extends TrainingOptions, ClusterOptions {
   readonly scale: number;
   readonly numNodes: number;
   readonly nodeRank: number;
-  readonly numTrainingProcs: number;
+  /** Trainers on this node; undefined when only the census will tell (one task per trainer). */
+  readonly numTrainingProcs: number | undefined;
+  /** This trainer's rank and the number of trainers, when a cluster manager's environment gives them. */
+  readonly rank: number | undefined;
+  readonly worldSize: number | undefined;
+  /** Where the world came from (flags or which environment variables): the run's first line. */
+  readonly origin: string;
   readonly numLayers: number;
   /** `sampled` (GLT's sampled inference over the test nodes) or `layerwise` (DGL's; one node only). */
   readonly evalMode: "sampled" | "layerwise";
@@ -36,19 +43,21 @@ export interface TrainFlags extends TrainingOptions, ClusterOptions {
  * console.log(parseTrainFlags(["--epochs=2", "--fanout=5,5"]).fanout); // [5, 5]
  * ```
  */
-export function parseTrainFlags(args: string[]): TrainFlags {
+export function parseTrainFlags(
+  args: string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): TrainFlags {
   const p = trainProgram().parse(args, { from: "user" });
   const o = p.opts();
+  const place = placeProcess(p, env);
   const flags: TrainFlags = {
     ...readTrainingOptions(p),
-    ...readClusterOptions(p, o.node_rank === 0, `node ${o.node_rank}`),
+    ...readClusterOptions(p, place.nodeRank === 0, place.masterAddr),
+    ...place,
     dataset: o.dataset,
     datasetRootDir: o.dataset_root_dir,
     split: o.split,
     scale: o.scale,
-    numNodes: o.num_nodes,
-    nodeRank: o.node_rank,
-    numTrainingProcs: o.num_training_procs,
     numLayers: o.num_layers ?? o.fanout.length,
     evalMode: o.eval,
     unused: unusedFlags(p),
@@ -85,7 +94,10 @@ function unusedFlags(p: Command): string[] {
 }
 
 function checkTrainFlags(f: TrainFlags, p: Command): void {
-  if (f.localRank !== undefined && f.localRank >= f.numTrainingProcs) {
+  if (
+    f.localRank !== undefined && f.numTrainingProcs !== undefined &&
+    f.localRank >= f.numTrainingProcs
+  ) {
     p.error(`--local_rank=${f.localRank} must be below --num_training_procs=${f.numTrainingProcs}`);
   }
   if (f.fanout.length !== f.numLayers) {
