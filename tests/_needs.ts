@@ -15,7 +15,10 @@ export const SYSTEM_PARTS: Readonly<Record<SystemPart, { what: string; debian: s
   ssh: { what: "an ssh client (ssh and ssh-keygen on PATH)", debian: "openssh-client" },
   openblas: { what: "OpenBLAS (libopenblas.so.0)", debian: "libopenblas0" },
   webgpu: { what: "a WebGPU adapter", debian: "mesa-vulkan-drivers" },
-  slurm: { what: "Slurm (srun on PATH)", debian: "slurm-wlm" },
+  slurm: {
+    what: "Slurm and munge (srun, scontrol, sinfo, slurmctld, slurmd and munged on PATH)",
+    debian: "slurm-wlm munge",
+  },
 };
 
 /** The variable under which a missing part fails its tests instead of skipping them. */
@@ -57,7 +60,8 @@ async function present(part: SystemPart): Promise<boolean> {
       ensureRuntimeDir();
       return (await navigator.gpu?.requestAdapter()) != null;
     case "slurm":
-      return findOnPath("srun") !== undefined;
+      return ["srun", "scontrol", "sinfo", "slurmctld", "slurmd", "munged"]
+        .every((c) => findOnPath(c) !== undefined);
   }
 }
 
