@@ -1,4 +1,5 @@
 import { nodeAddress } from "./node_address.ts";
+import { listening, rankPorts } from "./rank_ports.ts";
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { connectRpc } from "../dist/rpc/connect_rpc.ts";
@@ -72,7 +73,13 @@ export async function runClient(
     const mailbox = new RingMailbox(`client ${(c + numClients - 1) % numClients}`);
     mailbox.register(methods);
     const nodeAddr = await nodeAddress(flags);
-    const own: RpcServer = serveRpc({ hostname: nodeAddr, port: 0, secret, methods, name });
+    const { rpc } = rankPorts(flags, rank, numServers + numClients);
+    const own: RpcServer = await listening(
+      `${name}'s RPC server`,
+      nodeAddr,
+      rpc,
+      () => serveRpc({ hostname: nodeAddr, port: rpc, secret, methods, name }),
+    );
     scope.onClose(() => own.close());
     const world = await WorldMember.join({
       coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,

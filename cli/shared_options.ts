@@ -1,5 +1,12 @@
 import { type Command, Option } from "commander";
-import { finiteNumber, nonNegativeInt, parseFanout, positiveInt, tcpPort } from "./flags.ts";
+import {
+  finiteNumber,
+  nonNegativeInt,
+  parseFanout,
+  portRange,
+  positiveInt,
+  tcpPort,
+} from "./flags.ts";
 
 /** The flags every training process has: model, optimizer, epoch loop and output. */
 export interface TrainingOptions {
@@ -24,6 +31,8 @@ export interface TrainingOptions {
 export interface ClusterOptions {
   readonly masterAddr: string;
   readonly masterPort: number;
+  /** `--port_range=A-B`: where the ranks listen (default: after --master_port; see `rankPorts`). */
+  readonly portRange: readonly [number, number] | undefined;
   /** Which of this node's processes this one is; undefined in the node's launching process. */
   readonly localRank: number | undefined;
   /**
@@ -125,6 +134,11 @@ export function addClusterOptions(p: Command, first: string): Command {
     .option("--master_addr <host>", `coordinator address (${first})`, "127.0.0.1")
     .option("--master_port <port>", "coordinator port", tcpPort, 11234)
     .option(
+      "--port_range <A-B>",
+      "ports the ranks listen on, two per rank (default: the ones after --master_port)",
+      portRange,
+    )
+    .option(
       "--node_addr <host>",
       `address this node listens on (default: --master_addr on ${first} or on loopback, ` +
         "else the address this host uses to reach --master_addr)",
@@ -162,6 +176,7 @@ export function readClusterOptions(
   return {
     masterAddr: master,
     masterPort: o.master_port,
+    portRange: o.port_range,
     localRank: o.local_rank,
     nodeAddr: o.node_addr ?? (isFirst || loopback ? master : undefined),
     secret: o.secret,

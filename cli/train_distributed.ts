@@ -6,6 +6,7 @@ import { serviceUrl } from "../dist/cluster/world.ts";
 import { serveWorld } from "../dist/cluster/serve_world.ts";
 import { takeCensus } from "../dist/cluster/take_census.ts";
 import { nodeAddress } from "./node_address.ts";
+import { listening, rankPorts } from "./rank_ports.ts";
 import { worldPlaces } from "./world_places.ts";
 import { createDevice } from "../engine/create_device.ts";
 import type { Device } from "../engine/device.ts";
@@ -52,15 +53,21 @@ export async function trainDistributed(
     // The first trainer hosts the coordinator; before anyone joins, a census
     // forms the world, so that nodes may run different numbers of trainers.
     if (flags.rank === undefined ? flags.nodeRank === 0 && localRank === 0 : flags.rank === 0) {
-      const host = serveWorld({
-        hostname: flags.masterAddr,
-        port: flags.masterPort,
-        expect: {
-          nodes: flags.numNodes,
-          ...(flags.worldSize === undefined ? {} : { size: flags.worldSize }),
-        },
-        secret,
-      });
+      const host = await listening(
+        "the coordinator",
+        flags.masterAddr,
+        flags.masterPort,
+        () =>
+          serveWorld({
+            hostname: flags.masterAddr,
+            port: flags.masterPort,
+            expect: {
+              nodes: flags.numNodes,
+              ...(flags.worldSize === undefined ? {} : { size: flags.worldSize }),
+            },
+            secret,
+          }),
+      );
       scope.onClose(() => host.close());
     }
     const census = await takeCensus({
@@ -75,6 +82,7 @@ export async function trainDistributed(
       census.places.findIndex((p) => p.node === flags.nodeRank && p.local === localRank);
     const worldSize = census.size;
     const procs = place.counts[flags.nodeRank]!;
+    const ports = rankPorts(flags, rank, worldSize);
     const metricsPath = metricsPathFor(flags.metrics, rank);
     if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
     const partition = await loadPartitionSeeds(dir, flags.nodeRank);
@@ -87,22 +95,28 @@ export async function trainDistributed(
     const methods = new MethodTable();
     const mailbox = new RingMailbox(`rank ${(rank + worldSize - 1) % worldSize}`);
     mailbox.register(methods);
-    const service = await PartitionServer.start({
-      dir,
-      partition: flags.nodeRank,
-      hostname: nodeAddr,
-      secret,
-      name: `partition ${flags.nodeRank} (${name})`,
-      timeoutMs: flags.rpcTimeoutMs,
-    });
+    const service = await listening(
+      `rank ${rank}'s partition server`,
+      nodeAddr,
+      ports.partition,
+      () =>
+        PartitionServer.start({
+          dir,
+          partition: flags.nodeRank,
+          hostname: nodeAddr,
+          port: ports.partition,
+          secret,
+          name: `partition ${flags.nodeRank} (${name})`,
+          timeoutMs: flags.rpcTimeoutMs,
+        }),
+    );
     scope.onClose(() => service.close());
-    const server: RpcServer = serveRpc({
-      hostname: nodeAddr,
-      port: 0,
-      secret,
-      methods,
-      name,
-    });
+    const server: RpcServer = await listening(
+      `rank ${rank}'s RPC server`,
+      nodeAddr,
+      ports.rpc,
+      () => serveRpc({ hostname: nodeAddr, port: ports.rpc, secret, methods, name }),
+    );
     scope.onClose(() => server.close());
     const world = await WorldMember.join({
       coordinatorUrl,

@@ -57,3 +57,39 @@ Deno.test("train: a torchrun-style environment, 2 nodes x 2 trainers on loopback
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("train: Kubernetes indexed-job pods take their node rank from JOB_COMPLETION_INDEX and the master from MASTER_ADDR", async () => {
+  const dir = await partitioned(2);
+  try {
+    const port = freePort();
+    const pods = [0, 1].map((index) =>
+      new Deno.Command(Deno.execPath(), {
+        // Every pod gets the same arguments, as from one Job template.
+        args: ["run", "--allow-all", TRAIN, "--num_nodes=2", ...shortRun(dir, 1)],
+        env: {
+          JOB_COMPLETION_INDEX: String(index),
+          MASTER_ADDR: "127.0.0.2",
+          MASTER_PORT: String(port),
+          WEBGNN_SECRET: "a test secret of the job",
+        },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn()
+    );
+    const results = await Promise.all(pods.map(finish));
+    for (const [index, r] of results.entries()) {
+      assert.equal(r.code, 0, `pod ${index}: ${r.stderr}`);
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `^webgnn: world from the Kubernetes indexed job environment: ` +
+            `node=${index} \\(JOB_COMPLETION_INDEX=${index}\\), nodes=2 \\(--num_nodes\\)`,
+        ),
+      );
+    }
+    await checkOneWorld(dir, 2, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
