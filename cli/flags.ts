@@ -130,3 +130,19 @@ export function portRange(text: string): [number, number] {
   }
   return [a, b];
 }
+
+/**
+ * Parses a device list such as `0,1,2,3` (GLT's `visible_devices`).
+ *
+ * @example
+ * ```ts
+ * import { deviceList } from "./flags.ts";
+ * console.log(deviceList("0,2")); // [0, 2]
+ * ```
+ */
+export function deviceList(text: string): number[] {
+  if (!/^\s*\d+\s*(,\s*\d+\s*)*$/.test(text)) {
+    throw new InvalidArgumentError(`expected device indices such as 0,1,2,3, got "${text}"`);
+  }
+  return text.split(",").map(Number);
+}

@@ -62,7 +62,11 @@ function planCollocated(config: ClusterConfig, flags: LaunchFlags): PlannedNode[
       `--num_nodes=${config.nodes.length}`,
       `--node_rank=${node.rank}`,
       ...common(node, flags, masterAddr),
-      ...(procs === undefined ? [] : [`--num_training_procs=${procs}`]),
+      ...(node.visibleDevices !== undefined
+        ? [`--visible_devices=${node.visibleDevices.join(",")}`]
+        : procs === undefined
+        ? []
+        : [`--num_training_procs=${procs}`]),
       ...(node.rank === 0 ? [] : ["--quiet"]),
       ...flags.trainArgs,
     ];

@@ -5,6 +5,7 @@ import { clusterSecret } from "./cluster_secret.ts";
 import { connectRpc } from "../dist/rpc/connect_rpc.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
 import { createDevice } from "../engine/create_device.ts";
+import { useWebGpuAdapter } from "../engine/webgpu_adapters.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import { MethodTable } from "../dist/rpc/method_table.ts";
@@ -64,6 +65,7 @@ export async function runClient(
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   const secret = await clusterSecret(flags);
   return await runClusterProcess(name, async (scope) => {
+    if (flags.adapter !== undefined) await useWebGpuAdapter(flags.adapter);
     const device: Device = await createDevice(flags.device, {
       ...(c === 0 ? {} : { notice: () => {} }),
       ...(flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads }),

@@ -17,6 +17,8 @@ export interface TrainingOptions {
   readonly lr: number;
   readonly dropout: number;
   readonly device: "auto" | "webgpu" | "cpu";
+  /** `--device=webgpu:N` (or `--visible_devices`): which WebGPU adapter (see `listWebGpuAdapters`). */
+  readonly adapter: number | undefined;
   /** Threads of the CPU backend (default: all cores). */
   readonly cpuThreads: number | undefined;
   readonly seed: number;
@@ -66,7 +68,11 @@ export function addTrainingOptions(p: Command, what: string, fanoutHelp: string)
     .option("--hidden <n>", "hidden channels", positiveInt, 256)
     .option("--lr <x>", "Adam learning rate", finiteNumber, 0.003)
     .option("--dropout <x>", "dropout between layers", finiteNumber, 0.5)
-    .option("--device <kind>", "auto, webgpu or cpu", "auto")
+    .option(
+      "--device <kind>",
+      "auto, webgpu, webgpu:N (the machine's N-th adapter: Vulkan devices, then GL) or cpu",
+      "auto",
+    )
     .option("--cpu_threads <n>", "threads of the CPU backend (default: all cores)", positiveInt)
     .option("--seed <n>", "random seed", nonNegativeInt, 0)
     .option(
@@ -97,8 +103,9 @@ export function readTrainingOptions(p: Command): TrainingOptions {
   const o = p.opts();
   if (!(o.dropout >= 0 && o.dropout < 1)) p.error(`--dropout must be in [0, 1), got ${o.dropout}`);
   if (!(o.lr > 0)) p.error(`--lr must be positive, got ${o.lr}`);
-  if (!["auto", "webgpu", "cpu"].includes(o.device)) {
-    p.error(`--device must be auto, webgpu or cpu, got "${o.device}"`);
+  const indexed = /^webgpu:(\d+)$/.exec(o.device);
+  if (!indexed && !["auto", "webgpu", "cpu"].includes(o.device)) {
+    p.error(`--device must be auto, webgpu, webgpu:N or cpu, got "${o.device}"`);
   }
   return {
     epochs: o.epochs,
@@ -107,7 +114,8 @@ export function readTrainingOptions(p: Command): TrainingOptions {
     hidden: o.hidden,
     lr: o.lr,
     dropout: o.dropout,
-    device: o.device,
+    device: indexed ? "webgpu" : o.device,
+    adapter: indexed ? Number(indexed[1]) : undefined,
     cpuThreads: o.cpu_threads,
     seed: o.seed,
     evalEvery: o.eval_every,

@@ -9,6 +9,7 @@ import { nodeAddress } from "./node_address.ts";
 import { listening, rankPorts } from "./rank_ports.ts";
 import { worldPlaces } from "./world_places.ts";
 import { createDevice } from "../engine/create_device.ts";
+import { useWebGpuAdapter } from "../engine/webgpu_adapters.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import { MethodTable } from "../dist/rpc/method_table.ts";
@@ -87,6 +88,7 @@ export async function trainDistributed(
     if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
     const partition = await loadPartitionSeeds(dir, flags.nodeRank);
     const nodeAddr = await nodeAddress(flags);
+    if (flags.adapter !== undefined) await useWebGpuAdapter(flags.adapter);
     const device: Device = await createDevice(flags.device, {
       ...(rank === 0 ? {} : { notice: () => {} }),
       ...(flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads }),

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { finiteNumber, newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
+import { deviceList, finiteNumber, newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
 import { placeProcess } from "./place_process.ts";
 import {
   addClusterOptions,
@@ -54,6 +54,7 @@ export function parseTrainFlags(
     ...readTrainingOptions(p),
     ...readClusterOptions(p, place.nodeRank === 0, place.masterAddr),
     ...place,
+    ...visibleDevices(p, place.localRank, place.numTrainingProcs, place.rank !== undefined),
     dataset: o.dataset,
     datasetRootDir: o.dataset_root_dir,
     split: o.split,
@@ -91,6 +92,42 @@ function unusedFlags(p: Command): string[] {
     );
   }
   return cluster;
+}
+
+/**
+ * `--visible_devices=0,1`: one trainer per listed adapter. The node process
+ * starts that many trainers; trainer k (`--local_rank`, or its index from the
+ * environment) uses adapter `list[k]`.
+ */
+function visibleDevices(
+  p: Command,
+  localRank: number | undefined,
+  procs: number | undefined,
+  perTask: boolean,
+): { numTrainingProcs?: number; device?: "webgpu"; adapter?: number } {
+  const list: number[] | undefined = p.opts().visible_devices;
+  if (list === undefined) return {};
+  if (p.getOptionValueSource("device") === "cli") {
+    p.error("--visible_devices chooses each trainer's --device; give one or the other");
+  }
+  if (
+    procs !== undefined && p.getOptionValueSource("num_training_procs") === "cli" &&
+    procs !== list.length
+  ) {
+    p.error(
+      `--visible_devices lists ${list.length} devices but --num_training_procs=${procs}: one trainer per device`,
+    );
+  }
+  // The node process starts one trainer per device (or, for one device, trains itself);
+  // under a cluster manager each task is one trainer already.
+  const adapter = list[localRank ?? 0];
+  if (adapter === undefined) {
+    p.error(
+      `--visible_devices=${list.join(",")} has no device for trainer ${localRank} of this node`,
+    );
+  }
+  const count = perTask ? {} : { numTrainingProcs: list.length };
+  return { ...count, device: "webgpu", adapter };
 }
 
 function checkTrainFlags(f: TrainFlags, p: Command): void {
@@ -142,6 +179,11 @@ function trainProgram(): Command {
     .option("--num_nodes <n>", "nodes in the cluster", positiveInt, 1)
     .option("--node_rank <r>", "this node's rank", nonNegativeInt, 0)
     .option("--num_training_procs <n>", "trainers per node", positiveInt, 1)
+    .option(
+      "--visible_devices <list>",
+      "WebGPU adapters of this node, one trainer each (e.g. 0,1: trainer k uses webgpu:<k-th>)",
+      deviceList,
+    )
     .option("--num_layers <n>", "GraphSAGE layers (default: one per fan-out)", positiveInt)
     .option(
       "--eval <mode>",
