@@ -2,7 +2,19 @@ import type { Command } from "commander";
 import { UsageError } from "./usage_error.ts";
 import { type EnvWorld, type FromEnv, worldFromEnv } from "./world_from_env.ts";
 
-/** Where a training process sits in the world, from its flags or its cluster manager's environment. */
+/**
+ * Where a training process sits in the world, from its flags or its cluster manager's environment.
+ *
+ * @example
+ * ```ts
+ * import type { Placement } from "./place_process.ts";
+ * const placement: Placement = {
+ *   origin: "world from flags: node 1 of 2, 2 trainer(s) on this node, coordinator at 10.0.0.1:11234",
+ *   numNodes: 2, nodeRank: 1, masterAddr: "10.0.0.1", masterPort: 11234,
+ *   numTrainingProcs: 2, localRank: undefined, rank: undefined, worldSize: undefined,
+ * };
+ * ```
+ */
 export interface Placement {
   /** The run's first line: where the world came from, value by value. */
   readonly origin: string;

@@ -9,7 +9,19 @@ import { parseTrainFlags } from "./train_flags.ts";
 /** Stands in for the secret when each node's flags are checked before launching. */
 const PLACEHOLDER_SECRET = "checked-before-launch";
 
-/** One node's ssh command, with what `--collect` needs to fetch its metrics. */
+/**
+ * One node's ssh command, with what `--collect` needs to fetch its metrics.
+ *
+ * @example
+ * ```ts
+ * import { parseClusterConfig } from "./cluster_config.ts";
+ * import { parseLaunchFlags } from "./launch_flags.ts";
+ * import { type PlannedNode, planLaunch } from "./plan_launch.ts";
+ * const config = parseClusterConfig("defaults: {working_dir: /w}\nnodes: [{host: a}]", "c.yml");
+ * const [node]: PlannedNode[] = planLaunch(config, parseLaunchFlags(["--config=c.yml"]));
+ * console.log(node?.task, node?.ranks); // train [0]
+ * ```
+ */
 export interface PlannedNode extends SshNode {
   readonly node: ClusterNode;
   /** `train`, `server` or `client`. */

@@ -1,6 +1,14 @@
 import { UsageError } from "./usage_error.ts";
 
-/** The ports one process of a cluster listens on, besides the coordinator's. */
+/**
+ * The ports one process of a cluster listens on, besides the coordinator's.
+ *
+ * @example
+ * ```ts
+ * import type { RankPorts } from "./rank_ports.ts";
+ * const ports: RankPorts = { rpc: 11235, partition: 11236 };
+ * ```
+ */
 export interface RankPorts {
   /** Its RPC server (gradient ring, minibatches for clients). */
   readonly rpc: number;

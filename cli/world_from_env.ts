@@ -1,7 +1,15 @@
 import { expandNodelist } from "./expand_nodelist.ts";
 import { UsageError } from "./usage_error.ts";
 
-/** A value read from the environment, with the variable (or expression) it came from. */
+/**
+ * A value read from the environment, with the variable (or expression) it came from.
+ *
+ * @example
+ * ```ts
+ * import type { FromEnv } from "./world_from_env.ts";
+ * const nodeRank: FromEnv<number> = { value: 1, from: "SLURM_NODEID=1" };
+ * ```
+ */
 export interface FromEnv<T> {
   readonly value: T;
   /** e.g. `SLURM_NODEID=1`, or `first host of SLURM_JOB_NODELIST=n[1-2]`. */
@@ -11,6 +19,12 @@ export interface FromEnv<T> {
 /**
  * What a cluster manager's environment says about this process's place in
  * the world; each field is absent when the environment does not say it.
+ *
+ * @example
+ * ```ts
+ * import type { EnvWorld } from "./world_from_env.ts";
+ * const pod: EnvWorld = { kind: "Kubernetes indexed job", nodeRank: { value: 0, from: "JOB_COMPLETION_INDEX=0" } };
+ * ```
  */
 export interface EnvWorld {
   /** `torchrun-style`, `Slurm` or `Kubernetes indexed job`. */

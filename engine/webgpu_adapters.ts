@@ -1,6 +1,16 @@
 import { ensureRuntimeDir } from "./ensure_runtime_dir.ts";
 
-/** One WebGPU adapter this machine offers, and how to point a process at it. */
+/**
+ * One WebGPU adapter this machine offers, and how to point a process at it.
+ *
+ * @example
+ * ```ts
+ * import type { WebGpuAdapterChoice } from "./webgpu_adapters.ts";
+ * const gl: WebGpuAdapterChoice = {
+ *   index: 1, backend: "gl", name: "llvmpipe (LLVM 15.0.6, 256 bits)", env: { DENO_WEBGPU_BACKEND: "gl" },
+ * };
+ * ```
+ */
 export interface WebGpuAdapterChoice {
   /** Its index in `--device=webgpu:N`. */
   readonly index: number;

@@ -2,15 +2,38 @@ import type { z } from "zod";
 import type { MethodTable } from "../rpc/method_table.ts";
 import { CENSUS_REPORT, censusReport, type censusResult } from "./methods.ts";
 
-/** One process's report: where it runs and what it knows of the world. */
+/**
+ * One process's report: where it runs and what it knows of the world.
+ *
+ * @example
+ * ```ts
+ * import type { CensusReport } from "./census.ts";
+ * const report: CensusReport = { node: 1, local: 0, count: 2, rank: null, timeoutMs: 60_000 };
+ * ```
+ */
 export type CensusReport = z.infer<typeof censusReport>;
-/** The census's answer: the world size and every rank's node and index there. */
+/**
+ * The census's answer: the world size and every rank's node and index there.
+ *
+ * @example
+ * ```ts
+ * import type { CensusResult } from "./census.ts";
+ * const result: CensusResult = { size: 2, places: [{ node: 0, local: 0 }, { node: 1, local: 0 }] };
+ * ```
+ */
 export type CensusResult = z.infer<typeof censusResult>;
 
 /**
  * What the host knows before anyone reports: the number of nodes (from
  * `--num_nodes`), the number of processes (from `WORLD_SIZE` or
  * `SLURM_NTASKS`), or both.
+ *
+ * @example
+ * ```ts
+ * import type { CensusExpectation } from "./census.ts";
+ * const fromFlags: CensusExpectation = { nodes: 2 };
+ * const fromSlurm: CensusExpectation = { nodes: 2, size: 4 };
+ * ```
  */
 export interface CensusExpectation {
   readonly nodes?: number;

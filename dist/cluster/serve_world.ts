@@ -3,7 +3,17 @@ import { Coordinator } from "./coordinator.ts";
 import { MethodTable } from "../rpc/method_table.ts";
 import { type RpcServer, serveRpc } from "../rpc/serve_rpc.ts";
 
-/** Options of {@link serveWorld}. */
+/**
+ * Options of {@link serveWorld}.
+ *
+ * @example
+ * ```ts
+ * import type { ServeWorldOptions } from "./serve_world.ts";
+ * const options: ServeWorldOptions = {
+ *   hostname: "10.0.0.1", port: 11234, expect: { nodes: 2 }, secret: new TextEncoder().encode("a shared secret"),
+ * };
+ * ```
+ */
 export interface ServeWorldOptions {
   /** `--master_addr`: the interface to listen on. */
   readonly hostname: string;
@@ -17,7 +27,19 @@ export interface ServeWorldOptions {
   readonly log?: (line: string) => void;
 }
 
-/** A running census and, once it is complete, the coordinator of the world it formed. */
+/**
+ * A running census and, once it is complete, the coordinator of the world it formed.
+ *
+ * @example
+ * ```ts
+ * import { serveWorld } from "./serve_world.ts";
+ * const host = serveWorld({
+ *   hostname: "127.0.0.1", port: 0, expect: { size: 1 }, secret: new TextEncoder().encode("a shared secret"),
+ * });
+ * console.assert(host.server.url.startsWith("ws://"));
+ * await host.close();
+ * ```
+ */
 export interface WorldHost {
   readonly census: Census;
   /** Resolves with the coordinator once the census is complete. */

@@ -3,7 +3,18 @@ import { connectRpc } from "../rpc/connect_rpc.ts";
 import type { CensusReport, CensusResult } from "./census.ts";
 import { CENSUS_REPORT, censusResult } from "./methods.ts";
 
-/** Options of {@link takeCensus}. */
+/**
+ * Options of {@link takeCensus}.
+ *
+ * @example
+ * ```ts
+ * import type { TakeCensusOptions } from "./take_census.ts";
+ * const options: TakeCensusOptions = {
+ *   coordinatorUrl: "ws://10.0.0.1:11234", secret: new TextEncoder().encode("a shared secret"),
+ *   name: "node 1 trainer 0", connectDeadlineMs: 60_000,
+ * };
+ * ```
+ */
 export interface TakeCensusOptions {
   /** The coordinator, `ws://master_addr:master_port`. */
   readonly coordinatorUrl: string;
