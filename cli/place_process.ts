@@ -9,7 +9,7 @@ import { type EnvWorld, type FromEnv, worldFromEnv } from "./world_from_env.ts";
  * ```ts
  * import type { Placement } from "./place_process.ts";
  * const placement: Placement = {
- *   origin: "world from flags: node 1 of 2, 2 trainer(s) on this node, coordinator at 10.0.0.1:11234",
+ *   origin: "world from flags: node 1 of 2, 2 process(es) on this node, coordinator at 10.0.0.1:11234",
  *   numNodes: 2, nodeRank: 1, masterAddr: "10.0.0.1", masterPort: 11234,
  *   numTrainingProcs: 2, localRank: undefined, rank: undefined, worldSize: undefined,
  * };
@@ -33,15 +33,15 @@ export interface Placement {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The flags the environment may also set, by the placement field they decide. */
-const FLAGS = {
-  numNodes: "num_nodes",
-  nodeRank: "node_rank",
-  masterAddr: "master_addr",
-  masterPort: "master_port",
-  localCount: "num_training_procs",
-  localRank: "local_rank",
-} as const;
+/** The flags of a command that say how many nodes and processes per node it has. */
+export interface CountFlags {
+  /** `num_nodes`, or `num_server_nodes` / `num_client_nodes`. */
+  readonly numNodes: string;
+  /** `num_training_procs`, or `num_server_procs_per_node` / `num_client_procs_per_node`. */
+  readonly procs: string;
+}
+
+const TRAIN_COUNTS: CountFlags = { numNodes: "num_nodes", procs: "num_training_procs" };
 
 /**
  * Places a `train` process: from its flags alone, or, when a cluster
@@ -57,20 +57,30 @@ const FLAGS = {
  * console.log(placement.origin);
  * ```
  */
-export function placeProcess(p: Command, env: Env): Placement {
+export function placeProcess(p: Command, env: Env, counts: CountFlags = TRAIN_COUNTS): Placement {
   const o = p.opts();
+  const FLAGS = {
+    numNodes: counts.numNodes,
+    nodeRank: "node_rank",
+    masterAddr: "master_addr",
+    masterPort: "master_port",
+    localCount: counts.procs,
+    localRank: "local_rank",
+  } as const;
   const given = (flag: string) => p.getOptionValueSource(flag) === "cli";
   const world = worldFromEnv(env);
   if (world === null) {
     return {
-      origin: `world from flags: node ${o.node_rank} of ${o.num_nodes}` +
-        `${o.local_rank === undefined ? "" : ` trainer ${o.local_rank}`}, ` +
-        `${o.num_training_procs} trainer(s) on this node, coordinator at ${o.master_addr}:${o.master_port}`,
-      numNodes: o.num_nodes,
+      origin: `world from flags: node ${o.node_rank} of ${o[counts.numNodes]}` +
+        `${o.local_rank === undefined ? "" : ` process ${o.local_rank}`}, ` +
+        `${
+          o[counts.procs]
+        } process(es) on this node, coordinator at ${o.master_addr}:${o.master_port}`,
+      numNodes: o[counts.numNodes],
       nodeRank: o.node_rank,
       masterAddr: o.master_addr,
       masterPort: o.master_port,
-      numTrainingProcs: o.num_training_procs,
+      numTrainingProcs: o[counts.procs],
       localRank: o.local_rank,
       rank: undefined,
       worldSize: undefined,
@@ -105,16 +115,16 @@ export function placeProcess(p: Command, env: Env): Placement {
   }
   need(world, "nodeRank", "node_rank", given);
   const nodeRank = pick("node", world.nodeRank, "node_rank");
-  const numNodes = pick("nodes", world.numNodes, "num_nodes");
+  const numNodes = pick("nodes", world.numNodes, counts.numNodes);
   let localRank: number | undefined = o.local_rank;
-  let procs: number | undefined = o.num_training_procs;
+  let procs: number | undefined = o[counts.procs];
   if (perTask) {
     need(world, "localRank", "local_rank", given);
-    localRank = pick("trainer", world.localRank, "local_rank");
-    procs = world.localCount?.value ?? (given("num_training_procs") ? procs : undefined);
-    if (procs !== undefined) parts.push(`trainers here=${procs}`);
+    localRank = pick("local", world.localRank, "local_rank");
+    procs = world.localCount?.value ?? (given(counts.procs) ? procs : undefined);
+    if (procs !== undefined) parts.push(`here=${procs}`);
   } else {
-    procs = pick("trainers here", world.localCount, "num_training_procs");
+    procs = pick("here", world.localCount, counts.procs);
   }
   if (world.masterAddr === undefined && !given("master_addr") && numNodes > 1) {
     throw new UsageError(

@@ -32,8 +32,14 @@ Deno.test("train: the README's collocated example, node 0 with one trainer and n
     ].map(finish));
     assert.equal(n0!.code, 0, n0!.stderr);
     assert.equal(n1!.code, 0, n1!.stderr);
-    assert.match(n0!.stdout, /^webgnn: world from flags: node 0 of 2, 1 trainer/);
-    assert.match(n1!.stdout, /^webgnn: world from flags: node 1 of 2, 2 trainer/);
+    assert.match(
+      n0!.stdout,
+      /^webgnn: world from flags: node 0 of 2, 1 process\(es\) on this node/,
+    );
+    assert.match(
+      n1!.stdout,
+      /^webgnn: world from flags: node 1 of 2, 2 process\(es\) on this node/,
+    );
     assert.match(n0!.stdout, /webgnn: 2 nodes, 3 trainers \(1 \+ 2\)/);
     await checkOneWorld(dir, 3, 2);
   } finally {

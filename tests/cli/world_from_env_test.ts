@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { expandNodelist } from "../../cli/expand_nodelist.ts";
+import { parseServerClientFlags } from "../../cli/server_client_flags.ts";
 import { parseTrainFlags } from "../../cli/train_flags.ts";
 import { UsageError } from "../../cli/usage_error.ts";
 import { worldFromEnv } from "../../cli/world_from_env.ts";
@@ -159,5 +160,32 @@ Deno.test("parseTrainFlags() asks for what the environment leaves open", () => {
   assert.throws(
     () => parseTrainFlags([], { RANK: "0", WORLD_SIZE: "2", MASTER_ADDR: "h" }),
     /torchrun-style environment does not say this process's node rank/,
+  );
+});
+
+Deno.test("parseServerClientFlags() takes a server's place from Slurm and checks its rank", () => {
+  const env = {
+    SLURM_JOB_NODELIST: "s[1-2]",
+    SLURM_NNODES: "2",
+    SLURM_NODEID: "1",
+    SLURM_PROCID: "1",
+    SLURM_NTASKS: "2",
+    SLURM_LOCALID: "0",
+    SLURM_TASKS_PER_NODE: "1(x2)",
+  };
+  const args = ["--num_client_nodes=2", "--num_dataset_partitions=2"];
+  const f = parseServerClientFlags("server", args, env);
+  assert.deepEqual(
+    [f.numServerNodes, f.nodeRank, f.localRank, f.numServerProcsPerNode, f.masterAddr],
+    [2, 1, 0, 1, "s1"],
+  );
+  assert.match(f.origin, /^world from the Slurm environment: rank=1/);
+  assert.throws(
+    () => parseServerClientFlags("server", args, { ...env, SLURM_PROCID: "0" }),
+    /server: the environment's rank 0 of 2 is not node 1 x 1 per node \+ 0/,
+  );
+  assert.throws(
+    () => parseServerClientFlags("server", [...args, "--num_server_nodes=3"], env),
+    /--num_server_nodes=3 contradicts SLURM_NNODES=2/,
   );
 });
