@@ -31,7 +31,7 @@ await testNeeding(
         "--epochs=1",
         `--metrics=${dir}/remote/m{rank}.jsonl`,
         ...TINY,
-      ]);
+      ], 120_000);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^\[node 0\] Epoch 1\/1: /m);
       assert.match(r.stdout, /webgnn launch: copied 2 metrics files into /);
@@ -72,7 +72,7 @@ await testNeeding(
         `--master_port=${freePort()}`,
         "--epochs=1",
         ...TINY,
-      ], 60_000);
+      ], 120_000);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^\[client node 0\] Epoch 1\/1: .*test accuracy/m);
       assert.match(r.stdout, /^\[server node 1\] /m);
