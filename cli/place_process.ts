@@ -59,7 +59,7 @@ const TRAIN_COUNTS: CountFlags = { numNodes: "num_nodes", procs: "num_training_p
  */
 export function placeProcess(p: Command, env: Env, counts: CountFlags = TRAIN_COUNTS): Placement {
   const o = p.opts();
-  const FLAGS = {
+  const flags = {
     numNodes: counts.numNodes,
     nodeRank: "node_rank",
     masterAddr: "master_addr",
@@ -86,8 +86,8 @@ export function placeProcess(p: Command, env: Env, counts: CountFlags = TRAIN_CO
       worldSize: undefined,
     };
   }
-  for (const [field, flag] of Object.entries(FLAGS)) {
-    const fromEnv = world[field as keyof typeof FLAGS];
+  for (const [field, flag] of Object.entries(flags)) {
+    const fromEnv = world[field as keyof typeof flags];
     if (fromEnv !== undefined && given(flag) && String(o[flag]) !== String(fromEnv.value)) {
       throw new UsageError(
         `--${flag}=${o[flag]} contradicts ${fromEnv.from} (${world.kind} environment): ` +
@@ -120,11 +120,11 @@ export function placeProcess(p: Command, env: Env, counts: CountFlags = TRAIN_CO
   let procs: number | undefined = o[counts.procs];
   if (perTask) {
     need(world, "localRank", "local_rank", given);
-    localRank = pick("local", world.localRank, "local_rank");
+    localRank = pick("local_rank", world.localRank, "local_rank");
     procs = world.localCount?.value ?? (given(counts.procs) ? procs : undefined);
-    if (procs !== undefined) parts.push(`here=${procs}`);
+    if (procs !== undefined) parts.push(`on_this_node=${procs}`);
   } else {
-    procs = pick("here", world.localCount, counts.procs);
+    procs = pick("on_this_node", world.localCount, counts.procs);
   }
   if (world.masterAddr === undefined && !given("master_addr") && numNodes > 1) {
     throw new UsageError(

@@ -2,6 +2,11 @@ import type { Command } from "commander";
 import { newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
 import { type Placement, placeProcess } from "./place_process.ts";
 import {
+  addModelFileOptions,
+  type ModelFileOptions,
+  readModelFileOptions,
+} from "./model_file_options.ts";
+import {
   addClusterOptions,
   addTrainingOptions,
   type ClusterOptions,
@@ -11,7 +16,7 @@ import {
 } from "./shared_options.ts";
 
 /** The flags of `deno task server` and `deno task client`, parsed and checked. */
-export interface ServerClientFlags extends TrainingOptions, ClusterOptions {
+export interface ServerClientFlags extends TrainingOptions, ClusterOptions, ModelFileOptions {
   readonly role: "server" | "client";
   readonly numServerNodes: number;
   readonly numClientNodes: number;
@@ -78,6 +83,7 @@ export function parseServerClientFlags(
   return {
     origin: place.origin,
     ...readTrainingOptions(p),
+    ...readModelFileOptions(p),
     ...readClusterOptions(p, role === "server" && o.node_rank === 0),
     role,
     numServerNodes: o.num_server_nodes,
@@ -147,5 +153,7 @@ function program(role: "server" | "client"): Command {
     .option("--num_client_procs_per_node <n>", "client processes per client node", positiveInt, 1)
     .option("--dataset_root_dir <dir>", "the partition directory (servers)");
   addClusterOptions(p, "server node 0");
+  // Clients keep the model; servers hold none.
+  if (role === "client") addModelFileOptions(p);
   return addTrainingOptions(p, role, "neighbours sampled per hop (same on servers and clients)");
 }

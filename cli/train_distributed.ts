@@ -19,6 +19,8 @@ import { type RpcServer, serveRpc } from "../dist/rpc/serve_rpc.ts";
 import { WorldMember } from "../dist/cluster/world_member.ts";
 import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
+import { keeperFor } from "./keep_model.ts";
+import { startFrom } from "./model_file_options.ts";
 import { shareOf, stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
 import type { TrainFlags } from "./train_flags.ts";
@@ -43,6 +45,11 @@ export async function trainDistributed(
   localRank: number,
 ): Promise<EpochMetrics[]> {
   const name = `node ${flags.nodeRank} trainer ${localRank}`;
+  // Rank 0 (known before the census: node 0's first trainer, or the environment's rank 0).
+  const first = flags.rank === undefined
+    ? flags.nodeRank === 0 && localRank === 0
+    : flags.rank === 0;
+  if (flags.saveModel !== undefined && first) checkWritable("--save_model", flags.saveModel);
   const { dir } = await partitionDirectory(
     flags.datasetRootDir,
     flags.numNodes,
@@ -53,7 +60,7 @@ export async function trainDistributed(
   return await runClusterProcess(name, async (scope) => {
     // The first trainer hosts the coordinator; before anyone joins, a census
     // forms the world, so that nodes may run different numbers of trainers.
-    if (flags.rank === undefined ? flags.nodeRank === 0 && localRank === 0 : flags.rank === 0) {
+    if (first) {
       const host = await listening(
         "the coordinator",
         flags.masterAddr,
@@ -172,6 +179,8 @@ export async function trainDistributed(
       dropout: flags.dropout,
       seed: flags.seed,
     });
+    // Every rank reads the same file: all start with the same parameters.
+    if (flags.initModel !== undefined) await startFrom(device, model, flags.initModel);
     if (rank === 0) {
       console.log(
         `webgnn: ${
@@ -190,6 +199,7 @@ export async function trainDistributed(
       model: sageTrainable(model, flags.lr),
       source,
       trainSeeds: shareOf(partition.train, procs, localRank),
+      validSeeds: shareOf(partition.valid, procs, localRank),
       testSeeds: shareOf(partition.test, procs, localRank),
       labelOf: (id) => partition.labels[id - partition.offset]!,
       name,
@@ -197,6 +207,12 @@ export async function trainDistributed(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: rank === 0,
       metricsPath,
+      ...keeperFor(flags, {
+        device,
+        model,
+        write: rank === 0,
+        dataset: partition.meta.dataset.name,
+      }),
     }, { ...flags, quiet: flags.quiet || rank !== 0 });
     await world.barrier("training done", flags.rpcTimeoutMs);
     return metrics;

@@ -2,6 +2,11 @@ import type { Command } from "commander";
 import { deviceList, finiteNumber, newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
 import { placeProcess } from "./place_process.ts";
 import {
+  addModelFileOptions,
+  type ModelFileOptions,
+  readModelFileOptions,
+} from "./model_file_options.ts";
+import {
   addClusterOptions,
   addTrainingOptions,
   type ClusterOptions,
@@ -11,7 +16,7 @@ import {
 } from "./shared_options.ts";
 
 /** The flags of `deno task train`, parsed and checked. */
-export interface TrainFlags extends TrainingOptions, ClusterOptions {
+export interface TrainFlags extends TrainingOptions, ClusterOptions, ModelFileOptions {
   readonly dataset: string;
   readonly datasetRootDir: string | undefined;
   /** Which `split/NAME/` of an OGB directory (one node), when it has several. */
@@ -52,6 +57,7 @@ export function parseTrainFlags(
   const place = placeProcess(p, env);
   const flags: TrainFlags = {
     ...readTrainingOptions(p),
+    ...readModelFileOptions(p),
     ...readClusterOptions(p, place.nodeRank === 0, place.masterAddr),
     ...place,
     ...visibleDevices(p, place.localRank, place.numTrainingProcs, place.rank !== undefined),
@@ -192,5 +198,6 @@ function trainProgram(): Command {
       "sampled",
     );
   addClusterOptions(p, "node 0");
+  addModelFileOptions(p);
   return addTrainingOptions(p, "trainer", "neighbours sampled per hop; 0 = none (an MLP)");
 }

@@ -33,7 +33,7 @@ await testNeeding(
         ...TINY,
       ], 120_000);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^\[node 0\] Epoch 1\/1: /m);
+      assert.match(r.stdout, /^\[node 0\] \S+Z Epoch 1\/1: /m);
       assert.match(r.stdout, /webgnn launch: copied 2 metrics files into /);
       for (const rank of [0, 1]) {
         assert.equal(
@@ -74,7 +74,7 @@ await testNeeding(
         ...TINY,
       ], 120_000);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^\[client node 0\] Epoch 1\/1: .*test accuracy/m);
+      assert.match(r.stdout, /^\[client node 0\] \S+Z Epoch 1\/1: .*test accuracy/m);
       assert.match(r.stdout, /^\[server node 1\] /m);
     });
   },

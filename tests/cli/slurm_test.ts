@@ -49,7 +49,7 @@ await testNeeding(
         /master=127\.0\.0\.2 \(first host of SLURM_STEP_NODELIST=127\.0\.0\.\[2-3\]\)/,
       );
       assert.match(stdout, /^0: webgnn: 2 nodes x 1 trainers/m);
-      assert.match(stdout, /^0: Epoch 2\/2: .*test accuracy/m);
+      assert.match(stdout, /^0: \S+Z Epoch 2\/2: .*test accuracy/m);
       const accuracy = await checkOneWorld(dir, 2, 2);
       assert.ok(accuracy > 0 && accuracy <= 1);
     } finally {
