@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "npm:zod@4.6.7";
 import type { MethodTable } from "../rpc/method_table.ts";
 import { CENSUS_REPORT, censusReport, type censusResult } from "./methods.ts";
 
