@@ -35,9 +35,8 @@ export async function runBlock(block: ReadmeBlock, options: RunBlockOptions): Pr
     );
     const all = [...block.before, ...block.commands];
     const listed = new Map<string, ReadonlySet<string>>();
-    for (const task of new Set(all.map((c) => taskOf(c.text)))) {
-      if (task !== undefined) listed.set(task, await helpFlags(checkout, task));
-    }
+    const tasks = [...new Set(all.map((c) => taskOf(c.text)))].filter((t) => t !== undefined);
+    await Promise.all(tasks.map(async (t) => listed.set(t, await helpFlags(checkout, t))));
     const planned = all.map((c) => ({
       ...c,
       run: substitute(c.text, hosts, (t) => listed.get(t) ?? new Set()),
@@ -72,15 +71,28 @@ async function makeCheckout(root: string): Promise<string> {
   return dir;
 }
 
-/** The flags `deno task NAME --help` lists (none where it has no help). */
-async function helpFlags(checkout: string, task: string): Promise<ReadonlySet<string>> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "--quiet", task, "--help"],
-    cwd: checkout,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
-  return out.code === 0 ? flagsListed(new TextDecoder().decode(out.stdout)) : new Set();
+const helps = new Map<string, Promise<ReadonlySet<string>>>();
+
+/**
+ * The flags `deno task NAME --help` lists (none where it has no help), asked
+ * once per task: every block's checkout has the same tasks.
+ */
+function helpFlags(checkout: string, task: string): Promise<ReadonlySet<string>> {
+  let flags = helps.get(task);
+  if (flags === undefined) {
+    helps.set(
+      task,
+      flags = new Deno.Command(Deno.execPath(), {
+        args: ["task", "--quiet", task, "--help"],
+        cwd: checkout,
+        env: { NO_COLOR: "1" },
+        stdin: "null",
+      }).output().then((out) =>
+        out.code === 0 ? flagsListed(new TextDecoder().decode(out.stdout)) : new Set<string>()
+      ),
+    );
+  }
+  return flags;
 }
 
 interface Running {
