@@ -40,6 +40,8 @@ const SHELLS = ["sh", "bash", "shell"];
 const DIRECTIVE = /^\s*<!--\s*readme-test:(.*?)-->\s*$/;
 const SKIP = /^skip(?:\s+`([^`]+)`)?\s*(?:\((.*)\))?\s*$/;
 const BEFORE = /^before\s+`([^`]+)`\s*$/;
+/** A line of a block without a language that reads as a command a user would type. */
+const COMMAND_LIKE = /^\s*(?:\$\s+)?(?:[A-Z_]+=\S+\s+)*(?:deno|npm|npx|srun|sbatch|kubectl|bash)\s/;
 
 interface Directive {
   readonly line: number;
@@ -49,9 +51,11 @@ interface Directive {
 /**
  * Reads the command blocks of a README's text. `file` names it in errors.
  * A directive that is not right before a shell block, a `skip` without a
- * reason, a `skip` prefix that matches no command, an unknown directive or a
- * fenced block without a language is a {@linkcode ReadmeFormatError}: a
- * block is either run or visibly marked, never silently left out.
+ * reason, a `skip` prefix that matches no command, an unknown directive or
+ * commands in a fenced block without a language is a
+ * {@linkcode ReadmeFormatError}: a block of commands is either run or
+ * visibly marked, never silently left out. Blocks in other languages
+ * (`text` for output, `yaml`, `python`, `ts`) are not run.
  */
 export function readmeBlocks(text: string, file = "README.md"): ReadmeBlock[] {
   const lines = text.split("\n");
@@ -85,10 +89,10 @@ export function readmeBlocks(text: string, file = "README.md"): ReadmeBlock[] {
     if (end >= lines.length) {
       throw new ReadmeFormatError(`${file}:${i + 1}: code block never closed`);
     }
-    if (lang === "") {
+    if (lang === "" && lines.slice(i + 1, end).some((l) => COMMAND_LIKE.test(l))) {
       throw new ReadmeFormatError(
-        `${file}:${i + 1}: a code block without a language: write \`\`\`sh for commands ` +
-          "(the README test runs them) or \`\`\`text for anything else",
+        `${file}:${i + 1}: commands in a code block without a language: write \`\`\`sh ` +
+          "(the README test runs them), or \`\`\`text if they are not to be run",
       );
     }
     if (SHELLS.includes(lang)) {

@@ -88,14 +88,15 @@ export function withFlag(command: string, name: string, value: string): string {
 /**
  * The command the test runs for `command`: hosts to loopback, sizes tiny
  * (`listed(task)` is the flag set of the task's `--help`). A trailing
- * comment is dropped.
+ * comment is dropped, and so is a lone `...` ("the flags of your run"): the
+ * command runs with the rest of its flags.
  */
 export function substitute(
   command: string,
   hosts: Hosts,
   listed: (task: string) => ReadonlySet<string>,
 ): string {
-  let code = codeOf(command).replace(
+  let code = codeOf(command).replace(/\s\.\.\.(?=\s|$)/g, "").replace(
     /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d.])/g,
     (ip, a: string) => a === "127" ? ip : hosts.of(ip),
   );

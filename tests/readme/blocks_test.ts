@@ -25,12 +25,15 @@ Deno.test("readmeBlocks() reads sh blocks' commands, joined and without comment 
     `${fence}ts`,
     "not run",
     fence,
+    fence,
+    "webgnn train: an error line shown as output",
+    fence,
     "<!-- readme-test: skip (needs a Slurm cluster) -->",
     `${fence}bash`,
     "srun deno task train",
     fence,
   ].join("\n"));
-  assert.equal(blocks.length, 2);
+  assert.equal(blocks.length, 2, "the ts block and the output block are not run");
   const [a, b] = blocks;
   assert.equal(a!.heading, "Use");
   assert.equal(a!.line, 6);
@@ -49,7 +52,11 @@ Deno.test("readmeBlocks() reads sh blocks' commands, joined and without comment 
 
 Deno.test("readmeBlocks() refuses a block neither runnable nor visibly marked", () => {
   const cases: [string, RegExp][] = [
-    [`${fence}\ndeno task demo\n${fence}`, /README.md:1: a code block without a language/],
+    [
+      `${fence}\ndeno task demo\n${fence}`,
+      /README.md:1: commands in a code block without a language/,
+    ],
+    [`${fence}\n$ MASTER_ADDR=x deno task demo\n${fence}`, /without a language/],
     [`<!-- readme-test: skip -->\n${fence}sh\nsrun x\n${fence}`, /README.md:1: .*needs a reason/],
     [`<!-- readme-test: skip () -->\n${fence}sh\nsrun x\n${fence}`, /needs a reason/],
     [
@@ -98,6 +105,10 @@ Deno.test("substitute() puts hosts on loopback and sizes at their tiny values", 
       listed,
     ),
     "deno task train --epochs=1 --dataset_root_dir=data/p2 --master_addr=127.7.7.1 | tee log",
+  );
+  assert.equal(
+    substitute("deno task train ... --checkpoint_dir=ck   # your flags, and", hosts, listed),
+    "deno task train --scale=0.002 --epochs=1 --checkpoint_dir=ck",
   );
   assert.equal(
     substitute("deno task bench --json=b.json", hosts, listed),
