@@ -130,8 +130,9 @@ export function masterOf(command: string): string | undefined {
  * cluster, started together; where such a command is `--node_rank=0` of a
  * world larger than the ranks the block writes (its task's WORLD_FLAG), it
  * stands for each missing rank too ("each server node"), run with that
- * `--node_rank` and a `--node_addr` of its own. Every other command is a
- * step of its own, run after the one before has finished.
+ * `--node_rank` and a `--node_addr` of its own; likewise a torchrun-style
+ * `WORLD_SIZE=N RANK=r` command for the other ranks. Every other command is
+ * a step of its own, run after the one before has finished.
  */
 export function planSteps(commands: readonly PlannedCommand[], hosts: Hosts): Step[] {
   const steps: PlannedCommand[][] = [];
@@ -163,6 +164,38 @@ function withAllRanks(step: readonly PlannedCommand[], hosts: Hosts): PlannedCom
       if (flags.has("node_addr")) run = withFlag(run, "node_addr", hosts.fresh());
       out.push({ line: c.line, text: `${c.text} (as --node_rank=${r})`, run });
     }
+  }
+  return [...out, ...envRanks(step)];
+}
+
+/** The variables a command sets before its program (`RANK=3 WORLD_SIZE=4 deno ...`). */
+export function envOf(command: string): Map<string, string> {
+  const prefix = /^(?:\s*[A-Z_][A-Z0-9_]*=\S*)+/.exec(codeOf(command))?.[0] ?? "";
+  return new Map([...prefix.matchAll(/([A-Z_][A-Z0-9_]*)=(\S*)/g)].map((m) => [m[1]!, m[2]!]));
+}
+
+/**
+ * torchrun-style: a command that sets `WORLD_SIZE=N` and `RANK=r` stands for
+ * every rank the block leaves out, each with its `RANK`, `LOCAL_RANK` (rank
+ * mod `LOCAL_WORLD_SIZE`) and `GROUP_RANK` / `NODE_RANK` (rank div it).
+ */
+function envRanks(step: readonly PlannedCommand[]): PlannedCommand[] {
+  const ranked = step.map((c) => ({ c, env: envOf(c.run) }))
+    .filter(({ env }) => env.has("WORLD_SIZE") && env.has("RANK"));
+  const first = ranked[0];
+  if (first === undefined) return [];
+  const world = Number(first.env.get("WORLD_SIZE"));
+  const local = Number(first.env.get("LOCAL_WORLD_SIZE") ?? 1);
+  const written = new Set(ranked.map(({ env }) => Number(env.get("RANK"))));
+  const out: PlannedCommand[] = [];
+  for (let r = 0; r < world; r++) {
+    if (written.has(r)) continue;
+    let run = first.c.run;
+    const set = { RANK: r, LOCAL_RANK: r % local, GROUP_RANK: Math.floor(r / local) };
+    for (const [name, value] of Object.entries({ ...set, NODE_RANK: set.GROUP_RANK })) {
+      run = run.replace(new RegExp(`(^|\\s)${name}=\\S*`), `$1${name}=${value}`);
+    }
+    out.push({ line: first.c.line, text: `${first.c.text} (as RANK=${r})`, run });
   }
   return out;
 }

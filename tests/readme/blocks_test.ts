@@ -149,6 +149,22 @@ Deno.test("planSteps() starts a cluster's commands together and fills in the ran
   ]);
 });
 
+Deno.test("planSteps() runs a torchrun-style command for every rank of its WORLD_SIZE", () => {
+  const run = "MASTER_ADDR=127.7.7.1 WORLD_SIZE=4 RANK=3 LOCAL_RANK=1 LOCAL_WORLD_SIZE=2 " +
+    "GROUP_RANK=1 deno task train --dataset_root_dir=p";
+  const steps = planSteps([{ line: 1, text: run, run }], new Hosts("127.7.7"));
+  assert.equal(steps.length, 1);
+  assert.deepEqual(
+    steps[0]!.map((c) => c.run.replace(/ deno task.*/, "").replace(/^.*WORLD_SIZE=4 /, "")),
+    [
+      "RANK=3 LOCAL_RANK=1 LOCAL_WORLD_SIZE=2 GROUP_RANK=1",
+      "RANK=0 LOCAL_RANK=0 LOCAL_WORLD_SIZE=2 GROUP_RANK=0",
+      "RANK=1 LOCAL_RANK=1 LOCAL_WORLD_SIZE=2 GROUP_RANK=0",
+      "RANK=2 LOCAL_RANK=0 LOCAL_WORLD_SIZE=2 GROUP_RANK=1",
+    ],
+  );
+});
+
 function block(commands: string[]) {
   return readmeBlocks(`${fence}sh\n${commands.join("\n")}\n${fence}`)[0]!;
 }
