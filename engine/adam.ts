@@ -1,12 +1,31 @@
 import type { Device, DeviceBuffer } from "./device.ts";
 import adamKernel from "./kernels/adam.ts";
 
-/** Adam's settings (defaults: PyTorch's, with lr 0.003 and no weight decay). */
+/**
+ * Adam's settings (defaults: PyTorch's, with lr 0.003 and no weight decay).
+ *
+ * @example
+ * ```ts
+ * import type { AdamOptions } from "./adam.ts";
+ * const withDecay: AdamOptions = { lr: 0.001, weightDecay: 5e-4 };
+ * ```
+ */
 export interface AdamOptions {
+  /** Learning rate, the step's scale (default 0.003). */
   readonly lr?: number;
+  /** Decay of the first-moment (mean) estimate per step, in [0, 1) (default 0.9). */
   readonly beta1?: number;
+  /** Decay of the second-moment (squared gradient) estimate per step, in [0, 1) (default 0.999). */
   readonly beta2?: number;
+  /**
+   * Added to the root of the second moment before dividing, against division by zero (default
+   * 1e-8).
+   */
   readonly eps?: number;
+  /**
+   * L2 penalty: `weightDecay * parameter` is added to each gradient before the moments see it, as
+   * `torch.optim.Adam` does (not AdamW's decoupled decay; default 0).
+   */
   readonly weightDecay?: number;
 }
 
@@ -39,6 +58,10 @@ export class Adam {
   readonly #m2: DeviceBuffer;
   #steps = 0;
 
+  /**
+   * Allocates the two moment vectors (`length` float32 each, zero-filled) on `device`; `parameters`
+   * and `gradients` stay the caller's.
+   */
   constructor(
     device: Device,
     readonly parameters: DeviceBuffer,

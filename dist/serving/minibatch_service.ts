@@ -15,11 +15,19 @@ import {
   seedsRequest,
   type ServerInfo,
 } from "./methods.ts";
+import { checkSeeds } from "../../engine/check_seeds.ts";
 
 /**
  * What a server reports of its clients: one attached, all of them ended an
  * epoch (with the minibatches prepared for it and the time that took, and
  * client-reported loss and accuracy of the lowest-numbered client), one finished.
+ *
+ * @example
+ * ```ts
+ * import type { MinibatchServiceEvent } from "./minibatch_service.ts";
+ * const describe = (e: MinibatchServiceEvent) =>
+ *   e.kind === "epoch" ? `epoch ${e.epoch + 1}/${e.epochs}: ${e.minibatches} minibatches` : `client ${e.client} ${e.kind}`;
+ * ```
  */
 export type MinibatchServiceEvent =
   | { readonly kind: "attached"; readonly client: number; readonly peer: string }
@@ -34,7 +42,15 @@ export type MinibatchServiceEvent =
   }
   | { readonly kind: "finished"; readonly client: number };
 
-/** Options of {@link MinibatchService}. */
+/**
+ * Options of {@link MinibatchService}.
+ *
+ * @example
+ * ```ts
+ * import type { MinibatchServiceOptions } from "./minibatch_service.ts";
+ * const clientsLeft = (o: MinibatchServiceOptions, finished: number) => o.numClients - finished;
+ * ```
+ */
 export interface MinibatchServiceOptions {
   /** This partition's server; its Worker prepares the minibatches (after `connect`). */
   readonly server: PartitionServer;
@@ -96,6 +112,10 @@ export class MinibatchService {
   #minibatches = 0;
   #prepareMs = 0;
 
+  /**
+   * Throws `RangeError` unless `numClients` is a positive integer; `register` then puts the methods
+   * on a server's table.
+   */
   constructor(options: MinibatchServiceOptions) {
     if (!Number.isInteger(options.numClients) || options.numClients < 1) {
       throw new RangeError(`numClients must be a positive integer, got ${options.numClients}`);
@@ -163,14 +183,7 @@ export class MinibatchService {
 
   #produce(seeds: Int32Array, seed: number, signal: AbortSignal): Promise<HostMinibatch> {
     const o = this.#options;
-    for (let i = 0; i < seeds.length; i++) {
-      const v = seeds[i]!;
-      if (!(v >= 0 && v < o.info.numNodes)) {
-        throw new RangeError(
-          `seed ${v} at position ${i} is not a node of the ${o.info.numNodes}-node graph`,
-        );
-      }
-    }
+    checkSeeds(seeds, o.info.numNodes, MINIBATCH_PRODUCE);
     // Every remote call of a minibatch may take the RPC timeout.
     const timeoutMs = o.timeoutMs * (o.info.fanouts.length + 2);
     const t0 = performance.now();
