@@ -42,7 +42,9 @@ async function startServers(dir: string, count: number): Promise<PartitionServer
         hostname: "127.0.0.1",
         secret: SECRET,
         name: `partition ${r}`,
-        timeoutMs: 10_000,
+        // Under `deno test` a fresh checkout type-checks the Worker's module
+        // inside this first start: over 10 s on a loaded 2-core machine.
+        timeoutMs: 60_000,
       }),
     );
   }
