@@ -51,6 +51,23 @@ export { Adam, type AdamOptions } from "./engine/adam.ts";
 export { SageModel } from "./engine/sage_model.ts";
 export type { ParameterSlot } from "./engine/parameter_slot.ts";
 export type { SageModelOptions } from "./engine/sage_model_options.ts";
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafeTensor,
+  type SafeTensors,
+  SafetensorsFormatError,
+} from "./engine/safetensors.ts";
+export { loadSafetensors, saveSafetensors } from "./engine/safetensors_file.ts";
+export {
+  describeShape,
+  loadSageStateDict,
+  type SageShape,
+  sageStateDict,
+  sageTensorShapes,
+  shapeOfTensors,
+} from "./engine/sage_state_dict.ts";
+export { initSageModel, loadSageModel, saveSageModel } from "./engine/sage_model_file.ts";
 export { matmul, type MatmulShape } from "./engine/matmul.ts";
 export { type HopSampler, type MiniBatch, sampleBlocks } from "./engine/sample_blocks.ts";
 export type { Sampler } from "./engine/sampler.ts";

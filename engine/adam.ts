@@ -30,7 +30,8 @@ export interface AdamOptions {
 }
 
 /**
- * Adam (as `torch.optim.Adam`) over one flat parameter vector and its
+ * Adam, as `torch.optim.Adam` (bias correction, eps added after the
+ * corrected square root; see `kernels/adam.ts`), over one flat parameter vector and its
  * gradient on the device: the two moment vectors live beside them, and each
  * step is recorded as one kernel dispatch, without readbacks, so it can join
  * the submission of the step's forward and backward.
@@ -81,7 +82,9 @@ export class Adam {
 
   /** Records one step with the current gradients (the caller submits it). */
   record(options: AdamOptions = {}): void {
-    this.#steps++;
+    const step = ++this.#steps;
+    const lr = options.lr ?? 0.003;
+    const beta1 = options.beta1 ?? 0.9, beta2 = options.beta2 ?? 0.999;
     this.#device.dispatch(adamKernel, {
       param: this.parameters,
       grad: this.gradients,
@@ -89,12 +92,15 @@ export class Adam {
       m2: this.#m2,
     }, {
       n: this.length,
-      lr: options.lr ?? 0.003,
-      beta1: options.beta1 ?? 0.9,
-      beta2: options.beta2 ?? 0.999,
+      // Computed in double precision, as torch.optim.Adam computes them.
+      step_size: lr / (1 - beta1 ** step),
+      beta1,
+      one_minus_beta1: 1 - beta1,
+      beta2,
+      one_minus_beta2: 1 - beta2,
       eps: options.eps ?? 1e-8,
       weight_decay: options.weightDecay ?? 0,
-      step: this.#steps,
+      bias_correction2_sqrt: Math.sqrt(1 - beta2 ** step),
     });
   }
 

@@ -11,10 +11,10 @@ import { meanAggregateBackward } from "./mean_aggregate_backward.ts";
 import { transposeBlock } from "./transpose_block.ts";
 import {
   checkBlocks,
-  glorotParameters,
   type LayerSlots,
   positive,
   sageLayout,
+  torchLinearParameters,
 } from "./_sage_init.ts";
 import type { ParameterSlot } from "./parameter_slot.ts";
 import type { SageModelOptions } from "./sage_model_options.ts";
@@ -23,7 +23,10 @@ import type { SageModelOptions } from "./sage_model_options.ts";
  * GraphSAGE with mean aggregation (PyG's `SAGEConv`): each layer computes
  * `out = h_dst W_self + mean(h_src neighbours) W_neigh + b` as one product of
  * `[h_dst | mean]` with `[W_self; W_neigh]`, followed by ReLU and dropout on
- * every layer but the last. Parameters, gradients and Adam's moments live on
+ * every layer but the last. Parameters start as PyTorch draws them for
+ * PyG's `GraphSAGE` (weights and biases from U(-1/sqrt(fan_in),
+ * 1/sqrt(fan_in)); `W_self` is its `lin_r`, `W_neigh` and `b` its `lin_l`),
+ * and the optimiser is `torch.optim.Adam`'s. Parameters, gradients and Adam's moments live on
  * the device, each in ONE flat float32 buffer (`parameters`, `gradients`,
  * laid out by `slots()`), so distributed training can all-reduce the
  * gradient vector between `forwardBackward()` and `applyGradients()`.
@@ -109,7 +112,7 @@ export class SageModel {
     this.#layers = layers;
     this.numParameters = length;
     this.parameters = device.createBuffer(length * 4, "sage parameters");
-    device.write(this.parameters, glorotParameters(layers, length, this.seed));
+    device.write(this.parameters, torchLinearParameters(layers, length, this.seed));
     this.gradients = device.createBuffer(length * 4, "sage gradients");
     this.#adam = new Adam(device, this.parameters, this.gradients, length);
   }

@@ -27,6 +27,7 @@ export const describeResponse: z.ZodType<ServerInfo> = z.object({
   fanouts: z.array(z.number().int().nonnegative()),
   trainCounts: z.array(z.number().int().nonnegative()),
   partitioner: z.string(),
+  dataset: z.string(),
 });
 
 /**
@@ -54,12 +55,14 @@ export interface ServerInfo {
   readonly trainCounts: readonly number[];
   /** The partitioner that split the graph (`random`, `frequency` or `locality`). */
   readonly partitioner: string;
+  /** The partitioned dataset's name (clients record it in the models they save). */
+  readonly dataset: string;
 }
 
-/** Client `index` of `count`'s share of the partition's train or test seeds, with their labels. */
+/** Client `index` of `count`'s share of the partition's train, valid or test seeds, with their labels. */
 export const MINIBATCH_LIST_SEEDS = "minibatch.list_seeds";
 export const seedsRequest = z.object({
-  split: z.enum(["train", "test"]),
+  split: z.enum(["train", "valid", "test"]),
   /** Which of `count` clients asks: it gets every `count`-th seed from `index`. */
   index: z.number().int().nonnegative(),
   count: z.number().int().positive(),
@@ -88,6 +91,7 @@ export const epochRequest = z.object({
   epoch: z.number().int().positive(),
   epochs: z.number().int().positive(),
   loss: z.number(),
+  validAccuracy: z.number().nullable(),
   testAccuracy: z.number().nullable(),
 });
 

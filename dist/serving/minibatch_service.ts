@@ -38,6 +38,7 @@ export type MinibatchServiceEvent =
     readonly minibatches: number;
     readonly prepareMs: number;
     readonly loss: number;
+    readonly validAccuracy: number | null;
     readonly testAccuracy: number | null;
   }
   | { readonly kind: "finished"; readonly client: number };
@@ -61,6 +62,7 @@ export interface MinibatchServiceOptions {
     readonly offset: number;
     readonly labels: Int32Array;
     readonly train: Int32Array;
+    readonly valid: Int32Array;
     readonly test: Int32Array;
   };
   /** How many clients this server serves: `finished` waits for that many. */
@@ -78,7 +80,7 @@ export interface MinibatchServiceOptions {
  * - describe -> the graph's sizes, the fan-outs the server samples with, and
  *   every partition's training seed count;
  * - list seeds `{ split, index, count }` -> `{ seeds, labels }`: client
- *   `index` of `count`'s share of this partition's train or test seeds;
+ *   `index` of `count`'s share of this partition's train, valid or test seeds;
  * - produce `{ seeds, seed }` -> the sampled blocks as host arrays, the input
  *   nodes and their features, prepared by the partition server's Worker
  *   exactly as a collocated trainer's minibatches are;
@@ -107,7 +109,7 @@ export class MinibatchService {
   /** Per epoch, the clients that ended it; the first to report gives loss and accuracy. */
   readonly #epochs = new Map<
     number,
-    { clients: Set<number>; first: number; loss: number; acc: number | null }
+    { clients: Set<number>; first: number; loss: number; valid: number | null; acc: number | null }
   >();
   #minibatches = 0;
   #prepareMs = 0;
@@ -135,7 +137,7 @@ export class MinibatchService {
     return methods
       .register(MINIBATCH_DESCRIBE, describeRequest, () => o.info)
       .register(MINIBATCH_LIST_SEEDS, seedsRequest, ({ split, index, count }) => {
-        const all = split === "train" ? o.partition.train : o.partition.test;
+        const all = o.partition[split];
         const seeds = all.filter((_, i) => i % count === index);
         const labels = seeds.map((id) => o.partition.labels[id - o.partition.offset]!);
         return { seeds, labels };
@@ -195,18 +197,36 @@ export class MinibatchService {
   }
 
   #endEpoch(
-    r: { client: number; epoch: number; epochs: number; loss: number; testAccuracy: number | null },
+    r: {
+      client: number;
+      epoch: number;
+      epochs: number;
+      loss: number;
+      validAccuracy: number | null;
+      testAccuracy: number | null;
+    },
   ) {
     const o = this.#options;
     let e = this.#epochs.get(r.epoch);
     if (!e) {
       this.#epochs.set(
         r.epoch,
-        e = { clients: new Set(), first: r.client, loss: r.loss, acc: r.testAccuracy },
+        e = {
+          clients: new Set(),
+          first: r.client,
+          loss: r.loss,
+          valid: r.validAccuracy,
+          acc: r.testAccuracy,
+        },
       );
     }
     if (r.client < e.first) {
-      Object.assign(e, { first: r.client, loss: r.loss, acc: r.testAccuracy });
+      Object.assign(e, {
+        first: r.client,
+        loss: r.loss,
+        valid: r.validAccuracy,
+        acc: r.testAccuracy,
+      });
     }
     e.clients.add(r.client);
     if (e.clients.size < o.numClients) return;
@@ -218,6 +238,7 @@ export class MinibatchService {
       minibatches: this.#minibatches,
       prepareMs: this.#prepareMs,
       loss: e.loss,
+      validAccuracy: e.valid,
       testAccuracy: e.acc,
     });
     this.#minibatches = 0;

@@ -42,9 +42,7 @@ async function startServers(dir: string, count: number): Promise<PartitionServer
         hostname: "127.0.0.1",
         secret: SECRET,
         name: `partition ${r}`,
-        // Under `deno test` a fresh checkout type-checks the Worker's module
-        // inside this first start: over 10 s on a loaded 2-core machine.
-        timeoutMs: 60_000,
+        timeoutMs: 60_000, // a Worker loads its modules first: slow on a loaded machine
       }),
     );
   }
