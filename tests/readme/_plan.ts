@@ -3,8 +3,7 @@
 // (one command, or the commands of one cluster started together). Pure
 // functions over the command text; tests/README.md, "README blocks", lists
 // the rules for README authors.
-import type { ReadmeCommand } from "./_blocks.ts";
-import { codeOf } from "./_blocks.ts";
+import { codeOf, type ReadmeCommand } from "./_blocks.ts";
 
 /**
  * Sizes: each flag is set to this value where a command names it, and added
