@@ -120,3 +120,11 @@ function formatNumber(x: number): string {
   const digits = Math.abs(x) >= 100 ? 1 : Math.abs(x) >= 10 ? 2 : 3;
   return x.toFixed(digits);
 }
+
+/** The median of higher-is-better figures, and the best. */
+export function median(samples: number[]): { value: number; samples: number[]; best: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const value = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { value, samples, best: sorted[sorted.length - 1]! };
+}

@@ -1,17 +1,20 @@
 // `deno task bench`: runs the benchmark sections, prints one table and, with
 // --json=path, writes the same figures as JSON so runs can be compared.
 //
-//   deno run -A bench/main.ts [--scale=0.1] [--batch=4096] [--batches=8]
+//   deno run -A bench/main.ts [--scale=0.0817] [--batch=4096] [--batches=8]
 //     [--gather_ids=100000] [--dense_rows=4096] [--rounds=5] [--no-webgpu] [--json=path]
+//     [--minibatch=1024] [--fanouts=15,10,5] [--minibatches=8]
 import { parseArgs } from "node:util";
 import { measureDense } from "./_dense_section.ts";
+import { measureDataPath } from "./_data_path_section.ts";
+import { KernelFixture } from "./_kernel_fixture.ts";
 import { measureKernels } from "./_kernel_section.ts";
 import { BenchReport } from "./_report.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: {
-    scale: { type: "string", default: "0.1" },
+    scale: { type: "string", default: "0.0817" },
     batch: { type: "string", default: "4096" },
     batches: { type: "string", default: "8" },
     fanout: { type: "string", default: "15" },
@@ -19,6 +22,9 @@ const { values } = parseArgs({
     dense_rows: { type: "string", default: "4096" },
     copy_mib: { type: "string", default: "256" },
     rounds: { type: "string", default: "5" },
+    minibatch: { type: "string", default: "1024" },
+    fanouts: { type: "string", default: "15,10,5" },
+    minibatches: { type: "string", default: "8" },
     "no-webgpu": { type: "boolean", default: false },
     json: { type: "string" },
   },
@@ -42,19 +48,33 @@ const options = {
 };
 const rounds = positive("rounds", values.rounds);
 const denseRows = positive("dense_rows", values.dense_rows);
+const fanouts = values.fanouts.split(",").map((x) => positive("fanouts", x));
+const dataPath = {
+  batchSize: positive("minibatch", values.minibatch),
+  fanouts,
+  batches: positive("minibatches", values.minibatches),
+  rounds,
+};
 const report = new BenchReport({
   ...options,
   cpuThreads: options.cpuThreads.join(","),
   rounds,
   denseRows,
+  minibatch: dataPath.batchSize,
+  fanouts: values.fanouts,
+  minibatches: dataPath.batches,
 });
 
 // Sections run one after another; each adds its rows to the same report.
-const sections: ((report: BenchReport) => Promise<void>)[] = [
-  (r) => measureKernels(r, options, rounds),
-  (r) => measureDense(r, { rows: denseRows, cpuThreads: options.cpuThreads }, rounds),
-];
-for (const section of sections) await section(report);
+// The kernel and data-path sections share one graph and its devices.
+const fixture = await KernelFixture.create(options);
+try {
+  await measureKernels(report, fixture, rounds);
+  await measureDataPath(report, fixture, dataPath);
+} finally {
+  fixture.destroy();
+}
+await measureDense(report, { rows: denseRows, cpuThreads: options.cpuThreads }, rounds);
 
 console.log(report.table());
 if (values.json) {

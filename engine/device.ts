@@ -19,6 +19,12 @@ export interface DeviceStats {
   dispatches: number;
 }
 
+/** What a new buffer holds: zeros (the default), or whatever its memory held. */
+export type BufferContents = "zeros" | "uninitialised";
+
+/** The byte an uninitialised buffer is filled with on a device made with `poison`: NaN as f32, -1 as i32. */
+export const POISON_BYTE = 0xff;
+
 /** The typed array a `read` returns for an element type. */
 export type ElementType = "f32" | "i32" | "u32";
 type Elements = {
@@ -54,8 +60,13 @@ export interface Device {
   /** Largest buffer one binding may hold, in bytes. */
   readonly maxBindingBytes: number;
   readonly stats: DeviceStats;
-  /** Allocates `bytes` (rounded up to 4), zero-filled. */
-  createBuffer(bytes: number, label: string): DeviceBuffer;
+  /**
+   * Allocates `bytes` (rounded up to 4), zero-filled; `"uninitialised"`
+   * skips the fill, for a buffer that a kernel or copy overwrites before
+   * anything reads it (it may hold what a released buffer left, and a
+   * device made for tests fills it with 0xff bytes, NaN or -1, instead).
+   */
+  createBuffer(bytes: number, label: string, contents?: BufferContents): DeviceBuffer;
   /** Returns a buffer to the device's pool; it must not be used again. */
   release(buffer: DeviceBuffer): void;
   /** Copies `data` into `buffer` at `byteOffset`. */

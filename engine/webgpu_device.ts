@@ -1,5 +1,13 @@
 import { ensureRuntimeDir } from "./ensure_runtime_dir.ts";
-import type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./device.ts";
+import {
+  type ArrayOf,
+  type BufferContents,
+  type Device,
+  type DeviceBuffer,
+  type DeviceStats,
+  type ElementType,
+  POISON_BYTE,
+} from "./device.ts";
 import {
   DEFAULT_WORKGROUP_SIZE,
   kernelSource,
@@ -61,11 +69,15 @@ export class WebGpuDevice implements Device {
   #pass: GPUComputePassEncoder | undefined;
   #pendingErrors: Promise<Error | undefined>[] = [];
 
+  readonly #poison: boolean;
+
   private constructor(
     readonly gpu: GPUDevice,
     readonly description: string,
     readonly isFallbackAdapter: boolean,
+    poison: boolean,
   ) {
+    this.#poison = poison;
     this.maxBindingBytes = gpu.limits.maxStorageBufferBindingSize;
     this.#uniforms = gpu.createBuffer({
       label: "uniform ring",
@@ -74,8 +86,12 @@ export class WebGpuDevice implements Device {
     });
   }
 
-  /** Acquires an adapter and a device with the adapter's largest limits; undefined when there is no adapter. */
-  static async create(): Promise<WebGpuDevice | undefined> {
+  /**
+   * Acquires an adapter and a device with the adapter's largest limits;
+   * undefined when there is no adapter. With `poison`, uninitialised
+   * buffers are filled with 0xff bytes (for tests).
+   */
+  static async create(options: { poison?: boolean } = {}): Promise<WebGpuDevice | undefined> {
     if (!("gpu" in navigator)) return undefined;
     ensureRuntimeDir();
     const adapter = await navigator.gpu.requestAdapter({
@@ -99,17 +115,20 @@ export class WebGpuDevice implements Device {
       gpu,
       `${info.description || info.vendor} (webgpu${fallback ? ", software" : ""})`,
       fallback,
+      options.poison === true,
     );
   }
 
-  createBuffer(bytes: number, label: string): DeviceBuffer {
+  createBuffer(bytes: number, label: string, contents: BufferContents = "zeros"): DeviceBuffer {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const cls = sizeClass(size);
     const reused = this.#free.get(cls)?.pop();
     const gpu = reused ??
       this.gpu.createBuffer({ label, size: cls, usage: STORAGE });
     const buffer = new GpuBuffer(gpu, size, label);
-    if (reused) this.#zero(buffer);
+    if (contents === "uninitialised" && this.#poison) {
+      this.write(buffer, new Uint8Array(size).fill(POISON_BYTE));
+    } else if (reused && contents === "zeros") this.#zero(buffer);
     return buffer;
   }
 
