@@ -1,11 +1,13 @@
 import type { Device } from "./device.ts";
 import type { DeviceGraph } from "./device_graph.ts";
-import { type MiniBatch, sampleBlocks } from "./sample_blocks.ts";
+import { type MiniBatch, type NodeMap, sampleBlocks } from "./sample_blocks.ts";
 import { sampleNeighbors } from "./sample_neighbors.ts";
 import type { Sampler } from "./sampler.ts";
 
 /**
- * Samples minibatches from a graph held whole on the local device.
+ * Samples minibatches from a graph held whole on the local device,
+ * de-duplicating each hop in a node map of one entry per node (kept between
+ * calls, one per call in flight).
  *
  * @example
  * ```ts
@@ -22,6 +24,9 @@ import type { Sampler } from "./sampler.ts";
  * ```
  */
 export class LocalSampler implements Sampler {
+  /** Node maps not in use (one per sampling call in flight, kept for the next). */
+  readonly #maps: NodeMap[] = [];
+
   constructor(
     readonly device: Device,
     readonly graph: DeviceGraph,
@@ -37,12 +42,22 @@ export class LocalSampler implements Sampler {
         );
       }
     }
+    const map = this.#maps.pop() ?? {
+      buffer: this.device.createBuffer(this.graph.numNodes * 4, "node map"),
+      numNodes: this.graph.numNodes,
+    };
     return sampleBlocks(
       this.device,
       (frontier, n, fanout, s) => sampleNeighbors(this.device, this.graph, frontier, n, fanout, s),
       seeds,
       this.fanouts,
       seed,
-    );
+      map,
+    ).finally(() => this.#maps.push(map));
+  }
+
+  /** Returns the node maps to the device; the sampler may still be used (it makes new ones). */
+  release(): void {
+    for (const map of this.#maps.splice(0)) this.device.release(map.buffer);
   }
 }
