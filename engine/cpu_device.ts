@@ -213,6 +213,19 @@ export class CpuDevice implements Device {
     return Promise.resolve(out as ArrayOf<T>);
   }
 
+  /**
+   * Copies `target.length` elements of `buffer` from element `offset` into
+   * `target`: `read` without a new array, for a caller that reuses its
+   * host memory (a fresh array is first-touched, at a fraction of the copy
+   * bandwidth). Counts as a readback.
+   */
+  readInto(buffer: DeviceBuffer, target: Int32Array | Float32Array, offset = 0): void {
+    checkRange(buffer, offset * 4, target.byteLength);
+    this.stats.readbacks++;
+    new Uint8Array(target.buffer, target.byteOffset, target.byteLength)
+      .set(this.#bytes(buffer, offset * 4, target.byteLength));
+  }
+
   destroy(): void {
     this.#pool?.terminate();
     this.#blas?.close();
