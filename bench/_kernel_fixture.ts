@@ -4,6 +4,7 @@ import { DeviceGraph } from "../engine/device_graph.ts";
 import { DeviceTable } from "../engine/device_table.ts";
 import { gatherRows } from "../engine/gather_rows.ts";
 import type { CsrGraph } from "../engine/graph.ts";
+import type { NodeDataset } from "../engine/dataset.ts";
 import { sampleNeighbors } from "../engine/sample_neighbors.ts";
 import { shuffled } from "../engine/shuffle.ts";
 import { WebGpuDevice } from "../engine/webgpu_device.ts";
@@ -70,6 +71,8 @@ export class KernelFixture {
     readonly gatherIds: Int32Array,
     /** The dataset's training seeds, in a fixed shuffled order: what minibatches are drawn from. */
     readonly trainSeeds: Int32Array,
+    /** The generated dataset whole (labels, classes), for the training-step rows. */
+    readonly dataset: NodeDataset,
     readonly targets: readonly KernelTarget[],
     readonly webgpuDescription: string | undefined,
   ) {}
@@ -128,6 +131,7 @@ export class KernelFixture {
       batchEdges,
       gatherIds,
       shuffled(ds.split.train, 11),
+      ds,
       targets,
       webgpuDescription,
     );

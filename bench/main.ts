@@ -3,10 +3,16 @@
 //
 //   deno run -A bench/main.ts [--scale=0.0817] [--batch=4096] [--batches=8]
 //     [--gather_ids=100000] [--dense_rows=4096] [--rounds=5] [--no-webgpu] [--json=path]
-//     [--minibatch=1024] [--fanouts=15,10,5] [--minibatches=8]
+//     [--minibatch=1024] [--fanouts=15,10,5] [--minibatches=8] [--report=DIR]
+//
+// --report=DIR also measures a training step on WebGPU beside the CPU backend
+// (phases by GPU timestamp queries, every kernel's time, round trips, a
+// WGSL-against-CPU correctness pass, the adapter's name and limits) and
+// writes DIR/bench.json and DIR/bench.md; it fails without a WebGPU adapter.
 import { parseArgs } from "node:util";
 import { measureDense } from "./_dense_section.ts";
 import { measureDataPath } from "./_data_path_section.ts";
+import { measureGpuReport } from "./_gpu_report_section.ts";
 import { KernelFixture } from "./_kernel_fixture.ts";
 import { measureKernels } from "./_kernel_section.ts";
 import { BenchReport } from "./_report.ts";
@@ -27,6 +33,8 @@ const { values } = parseArgs({
     minibatches: { type: "string", default: "8" },
     "no-webgpu": { type: "boolean", default: false },
     json: { type: "string" },
+    report: { type: "string" },
+    step_batch: { type: "string" },
   },
 });
 
@@ -67,10 +75,22 @@ const report = new BenchReport({
 
 // Sections run one after another; each adds its rows to the same report.
 // The kernel and data-path sections share one graph and its devices.
+if (values.report !== undefined && !options.webgpu) {
+  throw new RangeError("--report measures WebGPU: it cannot go with --no-webgpu");
+}
 const fixture = await KernelFixture.create(options);
 try {
+  if (values.report !== undefined && !fixture.webgpuDescription) {
+    throw new Error(`--report=${values.report}: no WebGPU adapter was found`);
+  }
   await measureKernels(report, fixture, rounds);
   await measureDataPath(report, fixture, dataPath);
+  if (values.report !== undefined) {
+    // A software adapter runs a full-size step for minutes: a smaller batch there.
+    const software = fixture.webgpuDescription!.includes("software");
+    const batchSize = positive("step_batch", values.step_batch ?? (software ? "128" : "1024"));
+    await measureGpuReport(report, fixture, { fanouts, batchSize, hidden: 256 });
+  }
 } finally {
   fixture.destroy();
 }
@@ -80,4 +100,14 @@ console.log(report.table());
 if (values.json) {
   await report.writeJson(values.json);
   console.log(`\nwrote ${values.json}`);
+}
+if (values.report !== undefined) {
+  await Deno.mkdir(values.report, { recursive: true });
+  await report.writeJson(`${values.report}/bench.json`);
+  await Deno.writeTextFile(`${values.report}/bench.md`, report.markdown());
+  console.log(`\nwrote ${values.report}/bench.json and ${values.report}/bench.md`);
+}
+if (report.failures.length > 0) {
+  console.error(`\n${report.failures.length} check(s) failed:\n${report.failures.join("\n")}`);
+  Deno.exit(1);
 }

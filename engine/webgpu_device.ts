@@ -16,6 +16,7 @@ import {
   packUniforms,
 } from "./kernel.ts";
 import { checkRange, elementCtor, sizeClass } from "./_util.ts";
+import { GpuTimestamps, type KernelTime } from "./gpu_timestamps.ts";
 
 const UNIFORM_SLOT = 256;
 const UNIFORM_SLOTS = 1024;
@@ -68,6 +69,8 @@ export class WebGpuDevice implements Device {
   #encoder: GPUCommandEncoder | undefined;
   #pass: GPUComputePassEncoder | undefined;
   #pendingErrors: Promise<Error | undefined>[] = [];
+  /** Set while GPU timestamps are recorded (see `startTimestamps`). */
+  #timestamps: GpuTimestamps | undefined;
 
   readonly #poison: boolean;
 
@@ -76,6 +79,7 @@ export class WebGpuDevice implements Device {
     readonly description: string,
     readonly isFallbackAdapter: boolean,
     poison: boolean,
+    readonly adapterInfo: GPUAdapterInfo,
   ) {
     this.#poison = poison;
     this.maxBindingBytes = gpu.limits.maxStorageBufferBindingSize;
@@ -100,6 +104,7 @@ export class WebGpuDevice implements Device {
     if (!adapter) return undefined;
     const l = adapter.limits;
     const gpu = await adapter.requestDevice({
+      requiredFeatures: adapter.features.has("timestamp-query") ? ["timestamp-query"] : [],
       requiredLimits: {
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
         maxBufferSize: l.maxBufferSize,
@@ -116,6 +121,7 @@ export class WebGpuDevice implements Device {
       `${info.description || info.vendor} (webgpu${fallback ? ", software" : ""})`,
       fallback,
       options.poison === true,
+      info,
     );
   }
 
@@ -214,11 +220,56 @@ export class WebGpuDevice implements Device {
       });
     });
     const bindGroup = this.gpu.createBindGroup({ layout, entries });
-    const pass = this.#passEncoder();
+    // While timestamps are recorded every dispatch is a pass of its own.
+    const pass = this.#timestamps
+      ? this.#endPass().beginComputePass(this.#timestamps.passDescriptor(kernel.name))
+      : this.#passEncoder();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(groupsX, groupsY);
+    if (this.#timestamps) pass.end();
     this.stats.dispatches++;
+  }
+
+  /**
+   * Starts timing every dispatch on the GPU (for benchmarks: each dispatch
+   * then runs in a compute pass of its own); false where the adapter has no
+   * `timestamp-query`.
+   */
+  startTimestamps(): boolean {
+    if (!this.gpu.features.has("timestamp-query")) return false;
+    this.flush();
+    this.#timestamps = new GpuTimestamps(this.gpu);
+    return true;
+  }
+
+  /**
+   * Stops timing and resolves to the GPU time of each kernel since
+   * `startTimestamps` (the submission and readback this takes are left out
+   * of `stats`: they are the benchmark's, not the work's).
+   */
+  stopTimestamps(): Promise<Map<string, KernelTime>> {
+    const timestamps = this.#timestamps;
+    if (!timestamps) return Promise.resolve(new Map());
+    this.#timestamps = undefined;
+    const encoder = this.#endPass();
+    this.#encoder = undefined;
+    this.#slot = 0;
+    return timestamps.collect(encoder);
+  }
+
+  /** The adapter's name and description as the driver gives them, and the device's limits. */
+  adapterReport(): { info: Record<string, string | boolean>; limits: Record<string, number> } {
+    const info: Record<string, string | boolean> = {};
+    const i = this.adapterInfo;
+    for (const k of ["vendor", "architecture", "device", "description"] as const) info[k] = i[k];
+    info.isFallbackAdapter = this.isFallbackAdapter;
+    const limits: Record<string, number> = {};
+    for (const k in this.gpu.limits) {
+      const v = (this.gpu.limits as unknown as Record<string, unknown>)[k];
+      if (typeof v === "number") limits[k] = v;
+    }
+    return { info, limits };
   }
 
   flush(): void {
