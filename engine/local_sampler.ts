@@ -3,6 +3,7 @@ import type { DeviceGraph } from "./device_graph.ts";
 import { type MiniBatch, type NodeMap, sampleBlocks } from "./sample_blocks.ts";
 import { sampleNeighbors } from "./sample_neighbors.ts";
 import type { Sampler } from "./sampler.ts";
+import { checkSeeds } from "./check_seeds.ts";
 
 /**
  * Samples minibatches from a graph held whole on the local device,
@@ -27,6 +28,10 @@ export class LocalSampler implements Sampler {
   /** Node maps not in use (one per sampling call in flight, kept for the next). */
   readonly #maps: NodeMap[] = [];
 
+  /**
+   * Samples `graph`, held whole on `device`, with `fanouts[h]` neighbours per node at hop `h`
+   * (seeds' hop first).
+   */
   constructor(
     readonly device: Device,
     readonly graph: DeviceGraph,
@@ -34,14 +39,7 @@ export class LocalSampler implements Sampler {
   ) {}
 
   sample(seeds: Int32Array, seed: number): Promise<MiniBatch> {
-    for (let i = 0; i < seeds.length; i++) {
-      const v = seeds[i]!;
-      if (!(v >= 0 && v < this.graph.numNodes)) {
-        throw new RangeError(
-          `sample: seed ${v} at position ${i} is not a node of the ${this.graph.numNodes}-node graph`,
-        );
-      }
-    }
+    checkSeeds(seeds, this.graph.numNodes, "sample");
     const map = this.#maps.pop() ?? {
       buffer: this.device.createBuffer(this.graph.numNodes * 4, "node map"),
       numNodes: this.graph.numNodes,

@@ -48,6 +48,7 @@ export class Coordinator {
   /** Ranks that said they are leaving; any other rank whose connection drops ends the world. */
   readonly #left = new Set<number>();
 
+  /** Waits for `size` ranks; throws `RangeError` unless `size` is a positive integer. */
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`world size must be a positive integer, got ${size}`);

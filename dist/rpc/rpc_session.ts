@@ -4,7 +4,19 @@ import type { MethodTable } from "./method_table.ts";
 import type { Transport } from "./transport.ts";
 import { check, importSecret, nonce, prove } from "./_hmac.ts";
 
-/** Options of {@link RpcSession}. */
+/**
+ * Options of {@link RpcSession}.
+ *
+ * @example
+ * ```ts
+ * import { MethodTable } from "./method_table.ts";
+ * import type { RpcSessionOptions } from "./rpc_session.ts";
+ * const options: RpcSessionOptions = {
+ *   secret: new TextEncoder().encode("a shared secret"), methods: new MethodTable(),
+ *   name: "rank 0", handshakeTimeoutMs: 5_000, log: () => {},
+ * };
+ * ```
+ */
 export interface RpcSessionOptions {
   /** The shared secret every client must prove it knows. */
   readonly secret: Uint8Array;
@@ -53,6 +65,10 @@ export class RpcSession {
   #state: State = "auth";
   #peer: string;
 
+  /**
+   * Attaches to `transport` and sends the challenge at once; a client that does not authenticate
+   * within `handshakeTimeoutMs` is refused.
+   */
   constructor(transport: Transport, options: RpcSessionOptions) {
     this.#transport = transport;
     this.#peer = transport.peer;
