@@ -4,7 +4,7 @@ import { DeviceTable } from "../engine/device_table.ts";
 import { ThreadedMinibatchSource } from "../engine/threaded_minibatch_source.ts";
 import { evaluateLayerwiseSplits } from "../engine/layerwise_inference.ts";
 import { SageModel } from "../engine/sage_model.ts";
-import type { Trainable } from "../engine/train_epoch.ts";
+import { sageTrainable } from "../engine/sage_trainable.ts";
 import { keeperFor } from "./keep_model.ts";
 import { loadDataset } from "./load_dataset.ts";
 import { startFrom } from "./model_file_options.ts";
@@ -122,23 +122,4 @@ export async function trainSingleNode(
     for (const close of stop) await close();
     device.destroy();
   }
-}
-
-/**
- * GraphSAGE as the epoch loop sees it, with the learning rate bound.
- *
- * @example
- * ```ts ignore
- * const trainable = sageTrainable(new SageModel(device), 0.003);
- * ```
- */
-export function sageTrainable(model: SageModel, lr: number): Trainable {
-  return {
-    numClasses: model.outDim,
-    forwardBackward: (blocks, inputs, labels, n) =>
-      model.forwardBackward(blocks, inputs, labels, n),
-    applyGradients: () => model.applyGradients({ lr }),
-    trainStep: (blocks, inputs, labels, n) => model.trainStep(blocks, inputs, labels, n, { lr }),
-    predict: (blocks, inputs) => model.predict(blocks, inputs),
-  };
 }

@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 
 /**
  * Version of the wire protocol; a peer speaking another one is refused.

@@ -43,7 +43,7 @@ type State = "challenge" | "welcome" | "ready" | "closed";
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import { memoryTransportPair } from "./memory_transport_pair.ts";
  * import { MethodTable } from "./method_table.ts";
  * import { RpcClient } from "./rpc_client.ts";
