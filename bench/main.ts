@@ -88,7 +88,7 @@ try {
   if (values.report !== undefined) {
     // A software adapter runs a full-size step for minutes: a smaller batch there.
     const software = fixture.webgpuDescription!.includes("software");
-    const batchSize = positive("step_batch", values.step_batch ?? (software ? "128" : "1024"));
+    const batchSize = positive("step_batch", values.step_batch ?? (software ? "32" : "1024"));
     await measureGpuReport(report, fixture, { fanouts, batchSize, hidden: 256 });
   }
 } finally {
