@@ -54,7 +54,14 @@ fn main_body(i: u32) {
     if (f == 0.0) {
       continue;
     }
-    let key = f32(neg_log2_fixed(pcg(h + j))) * f;
+    let r = pcg(h + j) | 1u;
+    // The leading bit of r bounds its logarithm from below: skip without the
+    // full logarithm when even that bound cannot enter (exact: rounding is monotone).
+    let n = 31u - countLeadingZeros(r);
+    if (m == k && f32(((31u - n) << 16u) + 1u) * f >= keys[o + k - 1u]) {
+      continue;
+    }
+    let key = f32(neg_log2_fixed(r)) * f;
     if (m == k && key >= keys[o + k - 1u]) {
       continue;
     }

@@ -1,7 +1,7 @@
 import body from "../../shaders/sample_neighbors_weighted.wgsl" with { type: "text" };
 import random from "../../shaders/_random.wgsl" with { type: "text" };
 import { defineKernel } from "../kernel.ts";
-import { negLog2Fixed, pcg } from "./_random.ts";
+import { clz, negLog2Fixed, pcg } from "./_random.ts";
 
 /**
  * Edge-weighted neighbour sampling without replacement on CSR
@@ -53,8 +53,12 @@ const sampleNeighborsWeightedKernel = defineKernel({
     const ids = [buffers.idx0, buffers.idx1, buffers.idx2, buffers.idx3];
     const factors = [buffers.w0, buffers.w1, buffers.w2, buffers.w3];
     const { chunk, seed } = uniforms;
-    const id = (e: number) => ids[Math.floor(e / chunk)]![e % chunk]!;
-    const factor = (e: number) => factors[Math.floor(e / chunk)]![e % chunk]!;
+    // One chunk holds every edge on all but the largest graphs: read it directly.
+    const single = ids[0]!.length >= indptr[indptr.length - 1]!;
+    const [ids0, factors0] = [ids[0]!, factors[0]!];
+    const id = (e: number) => single ? ids0[e]! : ids[Math.floor(e / chunk)]![e % chunk]!;
+    const factor = (e: number) =>
+      single ? factors0[e]! : factors[Math.floor(e / chunk)]![e % chunk]!;
     for (let i = begin; i < end; i++) {
       const o = offsets[i]!;
       const k = offsets[i + 1]! - o;
@@ -74,9 +78,16 @@ const sampleNeighborsWeightedKernel = defineKernel({
       for (let j = 0; j < d; j++) {
         const f = factor(start + j);
         if (f === 0) continue;
+        // (h + j) mod 2^32 by arithmetic: a bitwise operator on a double above
+        // 2^31 sends V8's optimised code into a deoptimisation loop.
+        const r = pcg(h + j >= 4294967296 ? h + j - 4294967296 : h + j);
+        // The leading bit of r bounds its logarithm from below: skip without the
+        // full logarithm when even that bound cannot enter (exact: rounding is monotone).
+        const low = (Math.min(clz(r), 31) << 16) + 1;
+        if (m === k && low * f >= keys[o + k - 1]!) continue;
         // Both factors are float32 and the logarithm is below 2^22, so the
         // double product is exact and fround rounds it once, as WGSL's f32 product.
-        const key = Math.fround(negLog2Fixed(pcg((h + j) >>> 0)) * f);
+        const key = Math.fround(negLog2Fixed(r) * f);
         if (m === k && key >= keys[o + k - 1]!) continue;
         let q = Math.min(m, k - 1);
         if (m < k) m++;
