@@ -1,4 +1,5 @@
 // `deno task server`: the sampling servers of server-client mode on this node.
+import { clusterSecret } from "./cluster_secret.ts";
 import { runCommand } from "./run_command.ts";
 import { runServer } from "./run_server.ts";
 import { parseServerClientFlags } from "./server_client_flags.ts";
@@ -6,13 +7,17 @@ import { spawnTrainers } from "./spawn_trainers.ts";
 
 if (import.meta.main) {
   await runCommand("server", async () => {
-    const flags = parseServerClientFlags("server", Deno.args);
+    const flags = parseServerClientFlags("server", Deno.args, Deno.env.toObject());
+    if (flags.origin.startsWith("world from the")) {
+      console.log(`webgnn: ${flags.origin}`);
+    }
     if (flags.localRank === undefined && flags.numServerProcsPerNode > 1) {
       await spawnTrainers(
         new URL(import.meta.url),
         Deno.args,
         flags.numServerProcsPerNode,
         flags.nodeRank,
+        await clusterSecret(flags),
         "server",
       );
     } else {

@@ -31,6 +31,13 @@ import { z } from "npm:zod@4.6.7";
  */
 export const PROTOCOL_VERSION = 2;
 
+/**
+ * Largest frame a server accepts before its client has authenticated: the
+ * biggest valid `auth` message (a 256-character name of 3-byte characters,
+ * two 32-byte proofs) encodes to 874 bytes.
+ */
+export const MAX_HANDSHAKE_MESSAGE_BYTES = 1024;
+
 const v = z.literal(PROTOCOL_VERSION);
 const id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const bytes = z.instanceof(Uint8Array);
