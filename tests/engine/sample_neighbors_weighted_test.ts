@@ -4,6 +4,7 @@ import { DeviceGraph } from "../../engine/device_graph.ts";
 import { DeviceEdgeWeights } from "../../engine/edge_weights.ts";
 import { csrFromEdges, type CsrGraph } from "../../engine/graph.ts";
 import sampleNeighborsWeightedKernel from "../../engine/kernels/sample_neighbors_weighted.ts";
+import { negLog2Fixed } from "../../engine/kernels/_random.ts";
 import { sampleNeighborsWeighted } from "../../engine/sample_neighbors_weighted.ts";
 import { rng, withDevices } from "../_devices.ts";
 import { runKernel } from "./_run_kernel.ts";
@@ -221,4 +222,15 @@ Deno.test("DeviceEdgeWeights.upload() rejects weights of the wrong count, negati
     g.release();
     w.release();
   });
+});
+
+Deno.test("negLog2Fixed() is -log2(r / 2^32) within 2^-13, at the extremes too", () => {
+  const r = rng(8);
+  const xs = [0, 1, 2, 3, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+  for (let i = 0; i < 20000; i++) xs.push(Math.floor(r() * 2 ** 32));
+  for (const x of xs) {
+    const want = -Math.log2((x % 2 === 0 ? x + 1 : x) / 2 ** 32);
+    const got = negLog2Fixed(x) / 65536;
+    assert.ok(Math.abs(got - want) < 2 ** -13, `r = ${x}: ${got}, expected ${want}`);
+  }
 });
