@@ -62,10 +62,12 @@ export function sampleNeighborsWeighted(
       "sampleNeighborsWeighted: the weights were not uploaded for this graph with its chunk size",
     );
   }
-  const offsets = device.createBuffer((numSeeds + 1) * 4, "sample offsets");
+  // The count and scan write every offset; the sample writes the first
+  // offsets[numSeeds] neighbours, and reads back only the keys it wrote.
+  const offsets = device.createBuffer((numSeeds + 1) * 4, "sample offsets", "uninitialised");
   const size = Math.max(1, numSeeds * fanout) * 4;
-  const neighbors = device.createBuffer(size, "sampled neighbors");
-  const keys = device.createBuffer(size, "sampling keys");
+  const neighbors = device.createBuffer(size, "sampled neighbors", "uninitialised");
+  const keys = device.createBuffer(size, "sampling keys", "uninitialised");
   device.dispatch(sampleCountKernel, { indptr: weights.positive, seeds, counts: offsets }, {
     num_seeds: numSeeds,
     fanout,
