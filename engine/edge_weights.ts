@@ -3,6 +3,27 @@ import { DeviceTable } from "./device_table.ts";
 import type { CsrGraph } from "./graph.ts";
 
 /**
+ * Options of {@linkcode DeviceEdgeWeights.upload}.
+ *
+ * @example
+ * ```ts
+ * import type { EdgeWeightOptions } from "./edge_weights.ts";
+ * const o: EdgeWeightOptions = { source: "raw/edge-weight.csv", maxWeight: 10 };
+ * ```
+ */
+export interface EdgeWeightOptions {
+  /** Largest bytes per chunk: the one the graph was uploaded with (default: the binding limit). */
+  readonly maxChunkBytes?: number;
+  /** Where the weights came from, named in errors (default: "edge weights"). */
+  readonly source?: string;
+  /**
+   * The largest weight of the whole graph (default: the largest of `weights`). A partition must
+   * pass the whole dataset's, so that its keys, and so its samples, are those of the whole graph.
+   */
+  readonly maxWeight?: number;
+}
+
+/**
  * The largest ratio of the largest to the smallest positive weight: beyond
  * it a sampling key could leave float32's normal range, where GPUs may flush
  * or saturate differently from the CPU.
@@ -41,16 +62,15 @@ export class DeviceEdgeWeights {
 
   /**
    * Uploads `weights`, one per edge in `graph.indices` order, each finite and
-   * non-negative; `maxChunkBytes` must be the one the graph was uploaded with.
-   * `source` names where the weights came from in errors.
+   * non-negative.
    */
   static upload(
     device: Device,
     graph: CsrGraph,
     weights: Float32Array,
-    maxChunkBytes = device.maxBindingBytes,
-    source = "edge weights",
+    options: EdgeWeightOptions = {},
   ): DeviceEdgeWeights {
+    const { maxChunkBytes = device.maxBindingBytes, source = "edge weights" } = options;
     if (weights.length !== graph.indices.length) {
       throw new RangeError(
         `${source}: ${weights.length} weights for a graph of ${graph.indices.length} edges`,
@@ -68,6 +88,14 @@ export class DeviceEdgeWeights {
         max = Math.max(max, w);
         min = Math.min(min, w);
       }
+    }
+    if (options.maxWeight !== undefined) {
+      if (!(options.maxWeight >= max) || options.maxWeight === Infinity) {
+        throw new RangeError(
+          `${source}: maxWeight ${options.maxWeight} is below the largest weight ${max} or not finite`,
+        );
+      }
+      max = options.maxWeight;
     }
     if (max / min > MAX_WEIGHT_RATIO) {
       throw new RangeError(

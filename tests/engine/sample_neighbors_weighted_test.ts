@@ -36,7 +36,9 @@ async function sample(
   chunkBytes?: number,
 ) {
   const g = DeviceGraph.upload(device, graph, chunkBytes);
-  const w = DeviceEdgeWeights.upload(device, graph, weights, chunkBytes);
+  const w = DeviceEdgeWeights.upload(device, graph, weights, {
+    ...(chunkBytes ? { maxChunkBytes: chunkBytes } : {}),
+  });
   const s = device.createBuffer(seeds.byteLength, "seeds");
   device.write(s, seeds);
   const hop = sampleNeighborsWeighted(device, g, w, s, seeds.length, fanout, seed);
@@ -205,12 +207,16 @@ Deno.test("DeviceEdgeWeights.upload() rejects weights of the wrong count, negati
   await withDevices((cpu) => {
     const graph = csrFromEdges(3, new Int32Array([0, 0]), new Int32Array([1, 2]));
     const up = (w: number[]) =>
-      DeviceEdgeWeights.upload(cpu, graph, new Float32Array(w), undefined, "w.csv");
+      DeviceEdgeWeights.upload(cpu, graph, new Float32Array(w), { source: "w.csv" });
     assert.throws(() => up([1]), /w.csv: 1 weights for a graph of 2 edges/);
     assert.throws(() => up([1, -2]), /w.csv: weight -2 of edge 1 is not a finite non-negative/);
     assert.throws(() => up([NaN, 1]), /weight NaN of edge 0/);
     assert.throws(() => up([Infinity, 1]), /weight Infinity of edge 0/);
     assert.throws(() => up([1e-20, 1e20]), /ratio above 2\^100/);
+    assert.throws(
+      () => DeviceEdgeWeights.upload(cpu, graph, new Float32Array([1, 2]), { maxWeight: 1.5 }),
+      /maxWeight 1.5 is below the largest weight 2/,
+    );
     const g = DeviceGraph.upload(cpu, graph, 4);
     const w = up([1, 2]);
     const s = cpu.createBuffer(4, "seeds");
@@ -233,4 +239,27 @@ Deno.test("negLog2Fixed() is -log2(r / 2^32) within 2^-13, at the extremes too",
     const got = negLog2Fixed(x) / 65536;
     assert.ok(Math.abs(got - want) < 2 ** -13, `r = ${x}: ${got}, expected ${want}`);
   }
+});
+
+Deno.test("sampleNeighborsWeighted() on a part of the graph given the whole graph's maxWeight draws what the whole graph draws", async () => {
+  await withDevices(async (cpu) => {
+    const { graph, weights } = randomWeightedGraph(1000, 12, 6);
+    // The part holds the rows of nodes 0..499 under their global ids; the other rows are empty.
+    const half = graph.indptr[500]!;
+    const indptr = Int32Array.from(graph.indptr, (x) => Math.min(x, half));
+    const part = { numNodes: 1000, indptr, indices: graph.indices.slice(0, half) };
+    const partWeights = weights.slice(0, half);
+    const maxWeight = weights.reduce((a, b) => Math.max(a, b), 0);
+    const seeds = Int32Array.from({ length: 500 }, (_, i) => i);
+    const whole = await sample(cpu, graph, weights, seeds, 8, 5);
+    const g = DeviceGraph.upload(cpu, part);
+    const w = DeviceEdgeWeights.upload(cpu, part, partWeights, { maxWeight });
+    const s = cpu.createBuffer(seeds.byteLength, "seeds");
+    cpu.write(s, seeds);
+    const hop = sampleNeighborsWeighted(cpu, g, w, s, seeds.length, 8, 5);
+    const got = await cpu.read(hop.neighbors, "i32", 0, whole.neighbors.length);
+    assert.deepEqual(got, whole.neighbors);
+    g.release();
+    w.release();
+  });
 });
