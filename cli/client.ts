@@ -5,7 +5,7 @@ import { parseServerClientFlags } from "./server_client_flags.ts";
 import { spawnTrainers } from "./spawn_trainers.ts";
 
 if (import.meta.main) {
-  await runCommand("client", async () => {
+  await runCommand("client", async (report) => {
     const flags = parseServerClientFlags("client", Deno.args);
     if (flags.localRank === undefined && flags.numClientProcsPerNode > 1) {
       await spawnTrainers(
@@ -16,7 +16,7 @@ if (import.meta.main) {
         "client",
       );
     } else {
-      await runClient(flags, flags.localRank ?? 0);
+      await runClient(flags, flags.localRank ?? 0, report);
     }
   });
 }

@@ -19,6 +19,7 @@ import {
   MINIBATCH_DESCRIBE,
   MINIBATCH_EPOCH,
   MINIBATCH_FINISH,
+  MINIBATCH_HEARTBEAT,
   MINIBATCH_LIST_SEEDS,
   MINIBATCH_MAX_BYTES,
   seedsResponse,
@@ -29,7 +30,8 @@ import type { ServerClientFlags } from "./server_client_flags.ts";
 import { stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
 import { UsageError } from "./usage_error.ts";
-import { hostPort, runClusterProcess } from "./_cluster.ts";
+import { checkListenAddress, hostPort, runClusterProcess } from "./_cluster.ts";
+import type { ReportError } from "./run_command.ts";
 
 /** How long a client's attachment to its server may last: one day (a timer must be finite). */
 const ATTACH_MS = 86_400_000;
@@ -51,6 +53,7 @@ const ATTACH_MS = 86_400_000;
 export async function runClient(
   flags: ServerClientFlags,
   localRank: number,
+  report?: ReportError,
 ): Promise<EpochMetrics[]> {
   const numServers = flags.numServers;
   const numClients = flags.numClients;
@@ -61,6 +64,8 @@ export async function runClient(
   const metricsPath = metricsPathFor(flags.metrics, c);
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   const secret = await clusterSecret(flags);
+  const peerTimeoutMs = flags.peerTimeoutMs;
+  checkListenAddress("--node_addr", flags.nodeAddr);
   return await runClusterProcess(name, async (scope) => {
     const device: Device = await createDevice(flags.device, {
       ...(c === 0 ? {} : { notice: () => {} }),
@@ -70,7 +75,14 @@ export async function runClient(
     const methods = new MethodTable();
     const mailbox = new RingMailbox(`client ${(c + numClients - 1) % numClients}`);
     mailbox.register(methods);
-    const own: RpcServer = serveRpc({ hostname: flags.nodeAddr, port: 0, secret, methods, name });
+    const own: RpcServer = serveRpc({
+      hostname: flags.nodeAddr,
+      port: 0,
+      secret,
+      methods,
+      name,
+      peerTimeoutMs,
+    });
     scope.onClose(() => own.close());
     const world = await WorldMember.join({
       coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,
@@ -80,14 +92,21 @@ export async function runClient(
       secret,
       connectDeadlineMs: timeoutMs,
       joinTimeoutMs: timeoutMs,
+      peerTimeoutMs,
     });
     scope.joined(world);
+    const clientRanks = world.world.ranks.filter((r) => r.role === "client");
+    const left = clientRanks[(c + numClients - 1) % numClients]!;
+    mailbox.left = `client ${
+      (c + numClients - 1) % numClients
+    } (rank ${left.rank} at ${left.address})`;
     const serverIndex = c % numServers;
     const server: RpcClient = await connectRpc(world.world.ranks[serverIndex]!.address, {
       secret,
       name,
       connectDeadlineMs: timeoutMs,
       maxMessageBytes: MINIBATCH_MAX_BYTES,
+      heartbeat: { method: MINIBATCH_HEARTBEAT, peerTimeoutMs },
     });
     scope.onClose(() => server.close("training done"));
     const attached = callChecked(server, MINIBATCH_ATTACH, { client: c }, clientResponse, {
@@ -114,12 +133,13 @@ export async function runClient(
     const labels = new Map<number, number>();
     for (const s of [train, test]) s.seeds.forEach((id, i) => labels.set(id, s.labels[i]!));
     const { ring, right } = await openRing({
-      addresses: world.world.ranks.filter((r) => r.role === "client").map((r) => r.address),
+      addresses: clientRanks.map((r) => r.address),
       index: c,
       secret,
       mailbox,
       timeoutMs,
       connectDeadlineMs: timeoutMs,
+      peerTimeoutMs,
     });
     if (right) scope.onClose(() => right.close("training done"));
     await world.barrier("servers ready", timeoutMs);
@@ -178,5 +198,5 @@ export async function runClient(
     await attached;
     await world.barrier("training done", timeoutMs);
     return metrics;
-  });
+  }, report);
 }

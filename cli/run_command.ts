@@ -1,23 +1,43 @@
 import { UsageError } from "./usage_error.ts";
 
 /**
+ * Prints the error that ends a run, at once, as the one line
+ * {@linkcode runCommand} would print at the end: a process that must clean
+ * up first (close connections, stop a Worker) says why it is ending before
+ * it starts, so a clean-up that hangs never hides the reason.
+ */
+export type ReportError = (error: unknown) => void;
+
+/**
  * Runs a command's main function and turns any failure into one line on
  * stderr and a non-zero exit: 2 for a usage mistake, 1 for anything else.
- * `WEBGNN_DEBUG=1` prints the stack as well.
+ * `WEBGNN_DEBUG=1` prints the stack as well. `main` may report the error
+ * earlier (`report`); it is then not printed again.
  *
  * @example
  * ```ts ignore
  * import { runCommand } from "./run_command.ts";
- * await runCommand("train", async () => {});
+ * await runCommand("train", async (report) => {});
  * ```
  */
-export async function runCommand(name: string, main: () => Promise<void>): Promise<void> {
-  try {
-    await main();
-  } catch (err) {
+export async function runCommand(
+  name: string,
+  main: (report: ReportError) => Promise<void>,
+): Promise<void> {
+  let reported: unknown = undefined;
+  let printed = false;
+  const report: ReportError = (err) => {
+    if (printed && reported === err) return;
+    reported = err;
+    printed = true;
     const e = err instanceof Error ? err : new Error(String(err));
     console.error(`webgnn ${name}: ${e.message.split("\n")[0]}`);
     if (Deno.env.get("WEBGNN_DEBUG")) console.error(e.stack);
-    Deno.exit(e instanceof UsageError ? 2 : 1);
+  };
+  try {
+    await main(report);
+  } catch (err) {
+    report(err);
+    Deno.exit(err instanceof UsageError ? 2 : 1);
   }
 }

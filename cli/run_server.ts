@@ -8,7 +8,9 @@ import { MINIBATCH_MAX_BYTES } from "../dist/serving/methods.ts";
 import { serviceUrl } from "../dist/cluster/world.ts";
 import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
+import type { ReportError } from "./run_command.ts";
 import {
+  checkListenAddress,
   hostCoordinator,
   hostPort,
   PARTITION_SERVICE,
@@ -35,7 +37,11 @@ import { serverLines } from "./server_lines.ts";
  * await runServer(flags, 0);
  * ```
  */
-export async function runServer(flags: ServerClientFlags, localRank: number): Promise<void> {
+export async function runServer(
+  flags: ServerClientFlags,
+  localRank: number,
+  report?: ReportError,
+): Promise<void> {
   const rank = flags.nodeRank * flags.numServerProcsPerNode + localRank;
   const worldSize = flags.numServers + flags.numClients;
   const name = `server ${rank}`;
@@ -48,14 +54,11 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   const secret = await clusterSecret(flags);
   const timeoutMs = flags.rpcTimeoutMs;
+  const peerTimeoutMs = flags.peerTimeoutMs;
+  checkListenAddress("--node_addr", flags.nodeAddr);
   const t0 = performance.now();
   return await runClusterProcess(name, async (scope) => {
-    hostCoordinator(scope, rank, {
-      hostname: flags.masterAddr,
-      port: flags.masterPort,
-      worldSize,
-      secret,
-    });
+    hostCoordinator(scope, rank, flags, worldSize, secret);
     const partition = await loadPartitionSeeds(dir, rank);
     const service = await PartitionServer.start({
       dir,
@@ -64,6 +67,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       secret,
       name: `partition ${rank} (${name})`,
       timeoutMs,
+      peerTimeoutMs,
     });
     scope.onClose(() => service.close());
     const metricsFile = metricsPath
@@ -100,6 +104,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       methods,
       name,
       maxMessageBytes: MINIBATCH_MAX_BYTES,
+      peerTimeoutMs,
     });
     scope.onClose(() => server.close());
     const world = await WorldMember.join({
@@ -111,13 +116,14 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       secret,
       connectDeadlineMs: timeoutMs,
       joinTimeoutMs: timeoutMs,
+      peerTimeoutMs,
     });
     scope.joined(world);
     const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numServers; p++) {
       if (p !== rank) peers[p] = serviceUrl(world.world.ranks[p]!, PARTITION_SERVICE);
     }
-    await service.connect({ peers, secret, fanouts: flags.fanout, timeoutMs });
+    await service.connect({ peers, secret, fanouts: flags.fanout, timeoutMs, peerTimeoutMs });
     await world.barrier("servers ready", timeoutMs);
     console.log(
       `webgnn ${name}: ready in ${
@@ -128,5 +134,5 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
     );
     await untilShutdown(minibatches.finished, world.shutdownSignal);
     await world.barrier("training done", timeoutMs);
-  });
+  }, report);
 }

@@ -5,7 +5,7 @@ import { parseServerClientFlags } from "./server_client_flags.ts";
 import { spawnTrainers } from "./spawn_trainers.ts";
 
 if (import.meta.main) {
-  await runCommand("server", async () => {
+  await runCommand("server", async (report) => {
     const flags = parseServerClientFlags("server", Deno.args);
     if (flags.localRank === undefined && flags.numServerProcsPerNode > 1) {
       await spawnTrainers(
@@ -16,7 +16,7 @@ if (import.meta.main) {
         "server",
       );
     } else {
-      await runServer(flags, flags.localRank ?? 0);
+      await runServer(flags, flags.localRank ?? 0, report);
     }
   });
 }

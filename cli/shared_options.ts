@@ -1,5 +1,12 @@
 import { type Command, Option } from "commander";
-import { finiteNumber, nonNegativeInt, parseFanout, positiveInt, tcpPort } from "./flags.ts";
+import {
+  finiteNumber,
+  nonNegativeInt,
+  parseFanout,
+  positiveInt,
+  tcpPort,
+  timeoutMs,
+} from "./flags.ts";
 
 /** The flags every training process has: model, optimizer, epoch loop and output. */
 export interface TrainingOptions {
@@ -20,6 +27,16 @@ export interface TrainingOptions {
   readonly quiet: boolean;
 }
 
+/**
+ * `--peer_timeout_ms`'s default: 30 s. A healthy process answers a heartbeat
+ * within milliseconds (a training step, a GC pause or a large message holds
+ * its event loop for well under a second), so 30 s never fires by mistake,
+ * while a stopped or cut-off peer is found in half the time of
+ * `--rpc_timeout_ms`'s 60 s, even when no call is waiting on it; one tiny
+ * frame each way every 6 s per connection costs nothing.
+ */
+export const DEFAULT_PEER_TIMEOUT_MS = 30_000;
+
 /** The flags every process of a cluster has: where the coordinator is, where it listens, the secret. */
 export interface ClusterOptions {
   readonly masterAddr: string;
@@ -31,6 +48,8 @@ export interface ClusterOptions {
   readonly secret: string | undefined;
   readonly secretFile: string | undefined;
   readonly rpcTimeoutMs: number;
+  /** A peer silent this long (no heartbeat answered) is gone. */
+  readonly peerTimeoutMs: number;
 }
 
 /**
@@ -132,7 +151,13 @@ export function addClusterOptions(p: Command, first: string): Command {
     )
     .option("--secret <text>", "shared secret of the cluster (or --secret_file, or WEBGNN_SECRET)")
     .option("--secret_file <path>", "file holding the shared secret")
-    .option("--rpc_timeout_ms <ms>", "longest wait for any peer", positiveInt, 60_000);
+    .option("--rpc_timeout_ms <ms>", "longest wait for any peer's answer", timeoutMs, 60_000)
+    .option(
+      "--peer_timeout_ms <ms>",
+      "a peer that sends nothing this long (heartbeats every fifth of it) is stopped or cut off",
+      timeoutMs,
+      DEFAULT_PEER_TIMEOUT_MS,
+    );
 }
 
 /**
@@ -162,5 +187,6 @@ export function readClusterOptions(p: Command, isFirst: boolean, name: string): 
     secret: o.secret,
     secretFile: o.secret_file,
     rpcTimeoutMs: o.rpc_timeout_ms,
+    peerTimeoutMs: o.peer_timeout_ms,
   };
 }

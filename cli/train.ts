@@ -6,7 +6,7 @@ import { parseTrainFlags } from "./train_flags.ts";
 import { trainSingleNode } from "./train_single_node.ts";
 
 if (import.meta.main) {
-  await runCommand("train", async () => {
+  await runCommand("train", async (report) => {
     const flags = parseTrainFlags(Deno.args);
     for (const line of flags.unused) console.error(`webgnn train: warning: ${line}`);
     if (flags.numNodes === 1 && flags.numTrainingProcs === 1) {
@@ -19,7 +19,7 @@ if (import.meta.main) {
         flags.nodeRank,
       );
     } else {
-      await trainDistributed(flags, flags.localRank ?? 0);
+      await trainDistributed(flags, flags.localRank ?? 0, report);
     }
   });
 }

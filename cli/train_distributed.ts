@@ -1,7 +1,9 @@
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
+import type { ReportError } from "./run_command.ts";
 import {
+  checkListenAddress,
   hostCoordinator,
   hostPort,
   PARTITION_SERVICE,
@@ -41,6 +43,7 @@ import { WorkerSampler } from "../dist/worker/worker_sampler.ts";
 export async function trainDistributed(
   flags: TrainFlags,
   localRank: number,
+  report?: ReportError,
 ): Promise<EpochMetrics[]> {
   const procs = flags.numTrainingProcs;
   const worldSize = flags.numNodes * procs;
@@ -54,13 +57,10 @@ export async function trainDistributed(
     "--num_nodes",
   );
   const secret = await clusterSecret(flags);
+  checkListenAddress("--node_addr", flags.nodeAddr);
+  const peerTimeoutMs = flags.peerTimeoutMs;
   return await runClusterProcess(name, async (scope) => {
-    hostCoordinator(scope, rank, {
-      hostname: flags.masterAddr,
-      port: flags.masterPort,
-      worldSize,
-      secret,
-    });
+    hostCoordinator(scope, rank, flags, worldSize, secret);
     const partition = await loadPartitionSeeds(dir, flags.nodeRank);
     const device: Device = await createDevice(flags.device, {
       ...(rank === 0 ? {} : { notice: () => {} }),
@@ -77,6 +77,7 @@ export async function trainDistributed(
       secret,
       name: `partition ${flags.nodeRank} (${name})`,
       timeoutMs: flags.rpcTimeoutMs,
+      peerTimeoutMs,
     });
     scope.onClose(() => service.close());
     const server: RpcServer = serveRpc({
@@ -85,6 +86,7 @@ export async function trainDistributed(
       secret,
       methods,
       name,
+      peerTimeoutMs,
     });
     scope.onClose(() => server.close());
     const world = await WorldMember.join({
@@ -96,8 +98,11 @@ export async function trainDistributed(
       secret,
       connectDeadlineMs: flags.rpcTimeoutMs,
       joinTimeoutMs: flags.rpcTimeoutMs,
+      peerTimeoutMs,
     });
     scope.joined(world);
+    const left = world.world.ranks[(rank + worldSize - 1) % worldSize]!;
+    mailbox.left = `rank ${left.rank} (${left.role} at ${left.address})`;
     const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numNodes; p++) {
       if (p === flags.nodeRank) continue;
@@ -111,6 +116,7 @@ export async function trainDistributed(
       mailbox,
       timeoutMs: flags.rpcTimeoutMs,
       connectDeadlineMs: flags.rpcTimeoutMs,
+      peerTimeoutMs,
     });
     if (right) scope.onClose(() => right.close("training done"));
     // Sampling and feature fetching run in the partition server's Worker,
@@ -124,6 +130,7 @@ export async function trainDistributed(
       dim: partition.meta.dataset.featureDim,
       numNodes: partition.partitionBook[partition.partitionBook.length - 1]!,
       timeoutMs: flags.rpcTimeoutMs,
+      peerTimeoutMs,
       signal: world.shutdownSignal,
     });
 
@@ -161,5 +168,5 @@ export async function trainDistributed(
     }, { ...flags, quiet: flags.quiet || rank !== 0 });
     await world.barrier("training done", flags.rpcTimeoutMs);
     return metrics;
-  });
+  }, report);
 }

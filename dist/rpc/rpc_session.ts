@@ -2,6 +2,7 @@ import { MessageCodec } from "./message_codec.ts";
 import { type Message, PROTOCOL_VERSION } from "./messages.ts";
 import type { MethodTable } from "./method_table.ts";
 import type { Transport } from "./transport.ts";
+import { timerDelay } from "./timer_delay.ts";
 import { check, importSecret, nonce, prove } from "./_hmac.ts";
 
 /** Options of {@link RpcSession}. */
@@ -18,6 +19,12 @@ export interface RpcSessionOptions {
   readonly handshakeTimeoutMs?: number;
   /** Where refusals and protocol errors are reported; default console.warn. */
   readonly log?: (line: string) => void;
+  /**
+   * Drops an authenticated client that sends nothing for this long (its
+   * heartbeats stopped: it is stopped, hung or cut off), aborting its
+   * running handlers with a reason that says so. Default: never.
+   */
+  readonly peerTimeoutMs?: number;
 }
 
 type State = "auth" | "verifying" | "ready" | "closed";
@@ -50,13 +57,23 @@ export class RpcSession {
   readonly #running = new Map<number, AbortController>();
   readonly #done = Promise.withResolvers<void>();
   readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #peerTimeoutMs: number | undefined;
+  #silenceTimer: ReturnType<typeof setInterval> | undefined;
+  /** When the client was last heard from, in `performance.now()` ms. */
+  #lastHeard = 0;
   #state: State = "auth";
+  /** #finish ran: handlers were told, `done` resolved. */
+  #closing = false;
   #peer: string;
 
   constructor(transport: Transport, options: RpcSessionOptions) {
     this.#transport = transport;
     this.#peer = transport.peer;
     this.#methods = options.methods;
+    this.#peerTimeoutMs = options.peerTimeoutMs;
+    if (this.#peerTimeoutMs !== undefined && !(this.#peerTimeoutMs > 0)) {
+      throw new RangeError(`peerTimeoutMs must be > 0, got ${this.#peerTimeoutMs}`);
+    }
     this.#log = options.log ?? ((line) => console.warn(line));
     this.#codec = new MessageCodec(
       options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes },
@@ -64,7 +81,7 @@ export class RpcSession {
     const timeoutMs = options.handshakeTimeoutMs ?? 10_000;
     this.#timer = setTimeout(() => {
       this.#refuse(`no authentication within ${timeoutMs} ms`);
-    }, timeoutMs);
+    }, timerDelay(timeoutMs));
     const challenge = nonce();
     const key = importSecret(options.secret);
     key.catch(() => {}); // reported where it is awaited
@@ -102,6 +119,7 @@ export class RpcSession {
     name: string | undefined,
   ): void {
     if (this.#state === "closed") return;
+    this.#lastHeard = performance.now();
     let message: Message;
     try {
       message = this.#codec.decode(data);
@@ -147,6 +165,7 @@ export class RpcSession {
       this.#peer = `${message.peer} (${this.#transport.peer})`;
       this.#state = "ready";
       this.#send({ v: PROTOCOL_VERSION, kind: "welcome", peer: name ?? "server", mac });
+      this.#watchSilence();
     } catch (error) {
       this.#refuse(`authentication error: ${(error as Error).message}`);
     }
@@ -233,11 +252,31 @@ export class RpcSession {
     }
   }
 
-  #finish(_reason: string): void {
+  #watchSilence(): void {
+    const limit = this.#peerTimeoutMs;
+    if (limit === undefined) return;
+    this.#lastHeard = performance.now();
+    this.#silenceTimer = setInterval(() => {
+      const quiet = performance.now() - this.#lastHeard;
+      if (quiet <= limit || this.#state === "closed") return;
+      const why = `sent nothing for ${Math.round(quiet)} ms, more than the ` +
+        `peer timeout of ${limit} ms: it is stopped, hung or cut off`;
+      this.#log(`rpc: dropped ${this.#peer}: ${why}`);
+      // Handlers learn it now; the socket's own close may never complete.
+      this.#finish(why);
+      this.close(4003, "peer silent");
+    }, timerDelay(Math.max(10, limit / 5)));
+    Deno.unrefTimer(this.#silenceTimer);
+  }
+
+  #finish(reason: string): void {
+    if (this.#closing) return;
+    this.#closing = true;
     this.#state = "closed";
     clearTimeout(this.#timer);
+    clearInterval(this.#silenceTimer);
     for (const controller of this.#running.values()) {
-      controller.abort(new DOMException("connection closed", "AbortError"));
+      controller.abort(new DOMException(`connection closed: ${reason}`, "AbortError"));
     }
     this.#running.clear();
     this.#done.resolve();

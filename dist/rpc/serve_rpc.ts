@@ -1,5 +1,6 @@
 import type { MethodTable } from "./method_table.ts";
 import { RpcSession } from "./rpc_session.ts";
+import { timerDelay } from "./timer_delay.ts";
 import { WebSocketTransport } from "./websocket_transport.ts";
 
 /** Options of {@link serveRpc}. */
@@ -20,6 +21,13 @@ export interface ServeRpcOptions {
   readonly handshakeTimeoutMs?: number;
   /** Where refusals and protocol errors go; default console.warn. */
   readonly log?: (line: string) => void;
+  /** Drops an authenticated client that sends nothing for this long; default never. */
+  readonly peerTimeoutMs?: number;
+  /**
+   * How long `close` lets connections finish their close handshake before
+   * it drops them (a stopped or hostile peer never answers); default 1 s.
+   */
+  readonly closeGraceMs?: number;
 }
 
 /** A running RPC server; see {@link serveRpc}. */
@@ -30,7 +38,10 @@ export interface RpcServer {
   readonly url: string;
   /** Connections currently open (authenticated or not). */
   readonly sessionCount: number;
-  /** Closes every connection, then stops listening. */
+  /**
+   * Closes every connection, waits at most the close grace period for them
+   * to finish, then drops whatever is left and stops listening.
+   */
   close(): Promise<void>;
 }
 
@@ -70,8 +81,10 @@ export function serveRpc(options: ServeRpcOptions): RpcServer {
       ? {}
       : { handshakeTimeoutMs: options.handshakeTimeoutMs }),
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.peerTimeoutMs === undefined ? {} : { peerTimeoutMs: options.peerTimeoutMs }),
   };
-  const server = Deno.serve({
+  const graceMs = options.closeGraceMs ?? 1_000;
+  const server = listen({
     hostname: options.hostname,
     port: options.port,
     onListen: () => {},
@@ -97,8 +110,33 @@ export function serveRpc(options: ServeRpcOptions): RpcServer {
     async close() {
       const all = [...sessions];
       for (const session of all) session.close();
-      await Promise.all(all.map((s) => s.done));
-      await server.shutdown();
+      // Shutting down drops every connection still open, upgraded or not.
+      await withinGrace(Promise.all(all.map((s) => s.done)), graceMs);
+      await withinGrace(server.shutdown(), graceMs);
     },
   };
+}
+
+/** Deno.serve, with an address that cannot be listened on named in the error. */
+function listen(
+  options: Deno.ServeTcpOptions,
+  handler: Deno.ServeHandler<Deno.NetAddr>,
+): Deno.HttpServer<Deno.NetAddr> {
+  try {
+    return Deno.serve(options, handler);
+  } catch (error) {
+    const where = `${options.hostname}:${options.port}`;
+    throw new Error(`cannot listen on ${where}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Resolves when `p` settles or after `ms`, whichever comes first. */
+async function withinGrace(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, timerDelay(ms)));
+  try {
+    await Promise.race([p.then(() => {}, () => {}), grace]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

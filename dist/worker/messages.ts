@@ -29,6 +29,8 @@ export const startRequest = z.object({
   hostname: z.string().min(1),
   secret: bytes,
   name: z.string().min(1),
+  /** Drop a client that sends nothing this long (its heartbeats stopped); absent: never. */
+  peerTimeoutMs: z.number().positive().optional(),
 });
 export const startResponse = z.object({ url: z.string().url() });
 
@@ -41,6 +43,8 @@ export const connectRequest = z.object({
   secret: bytes,
   fanouts: z.array(z.number().int().nonnegative()),
   timeoutMs: z.number().positive(),
+  /** Heartbeats to every peer: one silent this long is gone; absent: no heartbeat. */
+  peerTimeoutMs: z.number().positive().optional(),
 });
 export const connectResponse = z.null();
 

@@ -71,6 +71,8 @@ export class PartitionServer {
     readonly secret: Uint8Array;
     readonly name: string;
     readonly timeoutMs: number;
+    /** Drop a client silent this long (its heartbeats stopped); default never. */
+    readonly peerTimeoutMs?: number;
   }): Promise<PartitionServer> {
     const { timeoutMs, ...start } = options;
     const server = new PartitionServer(options.name, timeoutMs);
@@ -94,6 +96,8 @@ export class PartitionServer {
     readonly secret: Uint8Array;
     readonly fanouts: readonly number[];
     readonly timeoutMs: number;
+    /** Heartbeats to every peer: one silent this long is gone; default no heartbeat. */
+    readonly peerTimeoutMs?: number;
   }): Promise<void> {
     await this.#call(
       {
@@ -102,6 +106,7 @@ export class PartitionServer {
         secret: options.secret,
         fanouts: [...options.fanouts],
         timeoutMs: options.timeoutMs,
+        ...(options.peerTimeoutMs === undefined ? {} : { peerTimeoutMs: options.peerTimeoutMs }),
       },
       connectResponse,
       options.timeoutMs * Math.max(1, options.peers.length),

@@ -14,6 +14,7 @@ import { DistFeatureStore } from "../graph/dist_feature_store.ts";
 import { DistSampler } from "../graph/dist_sampler.ts";
 import { OwnedPartition } from "../graph/owned_partition.ts";
 import { registerPartitionService } from "../graph/partition_service.ts";
+import { PARTITION_HEARTBEAT } from "../graph/methods.ts";
 import { encodeError } from "./error_codec.ts";
 import { readMinibatch } from "./host_minibatch.ts";
 import { type WorkerRequest, workerRequestSchema } from "./messages.ts";
@@ -38,8 +39,15 @@ class ServedPartition {
     try {
       const owned = OwnedPartition.upload(device, partition);
       const methods = registerPartitionService(new MethodTable(), owned);
-      const { hostname, secret, name } = m;
-      const server = serveRpc({ hostname, port: 0, secret, methods, name });
+      const { hostname, secret, name, peerTimeoutMs } = m;
+      const server = serveRpc({
+        hostname,
+        port: 0,
+        secret,
+        methods,
+        name,
+        ...(peerTimeoutMs === undefined ? {} : { peerTimeoutMs }),
+      });
       return new ServedPartition(device, owned, server);
     } catch (err) {
       device.destroy();
@@ -58,6 +66,9 @@ class ServedPartition {
         secret: m.secret,
         name: `partition ${p}`,
         connectDeadlineMs: m.timeoutMs,
+        ...(m.peerTimeoutMs === undefined
+          ? {}
+          : { heartbeat: { method: PARTITION_HEARTBEAT, peerTimeoutMs: m.peerTimeoutMs } }),
       });
       this.clients.push(client);
       peers[p] = client;
