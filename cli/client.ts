@@ -1,5 +1,6 @@
 // `deno task client`: the training clients of server-client mode on this node.
 import { runClient } from "./run_client.ts";
+import { exitWithParent } from "./exit_with_parent.ts";
 import { runCommand } from "./run_command.ts";
 import { parseServerClientFlags } from "./server_client_flags.ts";
 import { spawnTrainers } from "./spawn_trainers.ts";
@@ -7,6 +8,11 @@ import { spawnTrainers } from "./spawn_trainers.ts";
 if (import.meta.main) {
   await runCommand("client", async (report) => {
     const flags = parseServerClientFlags("client", Deno.args);
+    const node = `client node ${flags.nodeRank}`;
+    exitWithParent(
+      flags.localRank === undefined ? node : `${node} client ${flags.localRank}`,
+      report,
+    );
     if (flags.localRank === undefined && flags.numClientProcsPerNode > 1) {
       await spawnTrainers(
         new URL(import.meta.url),

@@ -80,7 +80,7 @@ export async function runClient(
       port: 0,
       secret,
       methods,
-      name,
+      name: `${name} (rank ${rank})`, // as peers see it, with the address, in their errors
       peerTimeoutMs,
     });
     scope.onClose(() => own.close());
@@ -103,7 +103,8 @@ export async function runClient(
     const serverIndex = c % numServers;
     const server: RpcClient = await connectRpc(world.world.ranks[serverIndex]!.address, {
       secret,
-      name,
+      // The server's errors about this client name its rank and address.
+      name: `client ${c} (rank ${rank} at ${own.url})`,
       connectDeadlineMs: timeoutMs,
       maxMessageBytes: MINIBATCH_MAX_BYTES,
       heartbeat: { method: MINIBATCH_HEARTBEAT, peerTimeoutMs },

@@ -102,7 +102,7 @@ export async function runServer(
       port: 0,
       secret,
       methods,
-      name,
+      name: `${name} (rank ${rank})`, // as peers see it, with the address, in their errors
       maxMessageBytes: MINIBATCH_MAX_BYTES,
       peerTimeoutMs,
     });

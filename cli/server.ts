@@ -1,4 +1,5 @@
 // `deno task server`: the sampling servers of server-client mode on this node.
+import { exitWithParent } from "./exit_with_parent.ts";
 import { runCommand } from "./run_command.ts";
 import { runServer } from "./run_server.ts";
 import { parseServerClientFlags } from "./server_client_flags.ts";
@@ -7,6 +8,11 @@ import { spawnTrainers } from "./spawn_trainers.ts";
 if (import.meta.main) {
   await runCommand("server", async (report) => {
     const flags = parseServerClientFlags("server", Deno.args);
+    const node = `server node ${flags.nodeRank}`;
+    exitWithParent(
+      flags.localRank === undefined ? node : `${node} server ${flags.localRank}`,
+      report,
+    );
     if (flags.localRank === undefined && flags.numServerProcsPerNode > 1) {
       await spawnTrainers(
         new URL(import.meta.url),

@@ -1,10 +1,13 @@
+import { PARENT_PID_ENV } from "./exit_with_parent.ts";
 import { supervise } from "./supervise.ts";
 import { UsageError } from "./usage_error.ts";
 
 /**
  * Starts one trainer process per `--num_training_procs` on this node (the
- * same command with `--local_rank=k` added; `role` names them in errors) and waits for all of them. When
- * one fails, the others are stopped and the error names the trainer.
+ * same command with `--local_rank=k` added; `role` names them in errors) and
+ * waits for all of them. When one fails, the others are stopped and the
+ * error names the trainer and the reason it gave. Each trainer ends itself
+ * if this process dies, however it dies (`exitWithParent`).
  *
  * @example
  * ```ts ignore
@@ -25,9 +28,10 @@ export async function spawnTrainers(
   const children = Array.from({ length: count }, (_, k) =>
     new Deno.Command(Deno.execPath(), {
       args: ["run", "--allow-all", script.href, ...args, `--local_rank=${k}`],
+      env: { [PARENT_PID_ENV]: String(Deno.pid) },
       stdin: "null",
       stdout: "inherit",
-      stderr: "inherit",
+      stderr: "piped",
     }).spawn());
   await supervise(children, children.map((_, k) => `node ${nodeRank} ${role} ${k}`));
 }

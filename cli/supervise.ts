@@ -1,11 +1,16 @@
+import { forEachLine } from "./for_each_line.ts";
+
 /** How long a child has to exit after SIGTERM before it gets SIGKILL. */
 const KILL_AFTER_MS = 5_000;
+/** A webgnn command's own error line: `webgnn train: ...`. */
+const OWN_ERROR = /^webgnn [\w-]+: /;
 
 /**
  * Waits for child processes; when one fails, stops the others (SIGTERM, then
  * SIGKILL if they linger) and throws an error naming the first to fail
- * (`names[i]` is child `i`'s name). SIGINT or SIGTERM to this process stops
- * the children too, so none is orphaned.
+ * (`names[i]` is child `i`'s name) and the reason it printed last. A child's
+ * stderr, if piped, is passed on line by line. SIGINT or SIGTERM to this
+ * process stops the children too, so none is orphaned.
  *
  * @example
  * ```ts ignore
@@ -29,25 +34,47 @@ export async function supervise(
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   const stopAll = () => {
     signal("SIGTERM");
+    signal("SIGCONT"); // a stopped child then ends at once instead of at the SIGKILL
     killTimer ??= setTimeout(() => signal("SIGKILL"), KILL_AFTER_MS);
   };
   const onSignal = () => stopAll();
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
-  let first: Error | undefined;
+  const lastError: (string | undefined)[] = children.map(() => undefined);
+  const relayed = children.map((c, i) => {
+    let stderr: ReadableStream<Uint8Array>;
+    try {
+      stderr = c.stderr;
+    } catch {
+      return Promise.resolve(); // not piped: the child writes to ours
+    }
+    return forEachLine(stderr, (line) => {
+      console.error(line);
+      if (OWN_ERROR.test(line)) lastError[i] = line.replace(OWN_ERROR, "");
+    }).catch(() => {});
+  });
+  let failed: { index: number; status: Deno.CommandStatus } | undefined;
   try {
     await Promise.all(children.map((c, i) =>
-      c.status.then((s) => {
-        if (!s.success && !first) {
-          first = new Error(`${names[i]} exited with code ${s.code}`);
+      c.status.then((status) => {
+        if (!status.success && failed === undefined) {
+          failed = { index: i, status };
           stopAll();
         }
       })
     ));
+    await Promise.all(relayed); // every child's last words
   } finally {
     clearTimeout(killTimer);
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
   }
-  if (first) throw first;
+  if (failed) {
+    const { index, status } = failed;
+    const how = status.signal
+      ? `was killed by ${status.signal}`
+      : `exited with code ${status.code}`;
+    const why = lastError[index] ? `: ${lastError[index]}` : "";
+    throw new Error(`${names[index]} ${how}${why}`);
+  }
 }

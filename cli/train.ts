@@ -1,4 +1,5 @@
 // `deno task train`: GraphSAGE on one node, or on a cluster with --num_nodes > 1.
+import { exitWithParent } from "./exit_with_parent.ts";
 import { runCommand } from "./run_command.ts";
 import { spawnTrainers } from "./spawn_trainers.ts";
 import { trainDistributed } from "./train_distributed.ts";
@@ -8,6 +9,11 @@ import { trainSingleNode } from "./train_single_node.ts";
 if (import.meta.main) {
   await runCommand("train", async (report) => {
     const flags = parseTrainFlags(Deno.args);
+    const node = `node ${flags.nodeRank}`;
+    exitWithParent(
+      flags.localRank === undefined ? node : `${node} trainer ${flags.localRank}`,
+      report,
+    );
     for (const line of flags.unused) console.error(`webgnn train: warning: ${line}`);
     if (flags.numNodes === 1 && flags.numTrainingProcs === 1) {
       await trainSingleNode(flags);

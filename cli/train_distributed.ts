@@ -75,7 +75,8 @@ export async function trainDistributed(
       partition: flags.nodeRank,
       hostname: flags.nodeAddr,
       secret,
-      name: `partition ${flags.nodeRank} (${name})`,
+      name:
+        `partition ${flags.nodeRank} (node ${flags.nodeRank} trainer ${localRank}, rank ${rank})`,
       timeoutMs: flags.rpcTimeoutMs,
       peerTimeoutMs,
     });
@@ -85,7 +86,7 @@ export async function trainDistributed(
       port: 0,
       secret,
       methods,
-      name,
+      name: `${name} (rank ${rank})`, // as peers see it, with the address, in their errors
       peerTimeoutMs,
     });
     scope.onClose(() => server.close());
