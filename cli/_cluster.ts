@@ -22,6 +22,15 @@ export const CLOSE_STEP_MS = 3_000;
 const NOTICE_MS = 2_000;
 
 /**
+ * How long this process's partition-server Worker may take to start (load
+ * its partition from disk): local work, so at least 2 minutes whatever
+ * `--rpc_timeout_ms` (a short one is meant for peers).
+ */
+export function localStartMs(rpcTimeoutMs: number): number {
+  return Math.max(rpcTimeoutMs, 120_000);
+}
+
+/**
  * `p`, or after `ms` an error saying that `what` did not finish in time: no
  * step of shutting down may wait without bound.
  */

@@ -13,6 +13,7 @@ import {
   checkListenAddress,
   hostCoordinator,
   hostPort,
+  localStartMs,
   PARTITION_SERVICE,
   partitionDirectory,
   runClusterProcess,
@@ -66,7 +67,7 @@ export async function runServer(
       hostname: flags.nodeAddr,
       secret,
       name: `partition ${rank} (${name})`,
-      timeoutMs,
+      timeoutMs: localStartMs(timeoutMs),
       peerTimeoutMs,
     });
     scope.onClose(() => service.close());

@@ -6,6 +6,7 @@ import {
   checkListenAddress,
   hostCoordinator,
   hostPort,
+  localStartMs,
   PARTITION_SERVICE,
   partitionDirectory,
   runClusterProcess,
@@ -77,7 +78,7 @@ export async function trainDistributed(
       secret,
       name:
         `partition ${flags.nodeRank} (node ${flags.nodeRank} trainer ${localRank}, rank ${rank})`,
-      timeoutMs: flags.rpcTimeoutMs,
+      timeoutMs: localStartMs(flags.rpcTimeoutMs),
       peerTimeoutMs,
     });
     scope.onClose(() => service.close());

@@ -1,3 +1,4 @@
+import { makeTempOutputDir } from "./temp_output_dir.ts";
 import { outputDirState } from "./output_dir_state.ts";
 import type { NodeDataset } from "../engine/dataset.ts";
 import { Progress, type ProgressOptions } from "./_util.ts";
@@ -26,6 +27,11 @@ export interface PartitionOptions extends ProgressOptions {
   /** Sampling fan-out used to estimate hotness (frequency and cache). */
   readonly fanout?: readonly number[];
   readonly seed?: number;
+  /**
+   * Hears the hidden temporary directory's path as soon as it exists, so
+   * that a command interrupted while writing can remove it.
+   */
+  readonly onTempDir?: (path: string) => void;
 }
 
 /**
@@ -122,10 +128,8 @@ export async function partitionDataset(
   await checkReplaceable(options.output);
   const parent = dirName(options.output);
   await Deno.mkdir(parent, { recursive: true });
-  const tmp = await Deno.makeTempDir({
-    dir: parent,
-    prefix: `.${baseName(options.output)}.tmp-`,
-  });
+  const tmp = await makeTempOutputDir(parent, baseName(options.output));
+  options.onTempDir?.(tmp);
   try {
     const files: Record<string, FileEntry> = {};
     const stats: PartitionStats[] = [];
