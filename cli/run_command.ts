@@ -12,7 +12,9 @@ export type ReportError = (error: unknown) => void;
  * Runs a command's main function and turns any failure into one line on
  * stderr and a non-zero exit: 2 for a usage mistake, 1 for anything else.
  * `WEBGNN_DEBUG=1` prints the stack as well. `main` may report the error
- * earlier (`report`); it is then not printed again.
+ * earlier (`report`); it is then not printed again. An allocation that
+ * failed (sizes no memory holds) names the flags that set the sizes, when
+ * `sizeFlags` lists them.
  *
  * @example
  * ```ts ignore
@@ -23,6 +25,7 @@ export type ReportError = (error: unknown) => void;
 export async function runCommand(
   name: string,
   main: (report: ReportError) => Promise<void>,
+  sizeFlags?: string,
 ): Promise<void> {
   let reported: unknown = undefined;
   let printed = false;
@@ -31,7 +34,11 @@ export async function runCommand(
     reported = err;
     printed = true;
     const e = err instanceof Error ? err : new Error(String(err));
-    console.error(`webgnn ${name}: ${e.message.split("\n")[0]}`);
+    const tooBig = e instanceof RangeError && sizeFlags !== undefined &&
+      /Invalid array buffer length|Array buffer allocation failed|Invalid typed array length/
+        .test(e.message);
+    const hint = tooBig ? `: the sizes asked do not fit in memory (lower ${sizeFlags})` : "";
+    console.error(`webgnn ${name}: ${e.message.split("\n")[0]}${hint}`);
     if (Deno.env.get("WEBGNN_DEBUG")) console.error(e.stack);
   };
   try {

@@ -24,5 +24,5 @@ if (import.meta.main) {
     } else {
       await runServer(flags, flags.localRank ?? 0, report);
     }
-  });
+  }, "--fanout, --batch_size, --eval_batch_size or --hidden");
 }

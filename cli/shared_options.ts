@@ -27,6 +27,11 @@ export interface TrainingOptions {
   readonly quiet: boolean;
 }
 
+/** The widest `--hidden`: one 65536 x 65536 layer already takes 16 GiB. */
+const MAX_HIDDEN = 65_536;
+/** The largest `--fanout` entry: far above any real degree (ogbn-products' largest is 17,500). */
+const MAX_FANOUT = 100_000;
+
 /**
  * `--peer_timeout_ms`'s default: 30 s. A healthy process answers a heartbeat
  * within milliseconds (a training step, a GC pause or a large message holds
@@ -104,6 +109,17 @@ export function readTrainingOptions(p: Command): TrainingOptions {
   const o = p.opts();
   if (!(o.dropout >= 0 && o.dropout < 1)) p.error(`--dropout must be in [0, 1), got ${o.dropout}`);
   if (!(o.lr > 0)) p.error(`--lr must be positive, got ${o.lr}`);
+  // Beyond these, arrays no machine can hold: say so by flag, not "Invalid array buffer length".
+  if (o.hidden > MAX_HIDDEN) {
+    p.error(`--hidden must be at most ${MAX_HIDDEN} (a ${o.hidden}-wide layer cannot be held)`);
+  }
+  const wide = (o.fanout as number[]).find((f) => f > MAX_FANOUT);
+  if (wide !== undefined) {
+    p.error(
+      `--fanout entries must be at most ${MAX_FANOUT} (more than any node's degree; ` +
+        `${wide} neighbours per node cannot be held)`,
+    );
+  }
   if (!["auto", "webgpu", "cpu"].includes(o.device)) {
     p.error(`--device must be auto, webgpu or cpu, got "${o.device}"`);
   }

@@ -27,5 +27,5 @@ if (import.meta.main) {
     } else {
       await trainDistributed(flags, flags.localRank ?? 0, report);
     }
-  });
+  }, "--fanout, --batch_size, --eval_batch_size or --hidden");
 }
