@@ -57,6 +57,12 @@ export const prepareRequest = z.object({
 });
 export const prepareResponse = hostMinibatchSchema;
 
+/**
+ * The caller gave up on request `id` (a prepare that timed out or was
+ * aborted): its minibatch is dropped instead of sent. Never answered.
+ */
+export const cancelRequest = z.object({ kind: z.literal("cancel"), id });
+
 /** Closes the service and the peers' connections, and frees the partition. */
 export const closeRequest = z.object({ kind: z.literal("close"), id });
 export const closeResponse = z.null();
@@ -66,6 +72,7 @@ export const workerRequestSchema = z.discriminatedUnion("kind", [
   startRequest,
   connectRequest,
   prepareRequest,
+  cancelRequest,
   closeRequest,
 ]);
 /** Any request to the Worker. */

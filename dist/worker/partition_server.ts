@@ -145,7 +145,13 @@ export class PartitionServer {
     timeoutMs: number,
     options: { signal?: AbortSignal | undefined; transfer?: ArrayBuffer[] } = {},
   ): Promise<z.infer<S>> {
-    const { id, promise } = this.#pending.add(ask.kind, timeoutMs, options.signal);
+    const { id, promise } = this.#pending.add(
+      ask.kind,
+      timeoutMs,
+      options.signal,
+      // The Worker then drops the answer instead of preparing it for nobody to the end.
+      ask.kind === "prepare" ? (gaveUp) => this.#cancel(gaveUp) : undefined,
+    );
     if (this.#failed) {
       this.#pending.reject(id, this.#failed);
     } else {
@@ -158,6 +164,10 @@ export class PartitionServer {
       }
       return parsed.data;
     });
+  }
+
+  #cancel(id: number): void {
+    if (!this.#failed) this.#worker.postMessage({ kind: "cancel", id });
   }
 
   #settle(data: unknown): void {

@@ -25,6 +25,9 @@ type Of<K extends WorkerRequest["kind"]> = Extract<WorkerRequest, { kind: K }>;
 class ServedPartition {
   readonly clients: RpcClient[] = [];
   readonly abort = new AbortController();
+  /** Prepares under way, and those of them the caller gave up on. */
+  readonly preparing = new Set<number>();
+  readonly cancelled = new Set<number>();
   source: LocalMinibatchSource | undefined;
 
   private constructor(
@@ -84,13 +87,25 @@ class ServedPartition {
 
   async prepare(m: Of<"prepare">): Promise<void> {
     if (!this.source) throw new Error("prepare before connect");
-    const batch = await this.source.next(m.seeds, m.seed);
+    this.preparing.add(m.id);
     try {
-      const [host, transfer] = await readMinibatch(this.device, batch, this.source.dim);
-      self.postMessage({ kind: "reply", id: m.id, payload: host }, transfer);
+      const batch = await this.source.next(m.seeds, m.seed);
+      try {
+        if (this.cancelled.has(m.id)) return; // nobody waits for it any more
+        const [host, transfer] = await readMinibatch(this.device, batch, this.source.dim);
+        if (this.cancelled.has(m.id)) return;
+        self.postMessage({ kind: "reply", id: m.id, payload: host }, transfer);
+      } finally {
+        batch.release();
+      }
     } finally {
-      batch.release();
+      this.preparing.delete(m.id);
+      this.cancelled.delete(m.id);
     }
+  }
+
+  cancel(m: Of<"cancel">): void {
+    if (this.preparing.has(m.id)) this.cancelled.add(m.id);
   }
 
   async close(): Promise<null> {
@@ -122,6 +137,7 @@ self.onmessage = async (e: MessageEvent<unknown>) => {
     }
     if (!served) throw new Error(`${m.kind} before start`);
     if (m.kind === "prepare") return await served.prepare(m);
+    if (m.kind === "cancel") return served.cancel(m);
     const payload = m.kind === "connect" ? await served.connect(m) : await served.close();
     self.postMessage({ kind: "reply", id: m.id, payload });
   } catch (err) {
