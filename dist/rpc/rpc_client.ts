@@ -7,7 +7,7 @@ import { PendingCalls } from "./pending_calls.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import { RemoteError } from "./remote_error.ts";
 import type { Transport } from "./transport.ts";
-import { timerDelay } from "./timer_delay.ts";
+import { watchSilence } from "./watch_silence.ts";
 import { check, importSecret, nonce, prove } from "./_hmac.ts";
 
 /** Options of {@link RpcClient.open}. */
@@ -68,7 +68,7 @@ export class RpcClient {
   readonly #closed = Promise.withResolvers<string>();
   /** When the server was last heard from (any frame), in `performance.now()` ms. */
   #lastHeard = 0;
-  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  #stopHeartbeat: () => void = () => {};
 
   private constructor(transport: Transport, options: RpcClientOptions) {
     this.#transport = transport;
@@ -254,22 +254,23 @@ export class RpcClient {
     if (this.#state !== "ready") return;
     this.#lastHeard = performance.now();
     let beating = false;
-    this.#heartbeatTimer = setInterval(() => {
-      const quiet = performance.now() - this.#lastHeard;
-      if (quiet > peerTimeoutMs) {
-        const reason = `nothing heard for ${Math.round(quiet)} ms, more than the peer timeout ` +
+    this.#stopHeartbeat = watchSilence({
+      limitMs: peerTimeoutMs,
+      lastHeard: () => this.#lastHeard,
+      onSilent: (quiet) => {
+        const reason = `nothing heard for ${quiet} ms, more than the peer timeout ` +
           `of ${peerTimeoutMs} ms: it is stopped, hung or cut off`;
         this.#shutdown(reason, null);
         this.#transport.close(4003, "peer silent");
-      } else if (!beating) {
+      },
+      onTick: () => {
+        if (beating) return;
         beating = true;
         this.call(method, null, { timeoutMs: peerTimeoutMs })
-          .catch(() => {}) // silence is judged by the timer above
+          .catch(() => {}) // silence is judged by the watch
           .finally(() => beating = false);
-      }
-    }, timerDelay(Math.max(10, peerTimeoutMs / 5)));
-    // A forgotten connection must not keep the process alive for its heartbeat.
-    Deno.unrefTimer(this.#heartbeatTimer);
+      },
+    });
   }
 
   #onMessage(message: Message): void {
@@ -312,7 +313,7 @@ export class RpcClient {
   #shutdown(reason: string, cause: Error | null): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
-    clearInterval(this.#heartbeatTimer);
+    this.#stopHeartbeat();
     this.#pending.rejectAll((method) =>
       cause instanceof ProtocolError
         ? new ProtocolError(

@@ -3,6 +3,7 @@ import { type Message, PROTOCOL_VERSION } from "./messages.ts";
 import type { MethodTable } from "./method_table.ts";
 import type { Transport } from "./transport.ts";
 import { timerDelay } from "./timer_delay.ts";
+import { watchSilence } from "./watch_silence.ts";
 import { check, importSecret, nonce, prove } from "./_hmac.ts";
 
 /** Options of {@link RpcSession}. */
@@ -58,7 +59,7 @@ export class RpcSession {
   readonly #done = Promise.withResolvers<void>();
   readonly #timer: ReturnType<typeof setTimeout>;
   readonly #peerTimeoutMs: number | undefined;
-  #silenceTimer: ReturnType<typeof setInterval> | undefined;
+  #stopWatch: () => void = () => {};
   /** When the client was last heard from, in `performance.now()` ms. */
   #lastHeard = 0;
   #state: State = "auth";
@@ -256,17 +257,19 @@ export class RpcSession {
     const limit = this.#peerTimeoutMs;
     if (limit === undefined) return;
     this.#lastHeard = performance.now();
-    this.#silenceTimer = setInterval(() => {
-      const quiet = performance.now() - this.#lastHeard;
-      if (quiet <= limit || this.#state === "closed") return;
-      const why = `sent nothing for ${Math.round(quiet)} ms, more than the ` +
-        `peer timeout of ${limit} ms: it is stopped, hung or cut off`;
-      this.#log(`rpc: dropped ${this.#peer}: ${why}`);
-      // Handlers learn it now; the socket's own close may never complete.
-      this.#finish(why);
-      this.close(4003, "peer silent");
-    }, timerDelay(Math.max(10, limit / 5)));
-    Deno.unrefTimer(this.#silenceTimer);
+    this.#stopWatch = watchSilence({
+      limitMs: limit,
+      lastHeard: () => this.#lastHeard,
+      onSilent: (quiet) => {
+        if (this.#state === "closed") return;
+        const why = `sent nothing for ${quiet} ms, more than the ` +
+          `peer timeout of ${limit} ms: it is stopped, hung or cut off`;
+        this.#log(`rpc: dropped ${this.#peer}: ${why}`);
+        // Handlers learn it now; the socket's own close may never complete.
+        this.#finish(why);
+        this.close(4003, "peer silent");
+      },
+    });
   }
 
   #finish(reason: string): void {
@@ -274,7 +277,7 @@ export class RpcSession {
     this.#closing = true;
     this.#state = "closed";
     clearTimeout(this.#timer);
-    clearInterval(this.#silenceTimer);
+    this.#stopWatch();
     for (const controller of this.#running.values()) {
       controller.abort(new DOMException(`connection closed: ${reason}`, "AbortError"));
     }

@@ -128,3 +128,26 @@ Deno.test("close() drops connections that never answer the close within its grac
   upgraded.close();
   silent.close();
 });
+
+Deno.test("a process whose own event loop was held up longer than the peer timeout does not blame its peers", async () => {
+  const server = serveRpc({
+    hostname: "127.0.0.1",
+    port: 0,
+    secret,
+    methods: registerHeartbeat(new MethodTable(), "test.heartbeat"),
+    peerTimeoutMs: 300,
+  });
+  const client = await connectRpc(server.url, {
+    secret,
+    heartbeat: { method: "test.heartbeat", peerTimeoutMs: 300 },
+  });
+  // A long synchronous step: neither this end's client nor its server reads a frame meanwhile.
+  const until = performance.now() + 1000;
+  while (performance.now() < until) { /* busy */ }
+  await new Promise((r) => setTimeout(r, 700));
+  assert.equal(server.sessionCount, 1, "the session stayed");
+  assert.equal(await client.call("test.heartbeat", null, { timeoutMs: 1000 }), null);
+  client.close();
+  await client.closed;
+  await server.close();
+});
