@@ -22,13 +22,21 @@ export type { Block } from "./engine/block.ts";
 export { createDevice, type DeviceChoice } from "./engine/create_device.ts";
 export { CpuDevice } from "./engine/cpu_device.ts";
 export type { NodeDataset } from "./engine/dataset.ts";
-export type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./engine/device.ts";
+export type {
+  ArrayOf,
+  Device,
+  DeviceBuffer,
+  DeviceStats,
+  ElementArrays,
+  ElementType,
+} from "./engine/device.ts";
 export { DeviceGraph } from "./engine/device_graph.ts";
 export { DeviceTable, type TableChunk } from "./engine/device_table.ts";
 export { gatherRows } from "./engine/gather_rows.ts";
 export { csrFromEdges, type CsrGraph } from "./engine/graph.ts";
 export {
   type BindingSpec,
+  type BindingType,
   type CpuArgs,
   defineKernel,
   type KernelSpec,
@@ -37,11 +45,33 @@ export {
 } from "./engine/kernel.ts";
 export { type SampledHop, sampleNeighbors } from "./engine/sample_neighbors.ts";
 export { WebGpuDevice } from "./engine/webgpu_device.ts";
+export type { WasmRun } from "./engine/wasm_kernels.ts";
+export { Blas, type SgemmArgs } from "./engine/blas.ts";
 export { Adam, type AdamOptions } from "./engine/adam.ts";
-export { type ParameterSlot, SageModel, type SageModelOptions } from "./engine/sage_model.ts";
+export { SageModel } from "./engine/sage_model.ts";
+export type { ParameterSlot } from "./engine/parameter_slot.ts";
+export type { SageModelOptions } from "./engine/sage_model_options.ts";
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafeTensor,
+  type SafeTensors,
+  SafetensorsFormatError,
+} from "./engine/safetensors.ts";
+export { loadSafetensors, saveSafetensors } from "./engine/safetensors_file.ts";
+export {
+  describeShape,
+  loadSageStateDict,
+  type SageShape,
+  sageStateDict,
+  sageTensorShapes,
+  shapeOfTensors,
+} from "./engine/sage_state_dict.ts";
+export { initSageModel, loadSageModel, saveSageModel } from "./engine/sage_model_file.ts";
 export { matmul, type MatmulShape } from "./engine/matmul.ts";
 export { type HopSampler, type MiniBatch, sampleBlocks } from "./engine/sample_blocks.ts";
 export type { Sampler } from "./engine/sampler.ts";
+export { checkSeeds } from "./engine/check_seeds.ts";
 export { LocalSampler } from "./engine/local_sampler.ts";
 export type { FeatureStore } from "./engine/feature_store.ts";
 export { LocalFeatureStore } from "./engine/local_feature_store.ts";

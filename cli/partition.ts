@@ -1,7 +1,8 @@
 // `deno task partition`: cut a dataset into the partition directory that
 // distributed training reads.
 import { InvalidArgumentError } from "commander";
-import { partitionDataset, type PartitionerName } from "../partition/partition_dataset.ts";
+import { partitionDataset } from "../partition/partition_dataset.ts";
+import type { PartitionerName } from "../partition/partition_options.ts";
 import { finiteNumber, newProgram, nonNegativeInt, parseFanout, positiveInt } from "./flags.ts";
 import { loadDataset } from "./load_dataset.ts";
 import { runCommand } from "./run_command.ts";

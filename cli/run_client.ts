@@ -26,6 +26,8 @@ import {
 } from "../dist/serving/methods.ts";
 import { callChecked } from "../dist/rpc/call_checked.ts";
 import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
+import { keeperFor } from "./keep_model.ts";
+import { startFrom } from "./model_file_options.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
 import { stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
@@ -63,6 +65,7 @@ export async function runClient(
   const timeoutMs = flags.rpcTimeoutMs;
   const metricsPath = metricsPathFor(flags.metrics, c);
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
+  if (flags.saveModel !== undefined && c === 0) checkWritable("--save_model", flags.saveModel);
   const secret = await clusterSecret(flags);
   const peerTimeoutMs = flags.peerTimeoutMs;
   checkListenAddress("--node_addr", flags.nodeAddr);
@@ -127,12 +130,13 @@ export async function runClient(
       index: Math.floor(c / numServers),
       count: Math.ceil((numClients - serverIndex) / numServers),
     };
-    const seeds = (split: "train" | "test") =>
+    const seeds = (split: "train" | "valid" | "test") =>
       callChecked(server, MINIBATCH_LIST_SEEDS, { split, ...share }, seedsResponse, { timeoutMs });
     const train = await seeds("train");
+    const valid = await seeds("valid");
     const test = await seeds("test");
     const labels = new Map<number, number>();
-    for (const s of [train, test]) s.seeds.forEach((id, i) => labels.set(id, s.labels[i]!));
+    for (const s of [train, valid, test]) s.seeds.forEach((id, i) => labels.set(id, s.labels[i]!));
     const { ring, right } = await openRing({
       addresses: clientRanks.map((r) => r.address),
       index: c,
@@ -160,6 +164,7 @@ export async function runClient(
       dropout: flags.dropout,
       seed: flags.seed,
     });
+    if (flags.initModel !== undefined) await startFrom(device, model, flags.initModel);
     if (c === 0) {
       console.log(
         `webgnn: ${numServers} sampling servers, ${numClients} training clients (${info.partitioner} partitions), ` +
@@ -177,6 +182,7 @@ export async function runClient(
       model: sageTrainable(model, flags.lr),
       source,
       trainSeeds: train.seeds,
+      validSeeds: valid.seeds,
       testSeeds: test.seeds,
       labelOf: (id) => labels.get(id)!,
       name,
@@ -184,12 +190,14 @@ export async function runClient(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: c === 0,
       metricsPath,
+      ...keeperFor(flags, { device, model, write: c === 0, dataset: info.dataset }),
       onEpoch: async (m) => {
         const report = {
           client: c,
           epoch: m.epoch,
           epochs: flags.epochs,
           loss: m.loss,
+          validAccuracy: m.validAccuracy,
           testAccuracy: m.testAccuracy,
         };
         await callChecked(server, MINIBATCH_EPOCH, report, clientResponse, { timeoutMs });

@@ -86,6 +86,7 @@ export async function runServer(
         fanouts: flags.fanout,
         trainCounts: meta.partitions.map((p) => p.train),
         partitioner: meta.partitioner,
+        dataset: meta.dataset.name,
       },
       partition,
       numClients: Math.ceil((flags.numClients - rank) / flags.numServers),
@@ -93,7 +94,8 @@ export async function runServer(
       onEvent: (e) => {
         lines(e);
         if (e.kind === "epoch") {
-          metricsFile?.writeSync(new TextEncoder().encode(JSON.stringify(e) + "\n"));
+          const line = { time: new Date().toISOString(), ...e };
+          metricsFile?.writeSync(new TextEncoder().encode(JSON.stringify(line) + "\n"));
         }
       },
     });

@@ -3,6 +3,7 @@ import { type Accuracy, evaluate } from "../engine/evaluate.ts";
 import type { MinibatchSource } from "../engine/minibatch_source.ts";
 import { shuffled } from "../engine/shuffle.ts";
 import { type EpochReport, type Trainable, trainEpoch } from "../engine/train_epoch.ts";
+import type { ModelKeeper } from "./keep_model.ts";
 import { ProgressBar } from "./progress_bar.ts";
 import type { TrainFlags } from "./train_flags.ts";
 
@@ -14,6 +15,8 @@ export interface TrainingSetup {
   readonly source: MinibatchSource;
   /** This trainer's training seeds. */
   readonly trainSeeds: Int32Array;
+  /** This trainer's share of the validation nodes. */
+  readonly validSeeds: Int32Array;
   /** This trainer's share of the test nodes. */
   readonly testSeeds: Int32Array;
   readonly labelOf: (id: number) => number;
@@ -22,8 +25,8 @@ export interface TrainingSetup {
   /** Steps per epoch every trainer takes (the largest batch count among trainers). */
   readonly stepsPerEpoch?: (epoch: number) => Promise<number>;
   readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<void>;
-  /** Replaces sampled evaluation over `testSeeds` (layer-wise inference, say). */
-  readonly evaluateTest?: () => Promise<Accuracy>;
+  /** Replaces sampled evaluation over `validSeeds` and `testSeeds` (layer-wise inference, say). */
+  readonly evaluateSplits?: () => Promise<{ valid: Accuracy; test: Accuracy }>;
   /** Sums accuracy counts across trainers so every trainer reports the global figure. */
   readonly reduceAccuracy?: (local: Accuracy) => Promise<Accuracy>;
   /** Whether this trainer prints the per-epoch lines. */
@@ -32,6 +35,8 @@ export interface TrainingSetup {
   readonly metricsPath?: string | undefined;
   /** Called after each epoch's line, with its metrics (a client tells its server). */
   readonly onEpoch?: (m: EpochMetrics) => Promise<void>;
+  /** Keeps the model (`--save_model`, `--save_best`): told of every evaluation and of the end. */
+  readonly keeper?: ModelKeeper;
 }
 
 /** The flags the epoch loop reads. */
@@ -43,15 +48,21 @@ export type EpochFlags = Pick<
 /** One epoch's line of the metrics file. */
 export interface EpochMetrics extends EpochReport {
   readonly epoch: number;
+  /** When the epoch's line was written (ISO 8601, UTC). */
+  readonly time: string;
+  /** Accuracy on the validation nodes; null when not evaluated (or the split is empty). */
+  readonly validAccuracy: number | null;
   readonly testAccuracy: number | null;
-  /** Time spent evaluating test accuracy after this epoch; null when it was not evaluated. */
+  /** Time spent evaluating validation and test accuracy after this epoch; null when not evaluated. */
   readonly evalMs: number | null;
 }
 
 /**
  * Runs `flags.epochs` epochs: seeds shuffled per epoch, a progress bar per
- * epoch, one line per epoch with its time split and test accuracy, and a
- * JSON line per epoch in `--metrics`. Returns every epoch's metrics.
+ * epoch, one time-stamped line per epoch with its time split, validation
+ * and test accuracy and evaluation time, and a JSON line per epoch in
+ * `--metrics`; the keeper, if any, hears every evaluation and the end.
+ * Returns every epoch's metrics.
  *
  * @example
  * ```ts ignore
@@ -93,52 +104,80 @@ export async function runTraining(
       const evalNow = flags.evalEvery > 0
         ? epoch % flags.evalEvery === 0 || epoch === flags.epochs
         : epoch === flags.epochs;
-      let testAccuracy: number | null = null;
-      let evalMs: number | null = null;
-      if (evalNow) {
-        const t0 = performance.now();
-        const evalBar = new ProgressBar(
-          `test ${epoch}/${flags.epochs}`,
-          setup.testSeeds.length,
-          flags.quiet || !setup.print || setup.evaluateTest !== undefined,
-        );
-        const local = setup.evaluateTest ? await setup.evaluateTest() : await evaluate(
-          setup.device,
-          setup.model,
-          setup.source,
-          setup.testSeeds,
-          setup.labelOf,
-          flags.evalBatchSize,
-          flags.seed * 1000 + epoch + 500,
-          (done) => evalBar.update(done),
-        );
-        evalBar.stop();
-        const acc = setup.reduceAccuracy ? await setup.reduceAccuracy(local) : local;
-        testAccuracy = acc.total > 0 ? acc.correct / acc.total : 0;
-        evalMs = performance.now() - t0;
-      }
-      const m: EpochMetrics = { epoch, ...report, testAccuracy, evalMs };
+      const evaluated = evalNow ? await evaluateSplits(setup, flags, epoch) : undefined;
+      await setup.keeper?.evaluated(epoch, evaluated);
+      const m: EpochMetrics = {
+        epoch,
+        time: new Date().toISOString(),
+        ...report,
+        validAccuracy: evaluated?.validAccuracy ?? null,
+        testAccuracy: evaluated?.testAccuracy ?? null,
+        evalMs: evaluated?.evalMs ?? null,
+      };
       all.push(m);
       if (setup.print) console.log(epochLine(m, flags.epochs));
       await metricsFile?.write(new TextEncoder().encode(JSON.stringify(m) + "\n"));
       await setup.onEpoch?.(m);
     }
+    await setup.keeper?.finished();
   } finally {
     metricsFile?.close();
   }
   return all;
 }
 
-/** `Epoch 3/10: 12.1 s (sampling 2.0 s, features 0.9 s, training 9.1 s, waited 0.2 s), loss 1.2345, test accuracy 0.7712 (evaluated in 3.10 s)` */
+/**
+ * Validation then test accuracy (every trainer evaluates its share; the
+ * counts are summed across trainers), and the time both took.
+ */
+async function evaluateSplits(setup: TrainingSetup, flags: EpochFlags, epoch: number) {
+  const t0 = performance.now();
+  const { validSeeds: valid, testSeeds: test } = setup;
+  const bar = new ProgressBar(
+    `evaluate ${epoch}/${flags.epochs}`,
+    valid.length + test.length,
+    flags.quiet || !setup.print || setup.evaluateSplits !== undefined,
+  );
+  const sampled = (ids: Int32Array, offset: number, done: number) =>
+    evaluate(
+      setup.device,
+      setup.model,
+      setup.source,
+      ids,
+      setup.labelOf,
+      flags.evalBatchSize,
+      flags.seed * 1000 + epoch + offset,
+      (n) => bar.update(done + n),
+    );
+  const local = setup.evaluateSplits
+    ? await setup.evaluateSplits()
+    : { valid: await sampled(valid, 700, 0), test: await sampled(test, 500, valid.length) };
+  bar.stop();
+  const reduce = (a: Accuracy) => setup.reduceAccuracy ? setup.reduceAccuracy(a) : a;
+  const v = await reduce(local.valid), t = await reduce(local.test);
+  return {
+    validAccuracy: v.total > 0 ? v.correct / v.total : null,
+    testAccuracy: t.total > 0 ? t.correct / t.total : 0,
+    evalMs: performance.now() - t0,
+  };
+}
+
+/**
+ * `2026-01-02T10:11:12Z Epoch 3/10: 12.10 s (sampling 2.00 s, features 0.90 s, training 9.10 s,
+ * waited 0.20 s), loss 1.2345, valid accuracy 0.7801, test accuracy 0.7712 (evaluated in 3.10 s)`
+ */
 export function epochLine(m: EpochMetrics, epochs: number): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const valid = m.validAccuracy === null ? "" : `, valid accuracy ${m.validAccuracy.toFixed(4)}`;
   const acc = m.testAccuracy === null
     ? ""
-    : `, test accuracy ${m.testAccuracy.toFixed(4)} (evaluated in ${s(m.evalMs ?? 0)})`;
+    : `${valid}, test accuracy ${m.testAccuracy.toFixed(4)} (evaluated in ${s(m.evalMs ?? 0)})`;
   const reduce = m.reduceMs > 0 ? `, all-reduce ${s(m.reduceMs)}` : "";
-  return `Epoch ${m.epoch}/${epochs}: ${s(m.totalMs)} (sampling ${s(m.sampleMs)}, features ${
-    s(m.featureMs)
-  }, training ${s(m.trainMs)}${reduce}, waited ${s(m.waitMs)}), loss ${m.loss.toFixed(4)}${acc}`;
+  return `${m.time.slice(0, 19)}Z Epoch ${m.epoch}/${epochs}: ${s(m.totalMs)} (sampling ${
+    s(m.sampleMs)
+  }, features ${s(m.featureMs)}, training ${s(m.trainMs)}${reduce}, waited ${s(m.waitMs)}), loss ${
+    m.loss.toFixed(4)
+  }${acc}`;
 }
 
 /**

@@ -1,6 +1,11 @@
 import type { Command } from "commander";
 import { newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
 import {
+  addModelFileOptions,
+  type ModelFileOptions,
+  readModelFileOptions,
+} from "./model_file_options.ts";
+import {
   addClusterOptions,
   addTrainingOptions,
   type ClusterOptions,
@@ -10,7 +15,7 @@ import {
 } from "./shared_options.ts";
 
 /** The flags of `deno task server` and `deno task client`, parsed and checked. */
-export interface ServerClientFlags extends TrainingOptions, ClusterOptions {
+export interface ServerClientFlags extends TrainingOptions, ClusterOptions, ModelFileOptions {
   readonly role: "server" | "client";
   readonly numServerNodes: number;
   readonly numClientNodes: number;
@@ -72,6 +77,7 @@ export function parseServerClientFlags(
   }
   return {
     ...readTrainingOptions(p),
+    ...readModelFileOptions(p),
     ...readClusterOptions(p, role === "server" && o.node_rank === 0, `${role} node ${o.node_rank}`),
     role,
     numServerNodes: o.num_server_nodes,
@@ -105,5 +111,7 @@ function program(role: "server" | "client"): Command {
     .option("--num_client_procs_per_node <n>", "client processes per client node", positiveInt, 1)
     .option("--dataset_root_dir <dir>", "the partition directory (servers)");
   addClusterOptions(p, "server node 0");
+  // Clients keep the model; servers hold none.
+  if (role === "client") addModelFileOptions(p);
   return addTrainingOptions(p, role, "neighbours sampled per hop (same on servers and clients)");
 }

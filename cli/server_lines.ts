@@ -20,7 +20,12 @@ export function serverLines(name: string): (event: MinibatchServiceEvent) => voi
     } else if (e.kind === "finished") {
       console.log(`webgnn ${name}: client ${e.client} finished`);
     } else if (e.kind === "epoch") {
-      const acc = e.testAccuracy === null ? "" : `, test accuracy ${e.testAccuracy.toFixed(4)}`;
+      const valid = e.validAccuracy === null
+        ? ""
+        : `, valid accuracy ${e.validAccuracy.toFixed(4)}`;
+      const acc = e.testAccuracy === null
+        ? ""
+        : `${valid}, test accuracy ${e.testAccuracy.toFixed(4)}`;
       console.log(
         `webgnn ${name}: epoch ${e.epoch}/${e.epochs}: ${e.minibatches} minibatches prepared in ` +
           `${(e.prepareMs / 1000).toFixed(2)} s, loss ${e.loss.toFixed(4)}${acc}`,

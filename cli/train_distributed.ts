@@ -22,6 +22,8 @@ import { type RpcServer, serveRpc } from "../dist/rpc/serve_rpc.ts";
 import { WorldMember } from "../dist/cluster/world_member.ts";
 import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
+import { keeperFor } from "./keep_model.ts";
+import { startFrom } from "./model_file_options.ts";
 import { shareOf, stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
 import type { TrainFlags } from "./train_flags.ts";
@@ -52,6 +54,7 @@ export async function trainDistributed(
   const name = `node ${flags.nodeRank} trainer ${localRank}`;
   const metricsPath = metricsPathFor(flags.metrics, rank);
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
+  if (flags.saveModel !== undefined && rank === 0) checkWritable("--save_model", flags.saveModel);
   const { dir } = await partitionDirectory(
     flags.datasetRootDir,
     flags.numNodes,
@@ -144,6 +147,8 @@ export async function trainDistributed(
       dropout: flags.dropout,
       seed: flags.seed,
     });
+    // Every rank reads the same file: all start with the same parameters.
+    if (flags.initModel !== undefined) await startFrom(device, model, flags.initModel);
     if (rank === 0) {
       console.log(
         `webgnn: ${flags.numNodes} nodes x ${procs} trainers, partitions of ${dir} (${partition.meta.partitioner}), ` +
@@ -160,6 +165,7 @@ export async function trainDistributed(
       model: sageTrainable(model, flags.lr),
       source,
       trainSeeds: shareOf(partition.train, procs, localRank),
+      validSeeds: shareOf(partition.valid, procs, localRank),
       testSeeds: shareOf(partition.test, procs, localRank),
       labelOf: (id) => partition.labels[id - partition.offset]!,
       name,
@@ -167,6 +173,12 @@ export async function trainDistributed(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: rank === 0,
       metricsPath,
+      ...keeperFor(flags, {
+        device,
+        model,
+        write: rank === 0,
+        dataset: partition.meta.dataset.name,
+      }),
     }, { ...flags, quiet: flags.quiet || rank !== 0 });
     await world.barrier("training done", flags.rpcTimeoutMs);
     return metrics;

@@ -1,6 +1,11 @@
 import type { Command } from "commander";
 import { finiteNumber, newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
 import {
+  addModelFileOptions,
+  type ModelFileOptions,
+  readModelFileOptions,
+} from "./model_file_options.ts";
+import {
   addClusterOptions,
   addTrainingOptions,
   type ClusterOptions,
@@ -10,7 +15,7 @@ import {
 } from "./shared_options.ts";
 
 /** The flags of `deno task train`, parsed and checked. */
-export interface TrainFlags extends TrainingOptions, ClusterOptions {
+export interface TrainFlags extends TrainingOptions, ClusterOptions, ModelFileOptions {
   readonly dataset: string;
   readonly datasetRootDir: string | undefined;
   /** Which `split/NAME/` of an OGB directory (one node), when it has several. */
@@ -41,6 +46,7 @@ export function parseTrainFlags(args: string[]): TrainFlags {
   const o = p.opts();
   const flags: TrainFlags = {
     ...readTrainingOptions(p),
+    ...readModelFileOptions(p),
     ...readClusterOptions(p, o.node_rank === 0, `node ${o.node_rank}`),
     dataset: o.dataset,
     datasetRootDir: o.dataset_root_dir,
@@ -138,5 +144,6 @@ function trainProgram(): Command {
       "sampled",
     );
   addClusterOptions(p, "node 0");
+  addModelFileOptions(p);
   return addTrainingOptions(p, "trainer", "neighbours sampled per hop; 0 = none (an MLP)");
 }

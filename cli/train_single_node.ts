@@ -5,10 +5,12 @@ import { DeviceTable } from "../engine/device_table.ts";
 import { LocalFeatureStore } from "../engine/local_feature_store.ts";
 import { LocalMinibatchSource } from "../engine/local_minibatch_source.ts";
 import { LocalSampler } from "../engine/local_sampler.ts";
-import { evaluateLayerwise } from "../engine/layerwise_inference.ts";
+import { evaluateLayerwiseSplits } from "../engine/layerwise_inference.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import type { Trainable } from "../engine/train_epoch.ts";
+import { keeperFor } from "./keep_model.ts";
 import { loadDataset } from "./load_dataset.ts";
+import { startFrom } from "./model_file_options.ts";
 import { type EpochMetrics, runTraining } from "./run_training.ts";
 import type { TrainFlags } from "./train_flags.ts";
 import { UsageError } from "./usage_error.ts";
@@ -30,6 +32,7 @@ export async function trainSingleNode(
 ): Promise<EpochMetrics[]> {
   const print = options.print ?? true;
   if (flags.metrics !== undefined) checkWritable("--metrics", flags.metrics);
+  if (flags.saveModel !== undefined) checkWritable("--save_model", flags.saveModel);
   const t0 = performance.now();
   const data = await loadDataset({
     dataset: flags.dataset,
@@ -54,6 +57,7 @@ export async function trainSingleNode(
       dropout: flags.dropout,
       seed: flags.seed,
     });
+    if (flags.initModel !== undefined) await startFrom(device, model, flags.initModel);
     const labelOf = (id: number) => data.labels[id]!;
     // Layer-wise inference reads the whole feature table as one binding.
     const layerwiseInputs = flags.evalMode === "layerwise" ? table.chunks[0]!.buffer : undefined;
@@ -67,7 +71,7 @@ export async function trainSingleNode(
     if (print) {
       console.log(
         `webgnn: ${data.name}, ${data.graph.numNodes} nodes, ${data.graph.indices.length} edges, ` +
-          `${data.split.train.length} train / ${data.split.test.length} test seeds, on ${device.description}, ` +
+          `${data.split.train.length} train / ${data.split.valid.length} valid / ${data.split.test.length} test seeds, on ${device.description}, ` +
           `fan-out [${flags.fanout}], ${model.numParameters} parameters, ready in ${
             ((performance.now() - t0) / 1000).toFixed(1)
           } s`,
@@ -82,14 +86,25 @@ export async function trainSingleNode(
         new LocalFeatureStore(device, table),
       ),
       trainSeeds: data.split.train,
+      validSeeds: data.split.valid,
       testSeeds: data.split.test,
       labelOf,
       ...(layerwiseInputs
         ? {
-          evaluateTest: () =>
-            evaluateLayerwise(device, model, data.graph, layerwiseInputs, data.split.test, labelOf),
+          evaluateSplits: async () => {
+            const [valid, test] = await evaluateLayerwiseSplits(
+              device,
+              model,
+              data.graph,
+              layerwiseInputs,
+              [data.split.valid, data.split.test],
+              labelOf,
+            );
+            return { valid: valid!, test: test! };
+          },
         }
         : {}),
+      ...keeperFor(flags, { device, model, write: true, dataset: data.name }),
       name: "trainer 0",
       print,
       metricsPath: flags.metrics,

@@ -3,7 +3,7 @@
  *
  * - **rpc**: {@link WebSocketTransport} (server via {@link serveRpc}, client
  *   via {@link connectRpc}) and {@link memoryTransportPair} for tests; the one
- *   message schema ({@link messageSchema}, versioned, tagged by kind) and
+ *   message type ({@link Message}, versioned, tagged by kind, checked on receipt) and
  *   {@link MessageCodec}; {@link RpcClient} (pending calls, timeouts, abort
  *   signals), {@link callChecked} (answers checked against their schema) and
  *   {@link RpcSession} (HMAC-SHA256 challenge-response with the shared
@@ -48,7 +48,7 @@ export { generateSecret } from "./rpc/generate_secret.ts";
 export { registerHeartbeat } from "./rpc/heartbeat.ts";
 export { memoryTransportPair } from "./rpc/memory_transport_pair.ts";
 export { DEFAULT_MAX_MESSAGE_BYTES, MessageCodec } from "./rpc/message_codec.ts";
-export { type Message, messageSchema, PROTOCOL_VERSION } from "./rpc/messages.ts";
+export { type Message, PROTOCOL_VERSION } from "./rpc/messages.ts";
 export { type CallContext, type MethodEntry, MethodTable } from "./rpc/method_table.ts";
 export { PendingCalls } from "./rpc/pending_calls.ts";
 export { ProtocolError } from "./rpc/protocol_error.ts";
@@ -57,6 +57,7 @@ export { resolveSecret, type SecretSources } from "./rpc/resolve_secret.ts";
 export { RpcClient, type RpcClientOptions } from "./rpc/rpc_client.ts";
 export { RpcSession, type RpcSessionOptions } from "./rpc/rpc_session.ts";
 export { RpcTimeoutError } from "./rpc/rpc_timeout_error.ts";
+export type { SafeParseResult, Schema, SchemaError, SchemaIssue } from "./rpc/schema.ts";
 export { type RpcServer, serveRpc, type ServeRpcOptions } from "./rpc/serve_rpc.ts";
 export { MAX_TIMER_MS, timerDelay } from "./rpc/timer_delay.ts";
 export type { Transport, TransportSink } from "./rpc/transport.ts";
@@ -75,13 +76,7 @@ export {
 } from "./cluster/serve_coordinator.ts";
 export { untilShutdown } from "./cluster/until_shutdown.ts";
 export { type JoinOptions, WorldMember } from "./cluster/world_member.ts";
-export {
-  type RankInfo,
-  rankInfoSchema,
-  serviceUrl,
-  type World,
-  worldSchema,
-} from "./cluster/world.ts";
+export { type RankInfo, serviceUrl, type World } from "./cluster/world.ts";
 // graph
 export {
   DistFeatureStore,
@@ -100,15 +95,15 @@ export { type FeatureRowPlan, planFeatureRows } from "./graph/plan_feature_rows.
 export { type PartitionSplit, splitByPartition } from "./graph/split_by_partition.ts";
 export { type HopPart, type StitchedHop, stitchHop } from "./graph/stitch_hop.ts";
 // worker
-export {
-  type HostBlock,
-  type HostMinibatch,
-  hostMinibatchSchema,
-} from "./worker/host_minibatch.ts";
+export type { HostBlock, HostMinibatch } from "./worker/host_minibatch.ts";
 export { PartitionServer } from "./worker/partition_server.ts";
 export { WorkerSampler, type WorkerSamplerOptions } from "./worker/worker_sampler.ts";
 // serving
-export { MinibatchService, type MinibatchServiceOptions } from "./serving/minibatch_service.ts";
+export {
+  MinibatchService,
+  type MinibatchServiceEvent,
+  type MinibatchServiceOptions,
+} from "./serving/minibatch_service.ts";
 export type { ServerInfo } from "./serving/methods.ts";
 export {
   RemoteMinibatchSampler,

@@ -1,17 +1,37 @@
 import type { Device, DeviceBuffer } from "./device.ts";
 import adamKernel from "./kernels/adam.ts";
 
-/** Adam's settings (defaults: PyTorch's, with lr 0.003 and no weight decay). */
+/**
+ * Adam's settings (defaults: PyTorch's, with lr 0.003 and no weight decay).
+ *
+ * @example
+ * ```ts
+ * import type { AdamOptions } from "./adam.ts";
+ * const withDecay: AdamOptions = { lr: 0.001, weightDecay: 5e-4 };
+ * ```
+ */
 export interface AdamOptions {
+  /** Learning rate, the step's scale (default 0.003). */
   readonly lr?: number;
+  /** Decay of the first-moment (mean) estimate per step, in [0, 1) (default 0.9). */
   readonly beta1?: number;
+  /** Decay of the second-moment (squared gradient) estimate per step, in [0, 1) (default 0.999). */
   readonly beta2?: number;
+  /**
+   * Added to the root of the second moment before dividing, against division by zero (default
+   * 1e-8).
+   */
   readonly eps?: number;
+  /**
+   * L2 penalty: `weightDecay * parameter` is added to each gradient before the moments see it, as
+   * `torch.optim.Adam` does (not AdamW's decoupled decay; default 0).
+   */
   readonly weightDecay?: number;
 }
 
 /**
- * Adam (as `torch.optim.Adam`) over one flat parameter vector and its
+ * Adam, as `torch.optim.Adam` (bias correction, eps added after the
+ * corrected square root; see `kernels/adam.ts`), over one flat parameter vector and its
  * gradient on the device: the two moment vectors live beside them, and each
  * step is recorded as one kernel dispatch, without readbacks, so it can join
  * the submission of the step's forward and backward.
@@ -39,6 +59,10 @@ export class Adam {
   readonly #m2: DeviceBuffer;
   #steps = 0;
 
+  /**
+   * Allocates the two moment vectors (`length` float32 each, zero-filled) on `device`; `parameters`
+   * and `gradients` stay the caller's.
+   */
   constructor(
     device: Device,
     readonly parameters: DeviceBuffer,
@@ -58,7 +82,9 @@ export class Adam {
 
   /** Records one step with the current gradients (the caller submits it). */
   record(options: AdamOptions = {}): void {
-    this.#steps++;
+    const step = ++this.#steps;
+    const lr = options.lr ?? 0.003;
+    const beta1 = options.beta1 ?? 0.9, beta2 = options.beta2 ?? 0.999;
     this.#device.dispatch(adamKernel, {
       param: this.parameters,
       grad: this.gradients,
@@ -66,12 +92,15 @@ export class Adam {
       m2: this.#m2,
     }, {
       n: this.length,
-      lr: options.lr ?? 0.003,
-      beta1: options.beta1 ?? 0.9,
-      beta2: options.beta2 ?? 0.999,
+      // Computed in double precision, as torch.optim.Adam computes them.
+      step_size: lr / (1 - beta1 ** step),
+      beta1,
+      one_minus_beta1: 1 - beta1,
+      beta2,
+      one_minus_beta2: 1 - beta2,
       eps: options.eps ?? 1e-8,
       weight_decay: options.weightDecay ?? 0,
-      step: this.#steps,
+      bias_correction2_sqrt: Math.sqrt(1 - beta2 ** step),
     });
   }
 

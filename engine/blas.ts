@@ -1,16 +1,41 @@
-/** The row-major single-precision product `cblas_sgemm` computes, with its operands as views. */
+/**
+ * The row-major single-precision product `cblas_sgemm` computes, with its operands as views.
+ *
+ * @example
+ * ```ts
+ * import type { SgemmArgs } from "./blas.ts";
+ * // [1 2] times the column [3 4], into c: 11.
+ * const product: SgemmArgs = {
+ *   transA: false, transB: false, m: 1, n: 1, k: 2,
+ *   a: new Float32Array([1, 2]), lda: 2, b: new Float32Array([3, 4]), ldb: 1,
+ *   c: new Float32Array(1), ldc: 1, beta: 0,
+ * };
+ * ```
+ */
 export interface SgemmArgs {
+  /** Use A transposed: A is stored `k x m` (rows `lda` apart) and read as its transpose. */
   readonly transA: boolean;
+  /** Use B transposed: B is stored `n x k` (rows `ldb` apart) and read as its transpose. */
   readonly transB: boolean;
+  /** Rows of `op(A)` and of C. */
   readonly m: number;
+  /** Columns of `op(B)` and of C. */
   readonly n: number;
+  /** Columns of `op(A)`, rows of `op(B)`. */
   readonly k: number;
   /** `op(A)` is `m x k`; `a` starts at its first element, rows `lda` apart. */
   readonly a: Float32Array;
+  /**
+   * Elements between the starts of consecutive stored rows of A (at least its stored row length).
+   */
   readonly lda: number;
+  /** `op(B)` is `k x n`; `b` starts at its first element, rows `ldb` apart. */
   readonly b: Float32Array;
+  /** Elements between the starts of consecutive stored rows of B. */
   readonly ldb: number;
+  /** C, `m x n`, written in place; `c` starts at its first element, rows `ldc` apart. */
   readonly c: Float32Array;
+  /** Elements between the starts of consecutive rows of C (at least `n`). */
   readonly ldc: number;
   /** `C = op(A) op(B) + beta C`; 0 overwrites, 1 accumulates. */
   readonly beta: number;

@@ -16,8 +16,14 @@ import type { DeviceBuffer } from "./device.ts";
  * ```
  */
 export interface Block {
+  /** Destination nodes (this layer's outputs); they are also the first `numDst` sources. */
   readonly numDst: number;
+  /**
+   * Source nodes (this layer's inputs), `>= numDst`: the destinations, then the sampled neighbours
+   * new to this hop.
+   */
   readonly numSrc: number;
+  /** Sampled edges: `indices` holds this many ids, and `indptr[numDst]` equals it. */
   readonly numEdges: number;
   /** `numDst + 1` int32 offsets into `indices`. */
   readonly indptr: DeviceBuffer;

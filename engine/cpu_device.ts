@@ -42,7 +42,12 @@ const MIN_PARALLEL_INVOCATIONS = 2048;
  * ```
  */
 export class CpuDevice implements Device {
+  /**
+   * Always `"cpu"`: kernels run as TypeScript, WebAssembly or OpenBLAS on this thread and its
+   * Workers.
+   */
   readonly kind = "cpu";
+  /** Counts since creation; `submissions` stays 0, as there is no queue to submit to. */
   readonly stats: DeviceStats = { submissions: 0, readbacks: 0, dispatches: 0 };
   /** A 32-bit WebAssembly address reaches 4 GiB; typed arrays reach further. */
   readonly maxBindingBytes = 2 ** 32 - 4;

@@ -2,7 +2,18 @@ import type { Device } from "./device.ts";
 import { CpuDevice } from "./cpu_device.ts";
 import { WebGpuDevice } from "./webgpu_device.ts";
 
-/** Which backend `--device` asks for. */
+/**
+ * Which backend `--device` asks for.
+ *
+ * @example
+ * ```ts
+ * import { createDevice, type DeviceChoice } from "./create_device.ts";
+ * const choice: DeviceChoice = "cpu"; // "auto" would take a WebGPU adapter when there is one
+ * const device = await createDevice(choice, { threads: 1 });
+ * console.assert(device.kind === "cpu");
+ * device.destroy();
+ * ```
+ */
 export type DeviceChoice = "auto" | "webgpu" | "cpu";
 
 /**

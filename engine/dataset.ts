@@ -13,14 +13,24 @@ import type { CsrGraph } from "./graph.ts";
  * ```
  */
 export interface NodeDataset {
+  /**
+   * The dataset's name, e.g. `ogbn-products` or `synthetic`; recorded in a partition's `meta.json`.
+   */
   readonly name: string;
+  /**
+   * The graph over node ids `0 .. graph.numNodes - 1`; a node's row holds the nodes it aggregates
+   * from.
+   */
   readonly graph: CsrGraph;
   /** Row-major, `graph.numNodes * featureDim` values. */
   readonly features: Float32Array;
+  /** Float32 values per feature row. */
   readonly featureDim: number;
   /** One class id per node; -1 where a node has no label. */
   readonly labels: Int32Array;
+  /** Number of label classes; every label is -1 or in `[0, numClasses)`. */
   readonly numClasses: number;
+  /** Node ids of the training, validation and test seeds; the three lists are disjoint. */
   readonly split: {
     readonly train: Int32Array;
     readonly valid: Int32Array;

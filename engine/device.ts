@@ -3,13 +3,38 @@ import type { KernelSpec } from "./kernel.ts";
 /**
  * A buffer owned by a device. Sizes are in bytes and a multiple of 4; the
  * contents are only reachable through the device's `write` and `read`.
+ *
+ * @example
+ * ```ts
+ * import { CpuDevice } from "./cpu_device.ts";
+ * const device = new CpuDevice({ threads: 1, blas: false });
+ * const buffer = device.createBuffer(10, "ids");
+ * console.assert(buffer.size === 12 && buffer.label === "ids"); // rounded up to 4 bytes
+ * device.destroy();
+ * ```
  */
 export interface DeviceBuffer {
+  /** Size in bytes, a multiple of 4 (`createBuffer` rounds up). */
   readonly size: number;
+  /**
+   * The name given at `createBuffer`; it appears in the device's errors and in WebGPU debug tools.
+   */
   readonly label: string;
 }
 
-/** Counters a device keeps, for tests and benchmarks that bound round trips. */
+/**
+ * Counters a device keeps, for tests and benchmarks that bound round trips.
+ *
+ * @example
+ * ```ts
+ * import { CpuDevice } from "./cpu_device.ts";
+ * const device = new CpuDevice({ threads: 1, blas: false });
+ * const buffer = device.createBuffer(4, "x");
+ * await device.read(buffer, "f32");
+ * console.assert(device.stats.readbacks === 1);
+ * device.destroy();
+ * ```
+ */
 export interface DeviceStats {
   /** Command submissions to the GPU queue (0 on the CPU backend). */
   submissions: number;
@@ -19,14 +44,46 @@ export interface DeviceStats {
   dispatches: number;
 }
 
-/** The typed array a `read` returns for an element type. */
+/**
+ * How `Device.read` views a buffer's 4-byte elements: float, signed or unsigned integer.
+ *
+ * @example
+ * ```ts
+ * import type { ElementType } from "./device.ts";
+ * const bytesPerElement = (_type: ElementType) => 4; // every element type is 32-bit
+ * ```
+ */
 export type ElementType = "f32" | "i32" | "u32";
-type Elements = {
+/**
+ * The typed array each element type reads into; `ArrayOf` picks one.
+ *
+ * @example
+ * ```ts
+ * import type { ElementArrays } from "./device.ts";
+ * const labels: ElementArrays["i32"] = new Int32Array([3, 1]);
+ * ```
+ */
+export type ElementArrays = {
   f32: Float32Array<ArrayBuffer>;
   i32: Int32Array<ArrayBuffer>;
   u32: Uint32Array<ArrayBuffer>;
 };
-export type ArrayOf<T extends ElementType> = Elements[T];
+/**
+ * The typed array `Device.read` returns for element type `T`: `ArrayOf<"f32">` is a `Float32Array`.
+ *
+ * @example
+ * ```ts
+ * import { CpuDevice } from "./cpu_device.ts";
+ * import type { ArrayOf } from "./device.ts";
+ * const device = new CpuDevice({ threads: 1, blas: false });
+ * const buffer = device.createBuffer(8, "ids");
+ * device.write(buffer, new Int32Array([7, 9]));
+ * const ids: ArrayOf<"i32"> = await device.read(buffer, "i32");
+ * console.assert(ids[1] === 9);
+ * device.destroy();
+ * ```
+ */
+export type ArrayOf<T extends ElementType> = ElementArrays[T];
 
 /**
  * The contract every backend implements: allocate, write, read, dispatch.
@@ -48,11 +105,15 @@ export type ArrayOf<T extends ElementType> = Elements[T];
  * ```
  */
 export interface Device {
+  /**
+   * Which backend this is: `webgpu` (WGSL on a GPU adapter) or `cpu` (this thread and its Workers).
+   */
   readonly kind: "webgpu" | "cpu";
   /** Human-readable adapter or thread description. */
   readonly description: string;
   /** Largest buffer one binding may hold, in bytes. */
   readonly maxBindingBytes: number;
+  /** Round trips and dispatches since the device was created; tests and benchmarks bound them. */
   readonly stats: DeviceStats;
   /** Allocates `bytes` (rounded up to 4), zero-filled. */
   createBuffer(bytes: number, label: string): DeviceBuffer;

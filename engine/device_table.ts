@@ -1,9 +1,25 @@
 import type { Device, DeviceBuffer } from "./device.ts";
 
-/** One chunk of a table: the rows `[rowBegin, rowEnd)` in one buffer. */
+/**
+ * One chunk of a table: the rows `[rowBegin, rowEnd)` in one buffer.
+ *
+ * @example
+ * ```ts
+ * import { CpuDevice } from "./cpu_device.ts";
+ * import { DeviceTable } from "./device_table.ts";
+ * const device = new CpuDevice({ threads: 1, blas: false });
+ * const table = DeviceTable.upload(device, new Float32Array([1, 2, 3, 4]), 2, "x");
+ * const [chunk] = table.chunks; // a small table fits one chunk
+ * console.assert(chunk!.rowBegin === 0 && chunk!.rowEnd === 2);
+ * device.destroy();
+ * ```
+ */
 export interface TableChunk {
+  /** The chunk's rows, `(rowEnd - rowBegin) * dim` elements, row after row. */
   readonly buffer: DeviceBuffer;
+  /** Index in the whole table of the chunk's first row. */
   readonly rowBegin: number;
+  /** Index in the whole table one past the chunk's last row; the next chunk begins here. */
   readonly rowEnd: number;
 }
 

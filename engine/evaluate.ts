@@ -3,16 +3,36 @@ import type { Device, DeviceBuffer } from "./device.ts";
 import type { MinibatchSource } from "./minibatch_source.ts";
 import { countCorrect } from "./_util.ts";
 
-/** What evaluation needs of a model: the logits of a minibatch's seeds. */
+/**
+ * What evaluation needs of a model: the logits of a minibatch's seeds.
+ *
+ * @example
+ * ```ts
+ * import type { Predictor } from "./evaluate.ts";
+ * const logitBytes = (p: Predictor, numSeeds: number) => numSeeds * p.numClasses * 4;
+ * ```
+ */
 export interface Predictor {
+  /** Width of each logit row: one logit per class. */
   readonly numClasses: number;
   /** A new buffer of logits, `numSeeds x numClasses` float32, of the last block's destination nodes; the caller releases it. */
   predict(blocks: readonly Block[], inputs: DeviceBuffer): DeviceBuffer;
 }
 
-/** Correct predictions out of the nodes evaluated. */
+/**
+ * Correct predictions out of the nodes evaluated.
+ *
+ * @example
+ * ```ts
+ * import type { Accuracy } from "./evaluate.ts";
+ * const share = (a: Accuracy) => (a.total === 0 ? 0 : a.correct / a.total);
+ * console.assert(share({ correct: 3, total: 4 }) === 0.75);
+ * ```
+ */
 export interface Accuracy {
+  /** Nodes whose arg-max logit equals their label. */
   readonly correct: number;
+  /** Nodes evaluated; `correct / total` is the accuracy (0 nodes: both are 0). */
   readonly total: number;
 }
 

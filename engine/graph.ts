@@ -13,8 +13,11 @@
  * ```
  */
 export interface CsrGraph {
+  /** Node ids are `0 .. numNodes - 1`. */
   readonly numNodes: number;
+  /** `numNodes + 1` offsets into `indices`, starting at 0, never decreasing. */
   readonly indptr: Int32Array;
+  /** Neighbour ids, `indptr[numNodes]` of them, each in `[0, numNodes)`. */
   readonly indices: Int32Array;
 }
 

@@ -1,16 +1,45 @@
 import type { Blas } from "./blas.ts";
 import type { WasmRun } from "./wasm_kernels.ts";
 
-/** Scalar types a uniform may have; every one is 4 bytes in WGSL. */
+/**
+ * Scalar types a uniform may have; every one is 4 bytes in WGSL.
+ *
+ * @example
+ * ```ts
+ * import type { UniformType } from "./kernel.ts";
+ * const uniforms: { name: string; type: UniformType }[] = [{ name: "n", type: "u32" }];
+ * ```
+ */
 export type UniformType = "u32" | "i32" | "f32";
 
-/** Element types a storage binding may have. */
+/**
+ * Element types a storage binding may have.
+ *
+ * @example
+ * ```ts
+ * import type { BindingType } from "./kernel.ts";
+ * const counters: BindingType = "atomic<u32>"; // atomics for histograms and counts
+ * ```
+ */
 export type BindingType = "u32" | "i32" | "f32" | "atomic<u32>" | "atomic<i32>";
 
-/** One storage buffer a kernel binds, in binding order. */
+/**
+ * One storage buffer a kernel binds, in binding order.
+ *
+ * @example
+ * ```ts
+ * import type { BindingSpec } from "./kernel.ts";
+ * const out: BindingSpec<"out"> = { name: "out", type: "f32", access: "read_write" };
+ * ```
+ */
 export interface BindingSpec<B extends string = string> {
+  /**
+   * The binding's name: the WGSL variable, and the key of `buffers` in `dispatch` and in `CpuArgs`.
+   */
   readonly name: B;
+  /** Element type as WGSL declares it; `CpuView` gives the typed array the CPU version sees. */
   readonly type: BindingType;
+  /** `read` for inputs; `read_write` for outputs (WGSL's `var<storage, read_write>`). */
   readonly access: "read" | "read_write";
 }
 
@@ -19,14 +48,33 @@ export type CpuView<T extends BindingType> = T extends "f32" ? Float32Array
   : T extends "i32" | "atomic<i32>" ? Int32Array
   : Uint32Array;
 
-/** What a kernel's CPU implementation is called with. */
+/**
+ * What a kernel's CPU implementation is called with.
+ *
+ * @example
+ * ```ts
+ * import type { CpuArgs } from "./kernel.ts";
+ * const double = ({ buffers, begin, end }: CpuArgs<"x", "n">) => {
+ *   for (let i = begin; i < end; i++) buffers.x[i]! *= 2;
+ * };
+ * const x = new Float32Array([1, 2]);
+ * double({ buffers: { x }, uniforms: { n: 2 }, begin: 0, end: 2 });
+ * console.assert(x[1] === 4);
+ * ```
+ */
 export interface CpuArgs<B extends string, U extends string> {
+  /**
+   * Each binding's whole buffer, viewed by its element type (atomics as plain `Int32Array` or
+   * `Uint32Array`).
+   */
   readonly buffers: Readonly<
     Record<B, Float32Array | Int32Array | Uint32Array>
   >;
+  /** The uniform values of this dispatch, by name. */
   readonly uniforms: Readonly<Record<U, number>>;
   /** The invocations to run, `[begin, end)`, out of `dispatch(uniforms).invocations`. */
   readonly begin: number;
+  /** One past the last invocation to run; ranges of one dispatch never overlap. */
   readonly end: number;
   /** The CPU device's OpenBLAS, on the calling thread only, when the library was found. */
   readonly blas?: Blas;
@@ -75,16 +123,29 @@ export interface KernelSpec<
   readonly module?: string;
   /** WGSL defining `fn main_body(i: u32)`, run once per invocation (see `customEntry`). */
   readonly wgsl: string;
+  /**
+   * Storage buffers, in binding order (`@binding(0)` first); the WGSL declarations are generated
+   * from them.
+   */
   readonly bindings: readonly BindingSpec<B>[];
+  /**
+   * Uniforms, in the order of the generated WGSL struct `u`; the packed buffer is written from the
+   * same list.
+   */
   readonly uniforms: readonly {
     readonly name: U;
     readonly type: UniformType;
   }[];
+  /** Invocations per WebGPU workgroup (default 64); also the WGSL constant `WORKGROUP_SIZE`. */
   readonly workgroupSize?: number;
   /** Compile-time WGSL `const` values prepended to the shader. */
   readonly constants?: Readonly<Record<string, number>>;
   /** How many invocations a dispatch with these uniforms runs. */
   readonly invocations: (uniforms: Readonly<Record<U, number>>) => number;
+  /**
+   * The CPU implementation: runs invocations `[begin, end)` of a dispatch, the same computation as
+   * the WGSL.
+   */
   readonly cpu: (args: CpuArgs<B, U>) => void;
   /**
    * Set when the WGSL defines its own `@compute @workgroup_size(WORKGROUP_SIZE)
@@ -111,14 +172,28 @@ export interface KernelSpec<
   readonly wasm?: (args: WasmArgs<B, U>) => boolean;
 }
 
-/** What a kernel's WebAssembly implementation is called with. */
+/**
+ * What a kernel's WebAssembly implementation is called with.
+ *
+ * @example
+ * ```ts
+ * import type { WasmArgs } from "./kernel.ts";
+ * const scaleWasm = ({ run, addresses, uniforms, begin, end }: WasmArgs<"x", "factor">) => {
+ *   run(addresses.x, uniforms.factor, begin, end);
+ *   return true; // this call was covered
+ * };
+ * ```
+ */
 export interface WasmArgs<B extends string, U extends string> {
   /** The module's `run` export. */
   readonly run: WasmRun;
   /** Each binding's byte address in the device's memory. */
   readonly addresses: Readonly<Record<B, number>>;
+  /** The uniform values of this dispatch, by name. */
   readonly uniforms: Readonly<Record<U, number>>;
+  /** The first invocation to run. */
   readonly begin: number;
+  /** One past the last invocation to run. */
   readonly end: number;
 }
 

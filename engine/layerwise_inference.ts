@@ -83,11 +83,32 @@ export async function evaluateLayerwise(
   ids: Int32Array,
   labelOf: (id: number) => number,
 ): Promise<Accuracy> {
+  return (await evaluateLayerwiseSplits(device, model, graph, inputs, [ids], labelOf))[0]!;
+}
+
+/**
+ * The accuracy of each of several id lists (validation and test, say) from
+ * ONE layer-wise inference pass.
+ *
+ * @example
+ * ```ts ignore
+ * import { evaluateLayerwiseSplits } from "./layerwise_inference.ts";
+ * const [valid, test] = await evaluateLayerwiseSplits(device, model, graph, features, [validIds, testIds], labelOf);
+ * ```
+ */
+export async function evaluateLayerwiseSplits(
+  device: Device,
+  model: SageModel,
+  graph: CsrGraph,
+  inputs: DeviceBuffer,
+  splits: readonly Int32Array[],
+  labelOf: (id: number) => number,
+): Promise<Accuracy[]> {
   const logits = await layerwiseLogits(device, model, graph, inputs);
-  return {
+  return splits.map((ids) => ({
     correct: countCorrect(ids, logits, model.outDim, labelOf, (i) => ids[i]!),
     total: ids.length,
-  };
+  }));
 }
 
 /** CHUNK_ROWS, or fewer so that a chunk's `[h_dst | mean]` rows (with the model's slack) fit one binding. */

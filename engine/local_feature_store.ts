@@ -23,6 +23,7 @@ import { gatherRows } from "./gather_rows.ts";
  */
 export class LocalFeatureStore implements FeatureStore {
   readonly dim: number;
+  /** Serves rows of `table`, which lives on `device`; `dim` is the table's row width. */
   constructor(readonly device: Device, readonly table: DeviceTable) {
     this.dim = table.dim;
   }

@@ -39,6 +39,10 @@ export class LocalMinibatchSource implements MinibatchSource {
   readonly fanouts: readonly number[];
   readonly dim: number;
 
+  /**
+   * Pairs `sampler` with `features` on `device`; the fan-outs are the sampler's and `dim` the
+   * store's row width.
+   */
   constructor(
     readonly device: Device,
     readonly sampler: Sampler,

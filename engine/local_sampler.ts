@@ -3,6 +3,7 @@ import type { DeviceGraph } from "./device_graph.ts";
 import { type MiniBatch, sampleBlocks } from "./sample_blocks.ts";
 import { sampleNeighbors } from "./sample_neighbors.ts";
 import type { Sampler } from "./sampler.ts";
+import { checkSeeds } from "./check_seeds.ts";
 
 /**
  * Samples minibatches from a graph held whole on the local device.
@@ -22,6 +23,10 @@ import type { Sampler } from "./sampler.ts";
  * ```
  */
 export class LocalSampler implements Sampler {
+  /**
+   * Samples `graph`, held whole on `device`, with `fanouts[h]` neighbours per node at hop `h`
+   * (seeds' hop first).
+   */
   constructor(
     readonly device: Device,
     readonly graph: DeviceGraph,
@@ -29,14 +34,7 @@ export class LocalSampler implements Sampler {
   ) {}
 
   sample(seeds: Int32Array, seed: number): Promise<MiniBatch> {
-    for (let i = 0; i < seeds.length; i++) {
-      const v = seeds[i]!;
-      if (!(v >= 0 && v < this.graph.numNodes)) {
-        throw new RangeError(
-          `sample: seed ${v} at position ${i} is not a node of the ${this.graph.numNodes}-node graph`,
-        );
-      }
-    }
+    checkSeeds(seeds, this.graph.numNodes, "sample");
     return sampleBlocks(
       this.device,
       (frontier, n, fanout, s) => sampleNeighbors(this.device, this.graph, frontier, n, fanout, s),

@@ -1,7 +1,16 @@
 import type { Device, DeviceBuffer } from "./device.ts";
 import matmulKernel from "./kernels/matmul.ts";
 
-/** Shape and layout of one product `C = op(A) op(B) (+ C)`. */
+/**
+ * Shape and layout of one product `C = op(A) op(B) (+ C)`.
+ *
+ * @example
+ * ```ts
+ * import type { MatmulShape } from "./matmul.ts";
+ * // The weight gradient of a layer: X^T (k x m stored as rows of X) times dY.
+ * const weightGradient: MatmulShape = { m: 200, n: 256, k: 1024, transA: true };
+ * ```
+ */
 export interface MatmulShape {
   /** Rows of `op(A)` and of C. */
   readonly m: number;
@@ -17,7 +26,9 @@ export interface MatmulShape {
   readonly accumulate?: boolean;
   /** Element offsets of the first element of each operand (default 0). */
   readonly aOffset?: number;
+  /** Element offset of B's first element in its buffer (default 0). */
   readonly bOffset?: number;
+  /** Element offset of C's first element in its buffer (default 0). */
   readonly cOffset?: number;
 }
 

@@ -5,6 +5,12 @@ import type { MiniBatch } from "./sample_blocks.ts";
  * One minibatch ready to train on: its blocks, its input features on the
  * device, and the time preparing it took. `release()` returns every buffer,
  * the input features included.
+ *
+ * @example
+ * ```ts
+ * import type { PreparedMinibatch } from "./minibatch_source.ts";
+ * const prepareMs = (batch: PreparedMinibatch) => batch.sampleMs + batch.featureMs;
+ * ```
  */
 export interface PreparedMinibatch extends MiniBatch {
   /** `numInput * dim` float32 input features, row after row. */
@@ -19,8 +25,17 @@ export interface PreparedMinibatch extends MiniBatch {
  * Time the calling thread has spent on other work so far, in milliseconds.
  * A source that prepares minibatches on that same thread leaves this time
  * out of its phase times (steps that run while it waits are not sampling).
+ *
+ * @example
+ * ```ts
+ * import type { BusyClock } from "./minibatch_source.ts";
+ * const clock: BusyClock = { busyMs: 0 };
+ * ```
  */
 export interface BusyClock {
+  /**
+   * Milliseconds the thread spent on other work since some fixed start; only differences are read.
+   */
   readonly busyMs: number;
 }
 

@@ -11,42 +11,22 @@ import { meanAggregateBackward } from "./mean_aggregate_backward.ts";
 import { transposeBlock } from "./transpose_block.ts";
 import {
   checkBlocks,
-  glorotParameters,
   type LayerSlots,
   positive,
   sageLayout,
+  torchLinearParameters,
 } from "./_sage_init.ts";
-
-/** The shape of a GraphSAGE model (defaults: GLT's ogbn-products example). */
-export interface SageModelOptions {
-  /** Input feature width (default 100). */
-  readonly inDim?: number;
-  /** Hidden width (default 256). */
-  readonly hidden?: number;
-  /** Number of classes (default 47). */
-  readonly outDim?: number;
-  /** SAGE layers, one per block (default 3). */
-  readonly numLayers?: number;
-  /** Dropout rate between layers while training (default 0.5). */
-  readonly dropout?: number;
-  /** Seed of the initial parameters and of the dropout masks (default 0). */
-  readonly seed?: number;
-}
-
-/** One layer's slots in the flat parameter (and gradient) vector, in float32 elements. */
-export interface ParameterSlot {
-  readonly layer: number;
-  /** `"weight"` is `2 inDim x outDim`, rows `W_self` then `W_neigh`; `"bias"` is `outDim`. */
-  readonly kind: "weight" | "bias";
-  readonly offset: number;
-  readonly length: number;
-}
+import type { ParameterSlot } from "./parameter_slot.ts";
+import type { SageModelOptions } from "./sage_model_options.ts";
 
 /**
  * GraphSAGE with mean aggregation (PyG's `SAGEConv`): each layer computes
  * `out = h_dst W_self + mean(h_src neighbours) W_neigh + b` as one product of
  * `[h_dst | mean]` with `[W_self; W_neigh]`, followed by ReLU and dropout on
- * every layer but the last. Parameters, gradients and Adam's moments live on
+ * every layer but the last. Parameters start as PyTorch draws them for
+ * PyG's `GraphSAGE` (weights and biases from U(-1/sqrt(fan_in),
+ * 1/sqrt(fan_in)); `W_self` is its `lin_r`, `W_neigh` and `b` its `lin_l`),
+ * and the optimiser is `torch.optim.Adam`'s. Parameters, gradients and Adam's moments live on
  * the device, each in ONE flat float32 buffer (`parameters`, `gradients`,
  * laid out by `slots()`), so distributed training can all-reduce the
  * gradient vector between `forwardBackward()` and `applyGradients()`.
@@ -83,11 +63,17 @@ export interface ParameterSlot {
  * ```
  */
 export class SageModel {
+  /** Input feature width (`options.inDim`, default 100). */
   readonly inDim: number;
+  /** Width of every layer's output but the last (`options.hidden`, default 256). */
   readonly hidden: number;
+  /** Number of classes, the last layer's output width (`options.outDim`, default 47). */
   readonly outDim: number;
+  /** SAGE layers; a minibatch must bring this many blocks. */
   readonly numLayers: number;
+  /** Dropout rate after every layer but the last while training, in [0, 1). */
   readonly dropout: number;
+  /** Seed of the initial parameters and of the dropout masks. */
   readonly seed: number;
   /** Float32 elements of the flat parameter and gradient vectors. */
   readonly numParameters: number;
@@ -102,6 +88,10 @@ export class SageModel {
   readonly #scratch = new Map<string, DeviceBuffer>();
   #passes = 0;
 
+  /**
+   * Allocates the model on `device` with seeded initial parameters; throws `RangeError` when a
+   * width or the layer count is not a positive integer.
+   */
   constructor(device: Device, options: SageModelOptions = {}) {
     this.inDim = positive("inDim", options.inDim ?? 100);
     this.hidden = positive("hidden", options.hidden ?? 256);
@@ -122,7 +112,7 @@ export class SageModel {
     this.#layers = layers;
     this.numParameters = length;
     this.parameters = device.createBuffer(length * 4, "sage parameters");
-    device.write(this.parameters, glorotParameters(layers, length, this.seed));
+    device.write(this.parameters, torchLinearParameters(layers, length, this.seed));
     this.gradients = device.createBuffer(length * 4, "sage gradients");
     this.#adam = new Adam(device, this.parameters, this.gradients, length);
   }

@@ -10,6 +10,16 @@ import type { SampledHop } from "./sample_neighbors.ts";
 /**
  * Samples one hop for `numFrontier` node ids in `frontier`: the local
  * `sampleNeighbors`, or a distributed one that asks each partition's owner.
+ *
+ * @example
+ * ```ts
+ * import type { HopSampler } from "./sample_blocks.ts";
+ * import { sampleNeighbors } from "./sample_neighbors.ts";
+ * import type { Device } from "./device.ts";
+ * import type { DeviceGraph } from "./device_graph.ts";
+ * const local = (device: Device, graph: DeviceGraph): HopSampler => (frontier, n, fanout, seed) =>
+ *   sampleNeighbors(device, graph, frontier, n, fanout, seed);
+ * ```
  */
 export type HopSampler = (
   frontier: DeviceBuffer,
@@ -18,13 +28,26 @@ export type HopSampler = (
   seed: number,
 ) => SampledHop | Promise<SampledHop>;
 
-/** A sampled minibatch: one block per layer and the input nodes whose features the first layer reads. */
+/**
+ * A sampled minibatch: one block per layer and the input nodes whose features the first layer reads.
+ *
+ * @example
+ * ```ts
+ * import type { MiniBatch } from "./sample_blocks.ts";
+ * const edges = (batch: MiniBatch) => batch.blocks.reduce((sum, b) => sum + b.numEdges, 0);
+ * ```
+ */
 export interface MiniBatch {
+  /**
+   * Seeds of the minibatch: the last block's destination nodes, and the first `numSeeds` input
+   * nodes.
+   */
   readonly numSeeds: number;
   /** Outermost first: `blocks[0]` has the input nodes as sources, the last block the seeds as destinations. */
   readonly blocks: readonly Block[];
   /** `numInput` global node ids, seeds first in order, then each hop's new nodes in order of first appearance. */
   readonly inputNodes: DeviceBuffer;
+  /** Input nodes: every node any block reads, seeds first; the rows of the input features. */
   readonly numInput: number;
   /** Returns every buffer of the minibatch to the device. */
   release(): void;

@@ -4,7 +4,18 @@ import exclusiveScanKernel from "./kernels/exclusive_scan.ts";
 import sampleCountKernel from "./kernels/sample_count.ts";
 import sampleNeighborsKernel from "./kernels/sample_neighbors.ts";
 
-/** One hop of sampling, on the device: CSR offsets per seed and the neighbour ids. */
+/**
+ * One hop of sampling, on the device: CSR offsets per seed and the neighbour ids.
+ *
+ * @example
+ * ```ts
+ * import type { SampledHop } from "./sample_neighbors.ts";
+ * const release = (device: { release(b: unknown): void }, hop: SampledHop) => {
+ *   device.release(hop.offsets);
+ *   device.release(hop.neighbors);
+ * };
+ * ```
+ */
 export interface SampledHop {
   /** `numSeeds + 1` int32 offsets; `offsets[numSeeds]` is the number of sampled edges. */
   readonly offsets: DeviceBuffer;

@@ -3,7 +3,22 @@ import type { Device, DeviceBuffer } from "./device.ts";
 import type { Predictor } from "./evaluate.ts";
 import type { BusyClock, MinibatchSource, PreparedMinibatch } from "./minibatch_source.ts";
 
-/** What training needs of a model. */
+/**
+ * What training needs of a model.
+ *
+ * @example
+ * ```ts
+ * import type { Block } from "./block.ts";
+ * import type { DeviceBuffer } from "./device.ts";
+ * import type { Trainable } from "./train_epoch.ts";
+ * // A step in two phases, as distributed training takes it (the all-reduce goes between).
+ * const step = (t: Trainable, blocks: Block[], x: DeviceBuffer, labels: DeviceBuffer, n: number) => {
+ *   const lossAndCorrect = t.forwardBackward(blocks, x, labels, n);
+ *   t.applyGradients();
+ *   return lossAndCorrect;
+ * };
+ * ```
+ */
 export interface Trainable extends Predictor {
   /**
    * Records forward, loss over the first `numSeeds` rows and backward,
@@ -28,15 +43,27 @@ export interface Trainable extends Predictor {
   ): DeviceBuffer;
 }
 
-/** Everything one epoch of minibatch training uses. */
+/**
+ * Everything one epoch of minibatch training uses.
+ *
+ * @example
+ * ```ts
+ * import type { EpochPlan } from "./train_epoch.ts";
+ * const lastBatch = (plan: EpochPlan) => plan.seeds.length % plan.batchSize || plan.batchSize;
+ * ```
+ */
 export interface EpochPlan {
+  /** The device the model, the minibatches and the labels live on. */
   readonly device: Device;
+  /** The model trained; its parameters change in place. */
   readonly model: Trainable;
   /** Where the minibatches come from, blocks and input features together. */
   readonly source: MinibatchSource;
   /** This trainer's seeds for the epoch, already shuffled. */
   readonly seeds: Int32Array;
+  /** Label of a seed, by global node id; it must be a class of the model. */
   readonly labelOf: (id: number) => number;
+  /** Seeds per minibatch; the last one may be smaller. */
   readonly batchSize: number;
   /** Seed of the epoch's random draws (sampling, dropout). */
   readonly seed: number;
@@ -58,19 +85,44 @@ export interface EpochPlan {
   readonly onStep?: (done: number, total: number) => void;
 }
 
-/** Where an epoch's time went, in milliseconds, and its mean loss. */
+/**
+ * Where an epoch's time went, in milliseconds, and its mean loss.
+ *
+ * @example
+ * ```ts
+ * import type { EpochReport } from "./train_epoch.ts";
+ * const line = (r: EpochReport) =>
+ *   `loss ${r.loss.toFixed(4)}, ${r.batches} batches in ${(r.totalMs / 1000).toFixed(1)} s`;
+ * ```
+ */
 export interface EpochReport {
+  /** Minibatches trained on (not counting empty steps taken to keep pace with other trainers). */
   readonly batches: number;
   /** Seeds trained on, and the sum and sum of squares of their ids (a cheap check that each was used once). */
   readonly seeds: number;
+  /** Sum of the seed ids trained on. */
   readonly seedSum: number;
+  /** Sum of the squares of the seed ids trained on. */
   readonly seedSquareSum: number;
+  /** Mean over minibatches of each minibatch's mean cross-entropy loss. */
   readonly loss: number;
   /** Share of this epoch's seeds predicted right during training (with dropout). */
   readonly trainAccuracy: number;
+  /** Wall time of the whole epoch. */
   readonly totalMs: number;
+  /**
+   * Sum of the minibatches' sampling times, as their source reports them (prefetched work overlaps
+   * training, so phases may add up to more than `totalMs`).
+   */
   readonly sampleMs: number;
+  /**
+   * Sum of the minibatches' feature gathering (and fetching) times, as their source reports them.
+   */
   readonly featureMs: number;
+  /**
+   * Time the training loop itself spent recording and submitting steps; waiting for minibatches
+   * (`waitMs`) and averaging gradients (`reduceMs`) are left out.
+   */
   readonly trainMs: number;
   /** Time spent averaging gradients across trainers (other work may run meanwhile). */
   readonly reduceMs: number;

@@ -1,6 +1,17 @@
 import { WASM_MODULES, WASM_RELAXED_MODULES } from "./kernels/_wasm_modules.ts";
 
-/** A module's `run` export: byte addresses and uniforms in, nothing out. */
+/**
+ * A module's `run` export: byte addresses and uniforms in, nothing out.
+ *
+ * @example
+ * ```ts
+ * import type { WasmRun } from "./wasm_kernels.ts";
+ * const calls: number[][] = [];
+ * const run: WasmRun = (...args) => void calls.push(args);
+ * run(1024, 2, 0, 8);
+ * console.assert(calls[0]!.length === 4);
+ * ```
+ */
 export type WasmRun = (...args: number[]) => void;
 
 /**

@@ -49,7 +49,9 @@ interface Pipeline {
  * ```
  */
 export class WebGpuDevice implements Device {
+  /** Always `"webgpu"`: kernels run as WGSL on the adapter's queue. */
   readonly kind = "webgpu";
+  /** Counts since creation; a `flush()` with recorded work is one submission. */
   readonly stats: DeviceStats = { submissions: 0, readbacks: 0, dispatches: 0 };
   readonly maxBindingBytes: number;
   readonly #pipelines = new Map<string, Pipeline>();

@@ -48,10 +48,32 @@ export class Sfc32 {
   }
 }
 
-/** Progress callback: a phase name, the units done and the units in total. */
+/**
+ * Progress callback: a phase name, the units done and the units in total.
+ *
+ * @example
+ * ```ts
+ * import type { ProgressFn } from "./_util.ts";
+ * const log: string[] = [];
+ * const onProgress: ProgressFn = (phase, done, total) => void log.push(`${phase} ${done}/${total}`);
+ * onProgress("read edges", 5, 10);
+ * console.assert(log[0] === "read edges 5/10");
+ * ```
+ */
 export type ProgressFn = (phase: string, done: number, total: number) => void;
 
-/** Options common to the long-running functions of partition/. */
+/**
+ * Options common to the long-running functions of partition/.
+ *
+ * @example
+ * ```ts
+ * import { generateSynthetic } from "./synthetic.ts";
+ * import type { ProgressOptions } from "./_util.ts";
+ * const phases = new Set<string>();
+ * const watch: ProgressOptions = { onProgress: (phase) => void phases.add(phase) };
+ * generateSynthetic({ scale: 0.0001, ...watch });
+ * ```
+ */
 export interface ProgressOptions {
   /** Silence the default progress bar. */
   readonly quiet?: boolean;
@@ -63,6 +85,17 @@ export interface ProgressOptions {
  * A phase-aware progress reporter. With `onProgress` it forwards calls;
  * otherwise it draws a cli-progress bar on stderr when stderr is a terminal
  * and `quiet` is not set. Calls are throttled to whole percent steps.
+ *
+ * @example
+ * ```ts
+ * import { Progress } from "./_util.ts";
+ * const seen: number[] = [];
+ * const progress = new Progress({ onProgress: (_phase, done) => void seen.push(done) });
+ * progress.start("count", 200);
+ * for (let i = 1; i <= 200; i++) progress.tick(i); // reported once per whole percent
+ * progress.done();
+ * console.assert(seen.length < 200 && seen.at(-1) === 200);
+ * ```
  */
 export class Progress {
   readonly #onProgress: ProgressFn | undefined;
@@ -71,6 +104,10 @@ export class Progress {
   #total = 0;
   #nextReport = 0;
 
+  /**
+   * Forwards to `options.onProgress` when given; otherwise draws a bar on a terminal's stderr
+   * unless `options.quiet`.
+   */
   constructor(options: ProgressOptions = {}) {
     this.#onProgress = options.onProgress;
     const tty = Deno.stderr.isTerminal();

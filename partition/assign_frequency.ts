@@ -2,7 +2,18 @@ import type { NodeDataset } from "../engine/dataset.ts";
 import { type Progress, Sfc32 } from "./_util.ts";
 import { samplingHotness } from "./hotness.ts";
 
-/** Result of {@linkcode assignFrequency}. */
+/**
+ * Result of {@linkcode assignFrequency}.
+ *
+ * @example
+ * ```ts
+ * import { assignFrequency } from "./assign_frequency.ts";
+ * import { generateSynthetic } from "./synthetic.ts";
+ * const dataset = generateSynthetic({ scale: 0.0001, seed: 1, quiet: true });
+ * const { part, hotness } = assignFrequency(dataset, 2, [5, 5], 1);
+ * console.assert(part.length === dataset.graph.numNodes && hotness.length === 2);
+ * ```
+ */
 export interface FrequencyAssignment {
   /** Partition of each node. */
   readonly part: Int32Array;

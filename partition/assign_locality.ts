@@ -1,12 +1,21 @@
 import type { NodeDataset } from "../engine/dataset.ts";
 import type { Progress } from "./_util.ts";
 
-/** Options of {@linkcode assignLocality}. */
+/**
+ * Options of {@linkcode assignLocality}.
+ *
+ * @example
+ * ```ts
+ * import type { LocalityOptions } from "./assign_locality.ts";
+ * const quick: LocalityOptions = { passes: 2, slack: 0.05 };
+ * ```
+ */
 export interface LocalityOptions {
   /** Streaming passes (the first is plain LDG, the rest restream). */
   readonly passes?: number;
   /** Allowed imbalance on nodes and training seeds, e.g. 0.03 for 3%. */
   readonly slack?: number;
+  /** Reports each pass over the nodes, as phase `locality (LDG)`; none by default. */
   readonly progress?: Progress;
 }
 

@@ -1,6 +1,16 @@
 import type { NodeDataset } from "../engine/dataset.ts";
 
-/** Result of {@linkcode featureSignal}: test accuracies of two cheap classifiers. */
+/**
+ * Result of {@linkcode featureSignal}: test accuracies of two cheap classifiers.
+ *
+ * @example
+ * ```ts
+ * import { featureSignal } from "./feature_signal.ts";
+ * import { generateSynthetic } from "./synthetic.ts";
+ * const signal = featureSignal(generateSynthetic({ scale: 0.0001, seed: 1, quiet: true }));
+ * console.assert(signal.evaluated > 0 && signal.raw >= 0 && signal.raw <= 1);
+ * ```
+ */
 export interface FeatureSignal {
   /** Nearest-class-mean accuracy on each node's own features (an MLP proxy). */
   readonly raw: number;

@@ -2,7 +2,15 @@ import type { CsrGraph } from "../engine/graph.ts";
 import { loadPartitionSeeds, type PartitionSeeds } from "./load_partition_seeds.ts";
 import { readArray } from "./_read_array.ts";
 
-/** One partition as held in memory by its owner. */
+/**
+ * One partition as held in memory by its owner.
+ *
+ * @example
+ * ```ts
+ * import type { LoadedPartition } from "./load_partition.ts";
+ * const ownedNodes = (p: LoadedPartition) => p.partitionBook[p.partition + 1]! - p.offset;
+ * ```
+ */
 export interface LoadedPartition extends PartitionSeeds {
   /** Local rows (`numNodes` = owned nodes), neighbour ids are global. */
   readonly graph: CsrGraph;

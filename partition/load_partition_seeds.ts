@@ -2,9 +2,19 @@ import { loadPartitionMeta } from "./load_partition_meta.ts";
 import type { PartitionMeta } from "./partition_meta.ts";
 import { readArray } from "./_read_array.ts";
 
-/** What a trainer needs of its partition besides the graph and features: seeds and labels. */
+/**
+ * What a trainer needs of its partition besides the graph and features: seeds and labels.
+ *
+ * @example
+ * ```ts
+ * import type { PartitionSeeds } from "./load_partition_seeds.ts";
+ * const labelOf = (s: PartitionSeeds, id: number) => s.labels[id - s.offset]!;
+ * ```
+ */
 export interface PartitionSeeds {
+  /** The directory's `meta.json`, checked. */
   readonly meta: PartitionMeta;
+  /** Which partition these seeds are, `0 .. meta.numPartitions - 1`. */
   readonly partition: number;
   /** `numPartitions + 1` offsets; partition p owns `[book[p], book[p + 1])`. */
   readonly partitionBook: Int32Array;
@@ -14,7 +24,9 @@ export interface PartitionSeeds {
   readonly labels: Int32Array;
   /** Global ids of the owned train/valid/test seeds, ascending. */
   readonly train: Int32Array;
+  /** Global ids of the owned validation seeds, ascending. */
   readonly valid: Int32Array;
+  /** Global ids of the owned test seeds, ascending. */
   readonly test: Int32Array;
 }
 

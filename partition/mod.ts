@@ -21,11 +21,8 @@ export { loadOgbDataset, type OgbLoadOptions } from "./ogb_loader.ts";
 export { OgbFormatError } from "./ogb_format_error.ts";
 export { Progress, type ProgressFn, type ProgressOptions } from "./_util.ts";
 export { type FeatureSignal, featureSignal } from "./feature_signal.ts";
-export {
-  partitionDataset,
-  type PartitionerName,
-  type PartitionOptions,
-} from "./partition_dataset.ts";
+export { partitionDataset } from "./partition_dataset.ts";
+export type { PartitionerName, PartitionOptions } from "./partition_options.ts";
 export { assignRandom } from "./assign_random.ts";
 export { assignFrequency, type FrequencyAssignment } from "./assign_frequency.ts";
 export { assignLocality, type LocalityOptions } from "./assign_locality.ts";

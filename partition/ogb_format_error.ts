@@ -11,10 +11,16 @@
  * ```
  */
 export class OgbFormatError extends Error {
+  /** Always `"OgbFormatError"`, so logs and error codecs that go by name see the class. */
   override readonly name = "OgbFormatError";
+  /** The file at fault, as the message names it. */
   readonly file: string;
+  /**
+   * 1-based line of the content error; undefined when the file as a whole is missing or malformed.
+   */
   readonly line: number | undefined;
 
+  /** Builds the message `file line N: problem` (or `file: problem` without a line). */
   constructor(
     file: string,
     line: number | undefined,

@@ -3,7 +3,15 @@ import { readCsv } from "./_csv.ts";
 import { Progress, type ProgressOptions } from "./_util.ts";
 import { OgbFormatError } from "./ogb_format_error.ts";
 
-/** Options of {@linkcode loadOgbDataset}. */
+/**
+ * Options of {@linkcode loadOgbDataset}.
+ *
+ * @example
+ * ```ts
+ * import type { OgbLoadOptions } from "./ogb_loader.ts";
+ * const products: OgbLoadOptions = { name: "ogbn-products", quiet: true };
+ * ```
+ */
 export interface OgbLoadOptions extends ProgressOptions {
   /** Dataset name; defaults to the directory's base name. */
   readonly name?: string;

@@ -1,4 +1,13 @@
-/** What a partition command's `--output` path holds now. */
+/**
+ * What a partition command's `--output` path holds now.
+ *
+ * @example
+ * ```ts
+ * import { type OutputDirState, outputDirState } from "./output_dir_state.ts";
+ * const state: OutputDirState = await outputDirState(`${await Deno.makeTempDir()}/new`);
+ * console.assert(state === "absent");
+ * ```
+ */
 export type OutputDirState =
   /** Nothing: it will be created. */
   | "absent"

@@ -1,38 +1,18 @@
 import { makeTempOutputDir } from "./temp_output_dir.ts";
 import { outputDirState } from "./output_dir_state.ts";
 import type { NodeDataset } from "../engine/dataset.ts";
-import { Progress, type ProgressOptions } from "./_util.ts";
+import { Progress } from "./_util.ts";
 import { assignFrequency } from "./assign_frequency.ts";
 import { assignLocality } from "./assign_locality.ts";
 import { assignRandom } from "./assign_random.ts";
 import { samplingHotness } from "./hotness.ts";
+import type { PartitionOptions } from "./partition_options.ts";
 import {
   type FileEntry,
   PARTITION_FORMAT_VERSION,
   type PartitionMeta,
   type PartitionStats,
 } from "./partition_meta.ts";
-
-/** The partitioners {@linkcode partitionDataset} knows. */
-export type PartitionerName = "random" | "frequency" | "locality";
-
-/** Options of {@linkcode partitionDataset}. */
-export interface PartitionOptions extends ProgressOptions {
-  readonly numPartitions: number;
-  readonly partitioner: PartitionerName;
-  /** Output directory; replaced as a whole if it exists. */
-  readonly output: string;
-  /** Hot-feature cache size per partition, as a fraction of its node count. */
-  readonly cacheRatio?: number;
-  /** Sampling fan-out used to estimate hotness (frequency and cache). */
-  readonly fanout?: readonly number[];
-  readonly seed?: number;
-  /**
-   * Hears the hidden temporary directory's path as soon as it exists, so
-   * that a command interrupted while writing can remove it.
-   */
-  readonly onTempDir?: (path: string) => void;
-}
 
 /**
  * Partitions a dataset and writes the partition directory: nodes are

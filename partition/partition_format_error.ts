@@ -11,9 +11,15 @@
  * ```
  */
 export class PartitionFormatError extends Error {
+  /** Always `"PartitionFormatError"`, so logs and error codecs that go by name see the class. */
   override readonly name = "PartitionFormatError";
+  /**
+   * The file at fault, as the message names it: relative to the partition directory
+   * (`part_0/indices.bin`) or `meta.json`.
+   */
   readonly file: string;
 
+  /** Builds the message `file: problem`; `options.cause` keeps the underlying error. */
   constructor(file: string, problem: string, options?: ErrorOptions) {
     super(`${file}: ${problem}`, options);
     this.file = file;

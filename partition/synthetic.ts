@@ -19,7 +19,16 @@ const NODES_PER_COMMUNITY = 2000;
 const PARETO_ALPHA = 2.5;
 const MAX_DEGREE = 17_500;
 
-/** Options of {@linkcode generateSynthetic}. */
+/**
+ * Options of {@linkcode generateSynthetic}.
+ *
+ * @example
+ * ```ts
+ * import { generateSynthetic, type SyntheticOptions } from "./synthetic.ts";
+ * const tiny: SyntheticOptions = { scale: 0.0001, seed: 7, quiet: true };
+ * console.assert(generateSynthetic(tiny).graph.numNodes >= 64);
+ * ```
+ */
 export interface SyntheticOptions extends ProgressOptions {
   /** Fraction of the full products-like size, in (0, 1]; 0.001 gives ~2.4 k nodes. */
   readonly scale: number;

@@ -1,12 +1,14 @@
-// One Adam step (PyTorch's, with L2 weight decay added to the gradient and
-// bias correction by the 1-based step count) on every parameter.
+// One Adam step on every parameter, as torch.optim.Adam's single-tensor
+// path: L2 weight decay added to the gradient, the moments updated, then eps
+// added after dividing sqrt(m2) by sqrt(1 - beta2^step). 1 - beta and the
+// bias corrections come from the host, computed in double precision as PyTorch
+// computes them.
 fn main_body(i: u32) {
   let g = grad[i] + u.weight_decay * param[i];
-  let m = u.beta1 * m1[i] + (1.0 - u.beta1) * g;
-  let v = u.beta2 * m2[i] + (1.0 - u.beta2) * g * g;
+  let m = u.beta1 * m1[i] + u.one_minus_beta1 * g;
+  let v = u.beta2 * m2[i] + u.one_minus_beta2 * g * g;
   m1[i] = m;
   m2[i] = v;
-  let bc1 = 1.0 - pow(u.beta1, f32(u.step));
-  let bc2 = 1.0 - pow(u.beta2, f32(u.step));
-  param[i] = param[i] - u.lr / bc1 * m / (sqrt(v / bc2) + u.eps);
+  let denom = sqrt(v) / u.bias_correction2_sqrt + u.eps;
+  param[i] = param[i] - u.step_size * m / denom;
 }

@@ -10,12 +10,16 @@
  * ```
  */
 export class BarrierTimeoutError extends Error {
+  /**
+   * Always `"BarrierTimeoutError"`; the class name survives logs and the Worker link's error codec.
+   */
   override readonly name = "BarrierTimeoutError";
   /** The barrier's name. */
   readonly barrier: string;
   /** Ranks that had not arrived when the timeout expired. */
   readonly missing: readonly number[];
 
+  /** Builds the message naming the barrier, the timeout and the ranks that never arrived. */
   constructor(
     barrier: string,
     missing: readonly number[],

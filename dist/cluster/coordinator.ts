@@ -64,6 +64,7 @@ export class Coordinator {
   readonly #joinTimeoutMs: number;
   #joinTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** Waits for `size` ranks; throws `RangeError` unless `size` is a positive integer. */
   constructor(size: number, options: CoordinatorOptions = {}) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`world size must be a positive integer, got ${size}`);

@@ -4,7 +4,19 @@ import type { RingMailbox } from "./ring_mailbox.ts";
 import { RING_HEARTBEAT } from "./methods.ts";
 import type { RpcClient } from "../rpc/rpc_client.ts";
 
-/** Options of {@link openRing}. */
+/**
+ * Options of {@link openRing}.
+ *
+ * @example
+ * ```ts
+ * import type { OpenRingOptions } from "./open_ring.ts";
+ * import { RingMailbox } from "./ring_mailbox.ts";
+ * const options: OpenRingOptions = {
+ *   addresses: ["ws://127.0.0.2:4000", "ws://127.0.0.3:4000"], index: 1,
+ *   secret: new TextEncoder().encode("a shared secret"), mailbox: new RingMailbox("rank 0"),
+ * };
+ * ```
+ */
 export interface OpenRingOptions {
   /** RPC addresses (`ws://...`) of the participants, in ring order. */
   readonly addresses: readonly string[];

@@ -3,7 +3,17 @@ import type { RpcClient } from "../rpc/rpc_client.ts";
 import { callChecked } from "../rpc/call_checked.ts";
 import { pushResponse, RING_PUSH } from "./methods.ts";
 
-/** Options of {@link RingAllReduce}. */
+/**
+ * Options of {@link RingAllReduce}.
+ *
+ * @example
+ * ```ts
+ * import { RingAllReduce, type RingAllReduceOptions } from "./ring_all_reduce.ts";
+ * import { RingMailbox } from "./ring_mailbox.ts";
+ * const alone: RingAllReduceOptions = { index: 0, size: 1, right: null, mailbox: new RingMailbox("none") };
+ * console.assert(new RingAllReduce(alone).size === 1);
+ * ```
+ */
 export interface RingAllReduceOptions {
   /** This participant's position in the ring, 0..size-1. */
   readonly index: number;
@@ -44,7 +54,9 @@ function segment(length: number, size: number, k: number): [number, number] {
  * ```
  */
 export class RingAllReduce {
+  /** This participant's position in the ring, `0 .. size - 1`. */
   readonly index: number;
+  /** Number of participants in the ring. */
   readonly size: number;
   readonly #right: RpcClient | null;
   readonly #mailbox: RingMailbox;
@@ -52,6 +64,10 @@ export class RingAllReduce {
   readonly #timeoutMs: number;
   #op = 0;
 
+  /**
+   * Checks `index` and `size` (a `RangeError` names the bad one); nothing is sent until
+   * `allReduce`.
+   */
   constructor(options: RingAllReduceOptions) {
     const { index, size } = options;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`size must be >= 1, got ${size}`);

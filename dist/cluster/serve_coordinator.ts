@@ -2,7 +2,17 @@ import { Coordinator } from "./coordinator.ts";
 import { MethodTable } from "../rpc/method_table.ts";
 import { type RpcServer, serveRpc } from "../rpc/serve_rpc.ts";
 
-/** Options of {@link serveCoordinator}. */
+/**
+ * Options of {@link serveCoordinator}.
+ *
+ * @example
+ * ```ts
+ * import type { ServeCoordinatorOptions } from "./serve_coordinator.ts";
+ * const options: ServeCoordinatorOptions = {
+ *   hostname: "127.0.0.2", port: 29500, worldSize: 4, secret: new TextEncoder().encode("a shared secret"),
+ * };
+ * ```
+ */
 export interface ServeCoordinatorOptions {
   /** `--master_addr`: the interface to listen on. */
   readonly hostname: string;
@@ -22,9 +32,22 @@ export interface ServeCoordinatorOptions {
   readonly name?: string;
 }
 
-/** A running coordinator: its state and the server hosting it. */
+/**
+ * A running coordinator: its state and the server hosting it.
+ *
+ * @example
+ * ```ts
+ * import { serveCoordinator } from "./serve_coordinator.ts";
+ * const secret = new TextEncoder().encode("a shared secret");
+ * const host = serveCoordinator({ hostname: "127.0.0.1", port: 0, worldSize: 2, secret });
+ * console.assert(host.coordinator.size === 2 && host.server.port > 0);
+ * await host.close();
+ * ```
+ */
 export interface CoordinatorHost {
+  /** The world's state: who joined, barriers, shutdown. */
   readonly coordinator: Coordinator;
+  /** The RPC server the ranks connect to; `server.url` is what they join. */
   readonly server: RpcServer;
   /** Closes the coordinator's connections and stops listening. */
   close(): Promise<void>;

@@ -19,7 +19,19 @@ import {
 } from "./methods.ts";
 import type { World } from "./world.ts";
 
-/** Options of {@link WorldMember.join}. */
+/**
+ * Options of {@link WorldMember.join}.
+ *
+ * @example
+ * ```ts
+ * import type { JoinOptions } from "./world_member.ts";
+ * const options: JoinOptions = {
+ *   coordinatorUrl: "ws://127.0.0.2:29500", rank: 1, role: "trainer",
+ *   address: "ws://127.0.0.3:4000", services: { partition: "ws://127.0.0.3:4001" },
+ *   secret: new TextEncoder().encode("a shared secret"), connectDeadlineMs: 30_000,
+ * };
+ * ```
+ */
 export interface JoinOptions {
   /** The coordinator, `ws://master_addr:master_port`. */
   readonly coordinatorUrl: string;

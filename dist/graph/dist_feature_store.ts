@@ -10,7 +10,19 @@ import { callChecked } from "../rpc/call_checked.ts";
 import { lookupResponse, PARTITION_LOOKUP } from "./methods.ts";
 import { peerOf } from "./_util.ts";
 
-/** Options of {@link DistFeatureStore}. */
+/**
+ * Options of {@link DistFeatureStore}.
+ *
+ * @example
+ * ```ts
+ * import type { DistFeatureStoreOptions } from "./dist_feature_store.ts";
+ * import type { OwnedPartition } from "./owned_partition.ts";
+ * import type { PartitionPeer } from "./partition_peer.ts";
+ * const options = (owned: OwnedPartition, peers: PartitionPeer[]): DistFeatureStoreOptions => ({
+ *   owned, peers, timeoutMs: 10_000,
+ * });
+ * ```
+ */
 export interface DistFeatureStoreOptions {
   /** This rank's partition (its rows and its cache of hot remote rows). */
   readonly owned: OwnedPartition;
@@ -22,7 +34,15 @@ export interface DistFeatureStoreOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Feature rows a {@link DistFeatureStore} served, by where they came from. */
+/**
+ * Feature rows a {@link DistFeatureStore} served, by where they came from.
+ *
+ * @example
+ * ```ts
+ * import type { FeatureCounts } from "./dist_feature_store.ts";
+ * const fetchedShare = (c: FeatureCounts) => c.remote / Math.max(1, c.local + c.cached + c.remote);
+ * ```
+ */
 export interface FeatureCounts {
   /** Rows of owned nodes. */
   local: number;
@@ -61,6 +81,10 @@ export class DistFeatureStore implements FeatureStore {
   readonly #timeoutMs: number;
   readonly #signal: AbortSignal | undefined;
 
+  /**
+   * Throws `RangeError` unless `options.timeoutMs` is positive; connects nothing (the peers are
+   * already connected).
+   */
   constructor(options: DistFeatureStoreOptions) {
     if (!(options.timeoutMs > 0)) {
       throw new RangeError(`DistFeatureStore: timeoutMs must be > 0, got ${options.timeoutMs}`);

@@ -9,8 +9,21 @@ import { type HopPart, stitchHop } from "./stitch_hop.ts";
 import { callChecked } from "../rpc/call_checked.ts";
 import { PARTITION_SAMPLE, sampleResponse } from "./methods.ts";
 import { peerOf } from "./_util.ts";
+import { checkSeeds } from "../../engine/check_seeds.ts";
 
-/** Options of {@link DistSampler}. */
+/**
+ * Options of {@link DistSampler}.
+ *
+ * @example
+ * ```ts
+ * import type { DistSamplerOptions } from "./dist_sampler.ts";
+ * import type { OwnedPartition } from "./owned_partition.ts";
+ * import type { PartitionPeer } from "./partition_peer.ts";
+ * const options = (owned: OwnedPartition, peers: PartitionPeer[]): DistSamplerOptions => ({
+ *   owned, peers, fanouts: [15, 10, 5], timeoutMs: 10_000,
+ * });
+ * ```
+ */
 export interface DistSamplerOptions {
   /** This rank's partition, on the device that builds the blocks. */
   readonly owned: OwnedPartition;
@@ -24,7 +37,15 @@ export interface DistSamplerOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Nodes whose neighbours a {@link DistSampler} drew, by where they were drawn. */
+/**
+ * Nodes whose neighbours a {@link DistSampler} drew, by where they were drawn.
+ *
+ * @example
+ * ```ts
+ * import type { DistSamplerCounts } from "./dist_sampler.ts";
+ * const remoteShare = (c: DistSamplerCounts) => c.remote / Math.max(1, c.local + c.remote);
+ * ```
+ */
 export interface DistSamplerCounts {
   /** Frontier nodes sampled on the own partition. */
   local: number;
@@ -64,6 +85,10 @@ export class DistSampler implements Sampler {
   readonly #timeoutMs: number;
   readonly #signal: AbortSignal | undefined;
 
+  /**
+   * Throws `RangeError` unless `options.timeoutMs` is positive; connects nothing (the peers are
+   * already connected).
+   */
   constructor(options: DistSamplerOptions) {
     if (!(options.timeoutMs > 0)) {
       throw new RangeError(`DistSampler: timeoutMs must be > 0, got ${options.timeoutMs}`);
@@ -78,14 +103,7 @@ export class DistSampler implements Sampler {
   sample(seeds: Int32Array, seed: number): Promise<MiniBatch> {
     const book = this.#owned.partitionBook;
     const total = book[book.length - 1]!;
-    for (let i = 0; i < seeds.length; i++) {
-      const v = seeds[i]!;
-      if (!(v >= 0 && v < total)) {
-        throw new RangeError(
-          `sample: seed ${v} at position ${i} is not a node of the ${total}-node graph`,
-        );
-      }
-    }
+    checkSeeds(seeds, total, "sample");
     return sampleBlocks(
       this.#owned.device,
       (frontier, n, fanout, s) => this.#hop(frontier, n, fanout, s),

@@ -5,9 +5,19 @@ import { gatherRows } from "../../engine/gather_rows.ts";
 import { sampleNeighbors } from "../../engine/sample_neighbors.ts";
 import type { LoadedPartition } from "../../partition/load_partition.ts";
 
-/** A hop sampled on the host's side of the wire: CSR offsets and neighbour ids. */
+/**
+ * A hop sampled on the host's side of the wire: CSR offsets and neighbour ids.
+ *
+ * @example
+ * ```ts
+ * import type { HostHop } from "./owned_partition.ts";
+ * const degreeOf = (hop: HostHop, i: number) => hop.offsets[i + 1]! - hop.offsets[i]!;
+ * ```
+ */
 export interface HostHop {
+  /** `n + 1` offsets into `neighbors` for the `n` frontier nodes asked for, starting at 0. */
   readonly offsets: Int32Array<ArrayBuffer>;
+  /** Sampled neighbours, global ids, `offsets[n]` of them: at most `fanout` per frontier node. */
   readonly neighbors: Int32Array<ArrayBuffer>;
 }
 

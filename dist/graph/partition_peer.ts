@@ -14,5 +14,9 @@ import type { CallOptions } from "../rpc/call_options.ts";
 export interface PartitionPeer {
   /** The peer's name, used in errors. */
   readonly peer: string;
+  /**
+   * Calls `method` with `payload` and resolves with the raw answer; rejects with `RpcTimeoutError`,
+   * `RemoteError` or `ConnectionClosedError`.
+   */
   call(method: string, payload: unknown, options?: CallOptions): Promise<unknown>;
 }

@@ -1,6 +1,16 @@
 import { splitByPartition } from "./split_by_partition.ts";
 
-/** Where each requested feature row comes from. */
+/**
+ * Where each requested feature row comes from.
+ *
+ * @example
+ * ```ts
+ * import { planFeatureRows } from "./plan_feature_rows.ts";
+ * // Rank 0 owns nodes 0..1, rank 1 owns 2..3; nothing cached.
+ * const plan = planFeatureRows(new Int32Array([3, 0]), new Int32Array([0, 2, 4]), 0, new Int32Array(0));
+ * console.assert(plan.local === 1 && plan.remote === 1 && plan.fetch[1]![0] === 3);
+ * ```
+ */
 export interface FeatureRowPlan {
   /**
    * For each requested id, its row in the stacked table

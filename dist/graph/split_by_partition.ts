@@ -1,4 +1,13 @@
-/** Ids grouped by the partition that owns them, with where each came from. */
+/**
+ * Ids grouped by the partition that owns them, with where each came from.
+ *
+ * @example
+ * ```ts
+ * import { splitByPartition } from "./split_by_partition.ts";
+ * const split = splitByPartition(new Int32Array([5, 1, 4]), new Int32Array([0, 3, 6]));
+ * console.assert(split.ids[1]!.join() === "5,4" && split.positions[1]!.join() === "0,2");
+ * ```
+ */
 export interface PartitionSplit {
   /** `ids[p]`: the requested ids partition `p` owns, in request order. */
   readonly ids: readonly Int32Array<ArrayBuffer>[];

@@ -1,4 +1,15 @@
-/** One partition's answer to its share of a hop. */
+/**
+ * One partition's answer to its share of a hop.
+ *
+ * @example
+ * ```ts
+ * import type { HopPart } from "./stitch_hop.ts";
+ * // Request positions 0 and 2 were owned here: 0 has neighbours 7 and 8, 2 has none.
+ * const part: HopPart = {
+ *   positions: new Int32Array([0, 2]), offsets: new Int32Array([0, 2, 2]), neighbors: new Int32Array([7, 8]),
+ * };
+ * ```
+ */
 export interface HopPart {
   /** Request positions of the partition's seeds (from `splitByPartition`). */
   readonly positions: Int32Array;
@@ -8,7 +19,19 @@ export interface HopPart {
   readonly neighbors: Int32Array;
 }
 
-/** A hop in request order. */
+/**
+ * A hop in request order.
+ *
+ * @example
+ * ```ts
+ * import { stitchHop } from "./stitch_hop.ts";
+ * const hop = stitchHop(2, [
+ *   { positions: new Int32Array([1]), offsets: new Int32Array([0, 1]), neighbors: new Int32Array([9]) },
+ *   { positions: new Int32Array([0]), offsets: new Int32Array([0, 2]), neighbors: new Int32Array([4, 5]) },
+ * ]);
+ * console.assert(hop.offsets.join() === "0,2,3" && hop.neighbors.join() === "4,5,9");
+ * ```
+ */
 export interface StitchedHop {
   /** `n + 1` offsets. */
   readonly offsets: Int32Array<ArrayBuffer>;

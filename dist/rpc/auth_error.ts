@@ -11,8 +11,10 @@
  * ```
  */
 export class AuthError extends Error {
+  /** Always `"AuthError"`; the class name survives logs and the Worker link's error codec. */
   override readonly name = "AuthError";
 
+  /** `message` should name the peer and which side's proof failed. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
   }

@@ -1,11 +1,21 @@
-import type { z } from "zod";
 import type { CallOptions } from "./call_options.ts";
 import { ProtocolError } from "./protocol_error.ts";
+import type { Schema } from "./schema.ts";
 
-/** What {@link callChecked} needs of a connection: an `RpcClient` is one. */
+/**
+ * What {@link callChecked} needs of a connection: an `RpcClient` is one.
+ *
+ * @example
+ * ```ts
+ * import type { Caller } from "./call_checked.ts";
+ * const echo: Caller = { peer: "echo", call: (_method, payload) => Promise.resolve(payload) };
+ * console.assert(await echo.call("any.method", 5) === 5);
+ * ```
+ */
 export interface Caller {
   /** The peer's name, used in errors. */
   readonly peer: string;
+  /** Calls `method` with `payload` and resolves with the raw, unchecked answer. */
   call(method: string, payload: unknown, options?: CallOptions): Promise<unknown>;
 }
 
@@ -25,13 +35,13 @@ export interface Caller {
  * console.assert(sum === 5);
  * ```
  */
-export async function callChecked<S extends z.ZodType>(
+export async function callChecked<T>(
   peer: Caller,
   method: string,
   request: unknown,
-  response: S,
+  response: Schema<T>,
   options: CallOptions = {},
-): Promise<z.infer<S>> {
+): Promise<T> {
   const answer = await peer.call(method, request, options);
   const parsed = response.safeParse(answer);
   if (!parsed.success) {

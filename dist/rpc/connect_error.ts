@@ -10,10 +10,15 @@
  * ```
  */
 export class ConnectError extends Error {
+  /** Always `"ConnectError"`; the class name survives logs and the Worker link's error codec. */
   override readonly name = "ConnectError";
   /** The address that could not be reached. */
   readonly url: string;
 
+  /**
+   * Builds the message naming `url`, the deadline and the attempts made; `options.cause` keeps the
+   * last failure.
+   */
   constructor(
     url: string,
     deadlineMs: number,

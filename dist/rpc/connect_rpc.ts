@@ -3,7 +3,18 @@ import { RpcClient, type RpcClientOptions } from "./rpc_client.ts";
 import { TcpWebSocket } from "./tcp_websocket.ts";
 import { WebSocketTransport } from "./websocket_transport.ts";
 
-/** Options of {@link connectRpc}. */
+/**
+ * Options of {@link connectRpc}.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectRpcOptions } from "./connect_rpc.ts";
+ * // Rank 3 may start before rank 0's server is up: keep trying for 30 s.
+ * const options: ConnectRpcOptions = {
+ *   secret: new TextEncoder().encode("a shared secret"), name: "rank 3", connectDeadlineMs: 30_000,
+ * };
+ * ```
+ */
 export interface ConnectRpcOptions extends RpcClientOptions {
   /**
    * Keep retrying, with exponential backoff, for this long if the server is

@@ -11,12 +11,17 @@
  * ```
  */
 export class ConnectionClosedError extends Error {
+  /**
+   * Always `"ConnectionClosedError"`; the class name survives logs and the Worker link's error
+   * codec.
+   */
   override readonly name = "ConnectionClosedError";
   /** The method whose call was cut off. */
   readonly method: string;
   /** The peer the connection led to. */
   readonly peer: string;
 
+  /** Builds the message naming the call, the peer and why the connection closed. */
   constructor(
     method: string,
     peer: string,

@@ -3,7 +3,15 @@ import { type Message, messageSchema, PROTOCOL_VERSION } from "./messages.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import { alignTypedArrays } from "./_align.ts";
 
-/** Default cap on one encoded message: 64 MiB (also the WebSocket frame cap). */
+/**
+ * Default cap on one encoded message: 64 MiB (also the WebSocket frame cap).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_MESSAGE_BYTES, MessageCodec } from "./message_codec.ts";
+ * console.assert(new MessageCodec().maxMessageBytes === DEFAULT_MAX_MESSAGE_BYTES);
+ * ```
+ */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -30,6 +38,10 @@ export class MessageCodec {
   readonly maxMessageBytes: number;
   readonly #packr = new Packr({ moreTypes: true, useRecords: false });
 
+  /**
+   * `options.maxMessageBytes` defaults to `DEFAULT_MAX_MESSAGE_BYTES`; throws `RangeError` below
+   * 64.
+   */
   constructor(options: { maxMessageBytes?: number } = {}) {
     const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (!Number.isInteger(max) || max < 64) {

@@ -1,6 +1,19 @@
-import type { z } from "zod";
+import type { Schema } from "./schema.ts";
 
-/** What a method handler learns about the call it serves. */
+/**
+ * What a method handler learns about the call it serves.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { MethodTable } from "./method_table.ts";
+ * // A handler that names its caller and stops when the call is cancelled.
+ * new MethodTable().register("demo.whoami", z.null(), (_payload, ctx) => {
+ *   ctx.signal.throwIfAborted();
+ *   return `${ctx.method} called by ${ctx.peer}`;
+ * });
+ * ```
+ */
 export interface CallContext {
   /** The authenticated peer, e.g. `rank 3 (127.0.0.4:50122)`. */
   readonly peer: string;
@@ -10,14 +23,30 @@ export interface CallContext {
   readonly signal: AbortSignal;
 }
 
-/** A registered method: payload schema plus handler. */
+/**
+ * A registered method: payload schema plus handler.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { MethodTable } from "./method_table.ts";
+ * const table = new MethodTable().register("demo.double", z.number(), (x) => 2 * x);
+ * const entry = table.get("demo.double")!;
+ * console.assert(entry.params.safeParse("two").success === false);
+ * ```
+ */
 export interface MethodEntry {
-  readonly params: z.ZodType;
+  /** Checks a request's payload before the handler runs. */
+  readonly params: Schema<unknown>;
+  /**
+   * Answers a call with a checked payload; its value (or promise) is the response, its throw the
+   * error.
+   */
   readonly handler: (payload: unknown, ctx: CallContext) => unknown;
 }
 
 /**
- * The methods a server answers, by name. Each method declares the zod schema
+ * The methods a server answers, by name. Each method declares the schema (zod's)
  * of its payload; a request whose payload does not match fails with a
  * `TypeError` at the caller and the handler does not run. One table per
  * server, passed explicitly: there is no global registry.
@@ -35,10 +64,10 @@ export class MethodTable {
   readonly #entries = new Map<string, MethodEntry>();
 
   /** Adds a method; throws `TypeError` on an empty or duplicate name. */
-  register<S extends z.ZodType>(
+  register<T>(
     name: string,
-    params: S,
-    handler: (payload: z.infer<S>, ctx: CallContext) => unknown,
+    params: Schema<T>,
+    handler: (payload: T, ctx: CallContext) => unknown,
   ): this {
     if (typeof name !== "string" || name.length === 0 || name.length > 256) {
       throw new TypeError(`method name must be 1..256 characters: "${name}"`);

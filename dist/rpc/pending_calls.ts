@@ -27,6 +27,7 @@ export class PendingCalls {
   readonly #calls = new Map<number, Pending>();
   #nextId = 1;
 
+  /** `peer` names the other end in every error a call settles with. */
   constructor(peer: string) {
     this.#peer = peer;
   }

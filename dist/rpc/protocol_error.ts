@@ -11,8 +11,12 @@
  * ```
  */
 export class ProtocolError extends Error {
+  /** Always `"ProtocolError"`; the class name survives logs and the Worker link's error codec. */
   override readonly name = "ProtocolError";
 
+  /**
+   * `message` should name the peer and what was malformed; `options.cause` keeps the parse error.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
   }

@@ -11,6 +11,7 @@
  * ```
  */
 export class RemoteError extends Error {
+  /** Always `"RemoteError"`; the remote error's own class name is `remoteName`. */
   override readonly name = "RemoteError";
   /** The method that was called. */
   readonly method: string;
@@ -23,6 +24,7 @@ export class RemoteError extends Error {
   /** Structured detail sent along with the error, if any. */
   readonly data: unknown;
 
+  /** Builds the message naming the call, the peer and the remote error's class and message. */
   constructor(
     method: string,
     peer: string,

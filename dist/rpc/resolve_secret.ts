@@ -1,6 +1,15 @@
 import { AuthError } from "./auth_error.ts";
 
-/** Where a shared secret may come from, in order of precedence. */
+/**
+ * Where a shared secret may come from, in order of precedence.
+ *
+ * @example
+ * ```ts
+ * import { resolveSecret, type SecretSources } from "./resolve_secret.ts";
+ * const flags: SecretSources = { value: "at least sixteen characters", env: undefined };
+ * console.assert((await resolveSecret(flags)).length === 27);
+ * ```
+ */
 export interface SecretSources {
   /** The value of a `--secret` flag. */
   readonly value?: string | undefined;

@@ -10,7 +10,17 @@ import type { Transport } from "./transport.ts";
 import { watchSilence } from "./watch_silence.ts";
 import { check, importSecret, nonce, prove } from "./_hmac.ts";
 
-/** Options of {@link RpcClient.open}. */
+/**
+ * Options of {@link RpcClient.open}.
+ *
+ * @example
+ * ```ts
+ * import type { RpcClientOptions } from "./rpc_client.ts";
+ * const options: RpcClientOptions = {
+ *   secret: new TextEncoder().encode("a shared secret"), name: "rank 1", defaultTimeoutMs: 30_000,
+ * };
+ * ```
+ */
 export interface RpcClientOptions {
   /** The shared secret; see `resolveSecret`. */
   readonly secret: Uint8Array;

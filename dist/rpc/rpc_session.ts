@@ -6,7 +6,19 @@ import { timerDelay } from "./timer_delay.ts";
 import { watchSilence } from "./watch_silence.ts";
 import { check, importSecret, nonce, prove } from "./_hmac.ts";
 
-/** Options of {@link RpcSession}. */
+/**
+ * Options of {@link RpcSession}.
+ *
+ * @example
+ * ```ts
+ * import { MethodTable } from "./method_table.ts";
+ * import type { RpcSessionOptions } from "./rpc_session.ts";
+ * const options: RpcSessionOptions = {
+ *   secret: new TextEncoder().encode("a shared secret"), methods: new MethodTable(),
+ *   name: "rank 0", handshakeTimeoutMs: 5_000, log: () => {},
+ * };
+ * ```
+ */
 export interface RpcSessionOptions {
   /** The shared secret every client must prove it knows. */
   readonly secret: Uint8Array;
@@ -67,6 +79,10 @@ export class RpcSession {
   #closing = false;
   #peer: string;
 
+  /**
+   * Attaches to `transport` and sends the challenge at once; a client that does not authenticate
+   * within `handshakeTimeoutMs` is refused.
+   */
   constructor(transport: Transport, options: RpcSessionOptions) {
     this.#transport = transport;
     this.#peer = transport.peer;

@@ -11,6 +11,7 @@
  * ```
  */
 export class RpcTimeoutError extends Error {
+  /** Always `"RpcTimeoutError"`; the class name survives logs and the Worker link's error codec. */
   override readonly name = "RpcTimeoutError";
   /** The method that was called. */
   readonly method: string;
@@ -19,6 +20,7 @@ export class RpcTimeoutError extends Error {
   /** The timeout that expired. */
   readonly timeoutMs: number;
 
+  /** Builds the message naming the call, the peer and the timeout. */
   constructor(method: string, peer: string, timeoutMs: number) {
     super(`call "${method}" to ${peer} timed out after ${timeoutMs} ms`);
     this.method = method;

@@ -3,7 +3,19 @@ import { RpcSession } from "./rpc_session.ts";
 import { timerDelay } from "./timer_delay.ts";
 import { WebSocketTransport } from "./websocket_transport.ts";
 
-/** Options of {@link serveRpc}. */
+/**
+ * Options of {@link serveRpc}.
+ *
+ * @example
+ * ```ts
+ * import { MethodTable } from "./method_table.ts";
+ * import type { ServeRpcOptions } from "./serve_rpc.ts";
+ * const options: ServeRpcOptions = {
+ *   hostname: "127.0.0.2", port: 0, secret: new TextEncoder().encode("a shared secret"),
+ *   methods: new MethodTable(), name: "rank 0",
+ * };
+ * ```
+ */
 export interface ServeRpcOptions {
   /** Interface to listen on, e.g. `127.0.0.2`; never defaults to all interfaces. */
   readonly hostname: string;
@@ -30,9 +42,23 @@ export interface ServeRpcOptions {
   readonly closeGraceMs?: number;
 }
 
-/** A running RPC server; see {@link serveRpc}. */
+/**
+ * A running RPC server; see {@link serveRpc}.
+ *
+ * @example
+ * ```ts
+ * import { MethodTable } from "./method_table.ts";
+ * import { serveRpc } from "./serve_rpc.ts";
+ * const secret = new TextEncoder().encode("a shared secret");
+ * const server = serveRpc({ hostname: "127.0.0.1", port: 0, secret, methods: new MethodTable() });
+ * console.assert(server.port > 0 && server.url === `ws://127.0.0.1:${server.port}`);
+ * await server.close();
+ * ```
+ */
 export interface RpcServer {
+  /** The interface the server listens on, as bound. */
   readonly hostname: string;
+  /** The bound port; the one the system chose when `port` 0 was asked for. */
   readonly port: number;
   /** `ws://hostname:port`, what clients connect to. */
   readonly url: string;

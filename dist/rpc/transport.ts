@@ -1,6 +1,17 @@
 /**
  * Where a {@link Transport} delivers what it receives. Called at most once
  * with `closed`, after which no more frames arrive.
+ *
+ * @example
+ * ```ts
+ * import { memoryTransportPair } from "./memory_transport_pair.ts";
+ * const [near, far] = memoryTransportPair();
+ * const got = Promise.withResolvers<string>();
+ * far.attach({ frame: (data) => got.resolve(String(data)), closed: () => {} });
+ * near.send("hello");
+ * console.assert(await got.promise === "hello");
+ * near.close();
+ * ```
  */
 export interface TransportSink {
   /** One whole frame as it arrived (binary, or text for a misbehaving peer). */

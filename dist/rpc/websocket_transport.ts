@@ -21,6 +21,10 @@ export class WebSocketTransport implements Transport {
   #closedReason: string | null = null;
   #closeDelivered = false;
 
+  /**
+   * Wraps `socket` (open or still connecting: frames sent before it opens are queued); `peer` names
+   * the other end in errors.
+   */
   constructor(socket: WebSocket | TcpWebSocket, peer: string) {
     this.peer = peer;
     this.#socket = socket;

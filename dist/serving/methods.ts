@@ -22,23 +22,50 @@ export const MINIBATCH_HEARTBEAT = "minibatch.heartbeat";
 /** The graph's sizes, the fan-outs the server samples with, and every partition's training seed count. */
 export const MINIBATCH_DESCRIBE = "minibatch.describe";
 export const describeRequest = z.null();
-export const describeResponse = z.object({
+export const describeResponse: z.ZodType<ServerInfo> = z.object({
   partition: z.number().int().nonnegative(),
   numNodes: z.number().int().positive(),
   featureDim: z.number().int().positive(),
   numClasses: z.number().int().positive(),
   fanouts: z.array(z.number().int().nonnegative()),
-  /** Training seeds of every partition. */
   trainCounts: z.array(z.number().int().nonnegative()),
   partitioner: z.string(),
+  dataset: z.string(),
 });
-/** What a client learns of the graph and of its server. */
-export type ServerInfo = z.infer<typeof describeResponse>;
 
-/** Client `index` of `count`'s share of the partition's train or test seeds, with their labels. */
+/**
+ * What a client learns of the graph and of its server from
+ * `minibatch.describe`, before it asks for seeds or minibatches.
+ *
+ * @example
+ * ```ts
+ * import type { ServerInfo } from "./methods.ts";
+ * const allTrainSeeds = (info: ServerInfo) => info.trainCounts.reduce((a, b) => a + b, 0);
+ * ```
+ */
+export interface ServerInfo {
+  /** The partition this server serves, `0 .. trainCounts.length - 1`. */
+  readonly partition: number;
+  /** Nodes of the whole graph; seeds must be below it. */
+  readonly numNodes: number;
+  /** Float32 values per feature row. */
+  readonly featureDim: number;
+  /** Label classes, the model's output width. */
+  readonly numClasses: number;
+  /** Neighbours the server samples per node at each hop, seeds' hop first. */
+  readonly fanouts: readonly number[];
+  /** Training seeds of every partition, by partition. */
+  readonly trainCounts: readonly number[];
+  /** The partitioner that split the graph (`random`, `frequency` or `locality`). */
+  readonly partitioner: string;
+  /** The partitioned dataset's name (clients record it in the models they save). */
+  readonly dataset: string;
+}
+
+/** Client `index` of `count`'s share of the partition's train, valid or test seeds, with their labels. */
 export const MINIBATCH_LIST_SEEDS = "minibatch.list_seeds";
 export const seedsRequest = z.object({
-  split: z.enum(["train", "test"]),
+  split: z.enum(["train", "valid", "test"]),
   /** Which of `count` clients asks: it gets every `count`-th seed from `index`. */
   index: z.number().int().nonnegative(),
   count: z.number().int().positive(),
@@ -67,6 +94,7 @@ export const epochRequest = z.object({
   epoch: z.number().int().positive(),
   epochs: z.number().int().positive(),
   loss: z.number(),
+  validAccuracy: z.number().nullable(),
   testAccuracy: z.number().nullable(),
 });
 

@@ -17,11 +17,19 @@ import {
   seedsRequest,
   type ServerInfo,
 } from "./methods.ts";
+import { checkSeeds } from "../../engine/check_seeds.ts";
 
 /**
  * What a server reports of its clients: one attached, all of them ended an
  * epoch (with the minibatches prepared for it and the time that took, and
  * client-reported loss and accuracy of the lowest-numbered client), one finished.
+ *
+ * @example
+ * ```ts
+ * import type { MinibatchServiceEvent } from "./minibatch_service.ts";
+ * const describe = (e: MinibatchServiceEvent) =>
+ *   e.kind === "epoch" ? `epoch ${e.epoch + 1}/${e.epochs}: ${e.minibatches} minibatches` : `client ${e.client} ${e.kind}`;
+ * ```
  */
 export type MinibatchServiceEvent =
   | { readonly kind: "attached"; readonly client: number; readonly peer: string }
@@ -32,11 +40,20 @@ export type MinibatchServiceEvent =
     readonly minibatches: number;
     readonly prepareMs: number;
     readonly loss: number;
+    readonly validAccuracy: number | null;
     readonly testAccuracy: number | null;
   }
   | { readonly kind: "finished"; readonly client: number };
 
-/** Options of {@link MinibatchService}. */
+/**
+ * Options of {@link MinibatchService}.
+ *
+ * @example
+ * ```ts
+ * import type { MinibatchServiceOptions } from "./minibatch_service.ts";
+ * const clientsLeft = (o: MinibatchServiceOptions, finished: number) => o.numClients - finished;
+ * ```
+ */
 export interface MinibatchServiceOptions {
   /** This partition's server; its Worker prepares the minibatches (after `connect`). */
   readonly server: PartitionServer;
@@ -47,6 +64,7 @@ export interface MinibatchServiceOptions {
     readonly offset: number;
     readonly labels: Int32Array;
     readonly train: Int32Array;
+    readonly valid: Int32Array;
     readonly test: Int32Array;
   };
   /** How many clients this server serves: `finished` waits for that many. */
@@ -64,7 +82,7 @@ export interface MinibatchServiceOptions {
  * - describe -> the graph's sizes, the fan-outs the server samples with, and
  *   every partition's training seed count;
  * - list seeds `{ split, index, count }` -> `{ seeds, labels }`: client
- *   `index` of `count`'s share of this partition's train or test seeds;
+ *   `index` of `count`'s share of this partition's train, valid or test seeds;
  * - produce `{ seeds, seed }` -> the sampled blocks as host arrays, the input
  *   nodes and their features, prepared by the partition server's Worker
  *   exactly as a collocated trainer's minibatches are;
@@ -94,11 +112,15 @@ export class MinibatchService {
   /** Per epoch, the clients that ended it; the first to report gives loss and accuracy. */
   readonly #epochs = new Map<
     number,
-    { clients: Set<number>; first: number; loss: number; acc: number | null }
+    { clients: Set<number>; first: number; loss: number; valid: number | null; acc: number | null }
   >();
   #minibatches = 0;
   #prepareMs = 0;
 
+  /**
+   * Throws `RangeError` unless `numClients` is a positive integer; `register` then puts the methods
+   * on a server's table.
+   */
   constructor(options: MinibatchServiceOptions) {
     if (!Number.isInteger(options.numClients) || options.numClients < 1) {
       throw new RangeError(`numClients must be a positive integer, got ${options.numClients}`);
@@ -118,7 +140,7 @@ export class MinibatchService {
     return registerHeartbeat(methods, MINIBATCH_HEARTBEAT)
       .register(MINIBATCH_DESCRIBE, describeRequest, () => o.info)
       .register(MINIBATCH_LIST_SEEDS, seedsRequest, ({ split, index, count }) => {
-        const all = split === "train" ? o.partition.train : o.partition.test;
+        const all = o.partition[split];
         const seeds = all.filter((_, i) => i % count === index);
         const labels = seeds.map((id) => o.partition.labels[id - o.partition.offset]!);
         return { seeds, labels };
@@ -166,14 +188,7 @@ export class MinibatchService {
 
   #produce(seeds: Int32Array, seed: number, signal: AbortSignal): Promise<HostMinibatch> {
     const o = this.#options;
-    for (let i = 0; i < seeds.length; i++) {
-      const v = seeds[i]!;
-      if (!(v >= 0 && v < o.info.numNodes)) {
-        throw new RangeError(
-          `seed ${v} at position ${i} is not a node of the ${o.info.numNodes}-node graph`,
-        );
-      }
-    }
+    checkSeeds(seeds, o.info.numNodes, MINIBATCH_PRODUCE);
     // Every remote call of a minibatch may take the RPC timeout.
     const timeoutMs = o.timeoutMs * (o.info.fanouts.length + 2);
     const t0 = performance.now();
@@ -185,18 +200,36 @@ export class MinibatchService {
   }
 
   #endEpoch(
-    r: { client: number; epoch: number; epochs: number; loss: number; testAccuracy: number | null },
+    r: {
+      client: number;
+      epoch: number;
+      epochs: number;
+      loss: number;
+      validAccuracy: number | null;
+      testAccuracy: number | null;
+    },
   ) {
     const o = this.#options;
     let e = this.#epochs.get(r.epoch);
     if (!e) {
       this.#epochs.set(
         r.epoch,
-        e = { clients: new Set(), first: r.client, loss: r.loss, acc: r.testAccuracy },
+        e = {
+          clients: new Set(),
+          first: r.client,
+          loss: r.loss,
+          valid: r.validAccuracy,
+          acc: r.testAccuracy,
+        },
       );
     }
     if (r.client < e.first) {
-      Object.assign(e, { first: r.client, loss: r.loss, acc: r.testAccuracy });
+      Object.assign(e, {
+        first: r.client,
+        loss: r.loss,
+        valid: r.validAccuracy,
+        acc: r.testAccuracy,
+      });
     }
     e.clients.add(r.client);
     if (e.clients.size < o.numClients) return;
@@ -208,6 +241,7 @@ export class MinibatchService {
       minibatches: this.#minibatches,
       prepareMs: this.#prepareMs,
       loss: e.loss,
+      validAccuracy: e.valid,
       testAccuracy: e.acc,
     });
     this.#minibatches = 0;

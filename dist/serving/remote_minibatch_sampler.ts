@@ -5,7 +5,19 @@ import type { PartitionPeer } from "../graph/partition_peer.ts";
 import { uploadMinibatch } from "../worker/upload_minibatch.ts";
 import { MINIBATCH_PRODUCE, produceResponse } from "./methods.ts";
 
-/** Options of {@link RemoteMinibatchSampler}. */
+/**
+ * Options of {@link RemoteMinibatchSampler}.
+ *
+ * @example
+ * ```ts
+ * import type { Device } from "../../engine/device.ts";
+ * import type { PartitionPeer } from "../graph/partition_peer.ts";
+ * import type { RemoteMinibatchSamplerOptions } from "./remote_minibatch_sampler.ts";
+ * const options = (device: Device, server: PartitionPeer): RemoteMinibatchSamplerOptions => ({
+ *   device, server, fanouts: [15, 10, 5], dim: 100, timeoutMs: 60_000,
+ * });
+ * ```
+ */
 export interface RemoteMinibatchSamplerOptions {
   /** The device the minibatches are uploaded to (the client's). */
   readonly device: Device;
@@ -41,6 +53,10 @@ export class RemoteMinibatchSampler implements MinibatchSource {
   readonly dim: number;
   readonly #options: RemoteMinibatchSamplerOptions;
 
+  /**
+   * Throws `RangeError` unless `options.timeoutMs` is positive; the connection to the server is the
+   * caller's.
+   */
   constructor(options: RemoteMinibatchSamplerOptions) {
     if (!(options.timeoutMs > 0)) {
       throw new RangeError(

@@ -18,12 +18,65 @@ import { z } from "zod";
 import type { Device } from "../../engine/device.ts";
 import type { PreparedMinibatch } from "../../engine/minibatch_source.ts";
 
+/**
+ * One block as host arrays: the host form of a `Block`.
+ *
+ * @example
+ * ```ts
+ * import type { HostBlock } from "./host_minibatch.ts";
+ * // Two destinations, each with the other as its one sampled neighbour.
+ * const block: HostBlock = {
+ *   numDst: 2, numSrc: 2, numEdges: 2, indptr: new Int32Array([0, 1, 2]), indices: new Int32Array([1, 0]),
+ * };
+ * ```
+ */
+export interface HostBlock {
+  /** Destination nodes; also the first `numDst` sources. */
+  numDst: number;
+  /** Source nodes, `>= numDst`. */
+  numSrc: number;
+  /** Sampled edges, the length of `indices`. */
+  numEdges: number;
+  /** `numDst + 1` offsets into `indices`. */
+  indptr: Int32Array<ArrayBuffer>;
+  /** `numEdges` local source ids in `[0, numSrc)`. */
+  indices: Int32Array<ArrayBuffer>;
+}
+
+/**
+ * A minibatch as host arrays, with the time its preparation took: what the
+ * partition server's Worker posts to its trainer, and what `minibatch.produce`
+ * answers a client.
+ *
+ * @example
+ * ```ts
+ * import type { HostMinibatch } from "./host_minibatch.ts";
+ * const featureBytes = (m: HostMinibatch) => m.rows.byteLength;
+ * ```
+ */
+export interface HostMinibatch {
+  /** Seeds of the minibatch, the first `numSeeds` input nodes. */
+  numSeeds: number;
+  /** Input nodes, the length of `inputNodes`. */
+  numInput: number;
+  /** `numInput` global ids, seeds first. */
+  inputNodes: Int32Array<ArrayBuffer>;
+  /** Outermost first, as `MiniBatch.blocks`. */
+  blocks: HostBlock[];
+  /** `numInput * dim` input features, row after row. */
+  rows: Float32Array<ArrayBuffer>;
+  /** Time sampling took where it ran, in milliseconds. */
+  sampleMs: number;
+  /** Time gathering and fetching the features took where it ran, in milliseconds. */
+  featureMs: number;
+}
+
 const count = z.number().int().nonnegative();
 const int32 = z.custom<Int32Array<ArrayBuffer>>((v) => v instanceof Int32Array);
 const ms = z.number().nonnegative();
 
-/** One block as host arrays. */
-export const hostBlockSchema = z.object({
+/** Schema of a {@link HostBlock}. */
+export const hostBlockSchema: z.ZodType<HostBlock> = z.object({
   numDst: count,
   numSrc: count,
   numEdges: count,
@@ -31,24 +84,16 @@ export const hostBlockSchema = z.object({
   indices: int32,
 });
 
-/** A minibatch as host arrays, with the time its preparation took. */
-export const hostMinibatchSchema = z.object({
+/** Schema of a {@link HostMinibatch}, checked on receipt from a Worker or a server. */
+export const hostMinibatchSchema: z.ZodType<HostMinibatch> = z.object({
   numSeeds: count,
   numInput: count,
-  /** `numInput` global ids, seeds first. */
   inputNodes: int32,
-  /** Outermost first, as `MiniBatch.blocks`. */
   blocks: z.array(hostBlockSchema),
-  /** `numInput * dim` input features, row after row. */
   rows: z.custom<Float32Array<ArrayBuffer>>((v) => v instanceof Float32Array),
   sampleMs: ms,
   featureMs: ms,
 });
-
-/** One block as host arrays. */
-export type HostBlock = z.infer<typeof hostBlockSchema>;
-/** A minibatch as host arrays. */
-export type HostMinibatch = z.infer<typeof hostMinibatchSchema>;
 
 /**
  * Reads `batch` back from `device` into host arrays; the second value lists

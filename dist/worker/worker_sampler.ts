@@ -2,8 +2,22 @@ import type { Device } from "../../engine/device.ts";
 import type { MinibatchSource, PreparedMinibatch } from "../../engine/minibatch_source.ts";
 import type { PartitionServer } from "./partition_server.ts";
 import { uploadMinibatch } from "./upload_minibatch.ts";
+import { checkSeeds } from "../../engine/check_seeds.ts";
 
-/** Options of {@link WorkerSampler.connect}. */
+/**
+ * Options of {@link WorkerSampler.connect}.
+ *
+ * @example
+ * ```ts
+ * import type { Device } from "../../engine/device.ts";
+ * import type { PartitionServer } from "./partition_server.ts";
+ * import type { WorkerSamplerOptions } from "./worker_sampler.ts";
+ * const options = (device: Device, server: PartitionServer, secret: Uint8Array): WorkerSamplerOptions => ({
+ *   device, server, secret, peers: [undefined, "ws://127.0.0.3:4001"],
+ *   fanouts: [15, 10, 5], dim: 100, numNodes: 2_449_029, timeoutMs: 10_000,
+ * });
+ * ```
+ */
 export interface WorkerSamplerOptions {
   /** The device the minibatches are uploaded to (the trainer's). */
   readonly device: Device;
@@ -13,6 +27,7 @@ export interface WorkerSamplerOptions {
   readonly peers: readonly (string | undefined)[];
   /** The shared secret of the cluster. */
   readonly secret: Uint8Array;
+  /** Neighbours sampled per node at each hop, seeds' hop first. */
   readonly fanouts: readonly number[];
   /** Feature row width. */
   readonly dim: number;
@@ -70,14 +85,7 @@ export class WorkerSampler implements MinibatchSource {
 
   async next(seeds: Int32Array, seed: number): Promise<PreparedMinibatch> {
     const o = this.#options;
-    for (let i = 0; i < seeds.length; i++) {
-      const v = seeds[i]!;
-      if (!(v >= 0 && v < o.numNodes)) {
-        throw new RangeError(
-          `sample: seed ${v} at position ${i} is not a node of the ${o.numNodes}-node graph`,
-        );
-      }
-    }
+    checkSeeds(seeds, o.numNodes, "sample");
     o.signal?.throwIfAborted();
     // Every remote call of a minibatch may take the RPC timeout.
     const timeoutMs = o.timeoutMs * (this.fanouts.length + 2);

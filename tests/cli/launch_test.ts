@@ -190,7 +190,7 @@ await testNeeding(
       assert.equal(r.code, 0, r.stderr);
       assert.match(
         r.stdout,
-        /^\[node 0\] Epoch 2\/2: .*, loss \d+\.\d{4}, test accuracy 0\.\d{4} \(evaluated in \d+\.\d\d s\)$/m,
+        /^\[node 0\] \S+Z Epoch 2\/2: .*, loss \d+\.\d{4}, valid accuracy 0\.\d{4}, test accuracy 0\.\d{4} \(evaluated in \d+\.\d\d s\)$/m,
       );
       assert.match(r.stdout, /^\[node 0\] webgnn: 2 nodes x 1 trainers/m);
     });

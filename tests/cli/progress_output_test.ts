@@ -32,12 +32,12 @@ Deno.test("train in a terminal clears the generator's and the epochs' bars, draw
   const raw = new TextDecoder().decode(out.stdout);
   assert.equal(out.code, 0, raw);
   assert.match(raw, /features \[/, "the generator draws its bars");
-  assert.match(raw, /test 1\/1 \[/, "evaluation has a bar");
+  assert.match(raw, /evaluate 1\/1 \[/, "evaluation has a bar");
   const shown = screen(raw);
   const stale = shown.filter((l) => /[░█]/.test(l));
   assert.deepEqual(stale, [], "no progress bar is left on screen");
   assert.match(
     shown.at(-1)!,
-    /^Epoch 1\/1: .*test accuracy 0\.\d{4} \(evaluated in \d+\.\d\d s\)$/,
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ Epoch 1\/1: .*, valid accuracy 0\.\d{4}, test accuracy 0\.\d{4} \(evaluated in \d+\.\d\d s\)$/,
   );
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { finish, freePort, partitioned } from "../_cluster.ts";
 import { loadPartition } from "../../partition/load_partition.ts";
+import { readSpec } from "../engine/_safetensors_spec.ts";
 
 const SERVER = new URL("../../cli/server.ts", import.meta.url).href;
 const CLIENT = new URL("../../cli/client.ts", import.meta.url).href;
@@ -47,7 +48,7 @@ const CLUSTER = [
   "--num_dataset_partitions=2",
 ];
 
-Deno.test("server/client: 2 servers and 3 clients use every training seed once per epoch, agree on accuracy and learn", async () => {
+Deno.test("server/client: 2 servers and 3 clients use every training seed once per epoch, agree on accuracy, learn, and client 0 keeps the model", async () => {
   const dir = await partitioned(2);
   try {
     const port = freePort();
@@ -67,9 +68,9 @@ Deno.test("server/client: 2 servers and 3 clients use every training seed once p
     const procs = [
       start("server", 0, port, args),
       start("server", 1, port, args),
-      start("client", 0, port, args),
-      start("client", 1, port, args),
-      start("client", 2, port, args),
+      ...[0, 1, 2].map((c) =>
+        start("client", c, port, [...args, `--save_model=${dir}/c${c}.safetensors`, "--save_best"])
+      ),
     ];
     const results = await Promise.all(procs.map(finish));
     for (const r of results) assert.equal(r.code, 0, r.stderr);
@@ -82,12 +83,17 @@ Deno.test("server/client: 2 servers and 3 clients use every training seed once p
       assert.match(out, new RegExp(`^webgnn server ${server}: client ${server} attached`, "m"));
       assert.match(
         out,
-        new RegExp(`^webgnn server ${server}: epoch ${epochs}/${epochs}: \\d+ minibatches`, "m"),
+        new RegExp(
+          `^webgnn server ${server}: epoch ${epochs}/${epochs}: \\d+ minibatches.*, valid accuracy 0\\.\\d{4}, test accuracy`,
+          "m",
+        ),
       );
       const lines = (await Deno.readTextFile(`${dir}/s${server}.jsonl`)).trim().split("\n")
         .map((l) => JSON.parse(l));
       assert.deepEqual(lines.map((l) => l.epoch), [1, 2, 3, 4, 5, 6]);
       assert.ok(lines.every((l) => l.minibatches > 0), JSON.stringify(lines));
+      assert.ok(lines.every((l) => !Number.isNaN(Date.parse(l.time))), "each line has its time");
+      assert.ok(lines[epochs - 1].validAccuracy > 0, "the last epoch's valid accuracy");
     }
     const train = await Promise.all(
       [0, 1].map(async (p) => (await loadPartition(`${dir}/parts`, p)).train),
@@ -121,6 +127,15 @@ Deno.test("server/client: 2 servers and 3 clients use every training seed once p
     // 47 classes: a model that learned nothing scores a few percent.
     assert.ok(accuracies[0] > 0.15, `test accuracy ${accuracies[0]} after ${epochs} epochs`);
     assert.ok(perClient[0]![last].loss < perClient[0]![0].loss * 0.8, "the loss fell");
+    const valid = perClient.map((lines) => lines[last].validAccuracy);
+    assert.ok(valid.every((a) => a === valid[0] && a > 0), `one global valid accuracy: ${valid}`);
+    const { header } = readSpec(await Deno.readFile(`${dir}/c0.safetensors`));
+    const meta = header.__metadata__ as Record<string, string>;
+    assert.deepEqual([meta.epoch, meta.valid_accuracy], [String(epochs), valid[0].toFixed(6)]);
+    assert.match(meta.dataset!, /^synthetic/);
+    for (const c of [1, 2]) {
+      await assert.rejects(Deno.stat(`${dir}/c${c}.safetensors`), Deno.errors.NotFound);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

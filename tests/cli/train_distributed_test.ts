@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { finish, freePort, partitioned } from "../_cluster.ts";
 import { loadPartition } from "../../partition/load_partition.ts";
+import { readSpec } from "../engine/_safetensors_spec.ts";
 
 const TRAIN = new URL("../../cli/train.ts", import.meta.url).href;
 const SECRET = "a test secret of the cluster";
@@ -28,7 +29,7 @@ function node(rank: number, numNodes: number, port: number, args: string[]): Den
   }).spawn();
 }
 
-Deno.test("train: 2 nodes x 2 trainers on distinct loopback addresses use every seed once per epoch and learn", async () => {
+Deno.test("train: 2 nodes x 2 trainers on distinct loopback addresses use every seed once per epoch, learn, and rank 0 saves the model", async () => {
   const dir = await partitioned(2);
   try {
     const port = freePort();
@@ -43,7 +44,10 @@ Deno.test("train: 2 nodes x 2 trainers on distinct loopback addresses use every 
       "--eval_every=0",
       `--metrics=${dir}/m{rank}.jsonl`,
     ];
-    const results = await Promise.all([node(0, 2, port, args), node(1, 2, port, args)].map(finish));
+    const save = (r: number) => `--save_model=${dir}/node${r}.safetensors`;
+    const results = await Promise.all(
+      [node(0, 2, port, [...args, save(0)]), node(1, 2, port, [...args, save(1)])].map(finish),
+    );
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const train = await Promise.all(
       [0, 1].map(async (p) => (await loadPartition(`${dir}/parts`, p)).train),
@@ -76,6 +80,16 @@ Deno.test("train: 2 nodes x 2 trainers on distinct loopback addresses use every 
     // 47 classes: a model that learned nothing scores a few percent.
     assert.ok(accuracies[0] > 0.15, `test accuracy ${accuracies[0]} after 8 epochs`);
     assert.ok(perRank[0]![7].loss < perRank[0]![0].loss * 0.8, "the loss fell");
+    const valid = perRank.map((lines) => lines[7].validAccuracy);
+    assert.ok(valid.every((a) => a === valid[0] && a > 0), `one global valid accuracy: ${valid}`);
+    // Rank 0 wrote the model (node 1's trainers wrote nothing), from the last epoch.
+    const { header, values } = readSpec(await Deno.readFile(`${dir}/node0.safetensors`));
+    await assert.rejects(Deno.stat(`${dir}/node1.safetensors`), Deno.errors.NotFound);
+    const meta = header.__metadata__ as Record<string, string>;
+    assert.equal(meta.epoch, "8");
+    assert.equal(meta.test_accuracy, accuracies[0].toFixed(6));
+    assert.equal(meta.fanout, "5,5");
+    assert.deepEqual(values.get("convs.1.lin_l.weight")!.shape, [47, 32]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Device } from "../../engine/device.ts";
-import { SageModel, type SageModelOptions } from "../../engine/sage_model.ts";
+import { SageModel } from "../../engine/sage_model.ts";
+import type { SageModelOptions } from "../../engine/sage_model_options.ts";
 import { randomFloats, rng, withDevices } from "../_devices.ts";
 import {
   assertClose,

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import type { NodeDataset } from "../../engine/dataset.ts";
 import { loadPartition } from "../../partition/load_partition.ts";
 import { loadPartitionMeta } from "../../partition/load_partition_meta.ts";
-import { partitionDataset, type PartitionerName } from "../../partition/partition_dataset.ts";
+import { partitionDataset } from "../../partition/partition_dataset.ts";
+import type { PartitionerName } from "../../partition/partition_options.ts";
 import { generateSynthetic } from "../../partition/synthetic.ts";
 
 const dataset = generateSynthetic({ scale: 0.002, seed: 5, quiet: true });

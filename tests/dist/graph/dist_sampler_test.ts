@@ -75,6 +75,10 @@ for (const numPartitions of [2, 3]) {
         assertTrueNeighbours(got, graph, fanouts);
         assert.ok(sampler.counts.local > 0 && sampler.counts.remote > 0, "both paths used");
         assert.ok(sampler.counts.calls <= fanouts.length * (numPartitions - 1));
+        const outside = new Int32Array([seeds[0]!, graph.numNodes]);
+        const named = new RegExp(`seed ${graph.numNodes} at position 1 is not a node`);
+        await assert.rejects(async () => await sampler.sample(outside, 1), named);
+        await assert.rejects(async () => await reference.sample(outside, 1), named);
       }
     } finally {
       whole.release();

@@ -42,7 +42,7 @@ async function startServers(dir: string, count: number): Promise<PartitionServer
         hostname: "127.0.0.1",
         secret: SECRET,
         name: `partition ${r}`,
-        timeoutMs: 10_000,
+        timeoutMs: 60_000, // a Worker loads its modules first: slow on a loaded machine
       }),
     );
   }

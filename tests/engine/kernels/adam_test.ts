@@ -18,8 +18,9 @@ function adam64(
       const g = grad[i]! + o.weight_decay * p[i]!;
       m[i] = o.beta1 * m[i]! + (1 - o.beta1) * g;
       v[i] = o.beta2 * v[i]! + (1 - o.beta2) * g * g;
-      const mh = m[i]! / (1 - o.beta1 ** t), vh = v[i]! / (1 - o.beta2 ** t);
-      p[i] = p[i]! - o.lr * mh / (Math.sqrt(vh) + o.eps);
+      // torch.optim.Adam: eps after the corrected square root of v.
+      const denom = Math.sqrt(v[i]!) / Math.sqrt(1 - o.beta2 ** t) + o.eps;
+      p[i] = p[i]! - o.lr / (1 - o.beta1 ** t) * m[i]! / denom;
     }
   });
   return p;
@@ -39,10 +40,17 @@ Deno.test("adam matches float64 torch-style Adam with weight decay over several 
         m2: new Float32Array(n),
       };
       for (const [s, grad] of grads.entries()) {
+        const t = s + 1;
         const out = await runKernel(device, adamKernel, { ...state, grad }, {
           n,
-          ...o,
-          step: s + 1,
+          step_size: o.lr / (1 - o.beta1 ** t),
+          beta1: o.beta1,
+          one_minus_beta1: 1 - o.beta1,
+          beta2: o.beta2,
+          one_minus_beta2: 1 - o.beta2,
+          eps: o.eps,
+          weight_decay: o.weight_decay,
+          bias_correction2_sqrt: Math.sqrt(1 - o.beta2 ** t),
         });
         state = {
           param: out.param as Float32Array,
