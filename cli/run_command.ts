@@ -1,6 +1,12 @@
 import { UsageError } from "./usage_error.ts";
 
 /**
+ * Where a process started by a node also writes the line of the error that
+ * ended it, so that the node can name the reason (`spawnTrainers`).
+ */
+export const ERROR_FILE_ENV = "WEBGNN_ERROR_FILE";
+
+/**
  * Prints the error that ends a run, at once, as the one line
  * {@linkcode runCommand} would print at the end: a process that must clean
  * up first (close connections, stop a Worker) says why it is ending before
@@ -38,7 +44,16 @@ export async function runCommand(
       /Invalid array buffer length|Array buffer allocation failed|Invalid typed array length/
         .test(e.message);
     const hint = tooBig ? `: the sizes asked do not fit in memory (lower ${sizeFlags})` : "";
-    console.error(`webgnn ${name}: ${e.message.split("\n")[0]}${hint}`);
+    const line = `webgnn ${name}: ${e.message.split("\n")[0]}${hint}`;
+    console.error(line);
+    const file = Deno.env.get(ERROR_FILE_ENV);
+    if (file) {
+      try {
+        Deno.writeTextFileSync(file, line + "\n");
+      } catch {
+        // the node that asked for it is gone
+      }
+    }
     if (Deno.env.get("WEBGNN_DEBUG")) console.error(e.stack);
   };
   try {

@@ -1,4 +1,5 @@
 import { PARENT_PID_ENV } from "./exit_with_parent.ts";
+import { ERROR_FILE_ENV } from "./run_command.ts";
 import { supervise } from "./supervise.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -6,8 +7,10 @@ import { UsageError } from "./usage_error.ts";
  * Starts one trainer process per `--num_training_procs` on this node (the
  * same command with `--local_rank=k` added; `role` names them in errors) and
  * waits for all of them. When one fails, the others are stopped and the
- * error names the trainer and the reason it gave. Each trainer ends itself
- * if this process dies, however it dies (`exitWithParent`).
+ * error names the trainer and the reason it printed (each trainer also
+ * writes its error line to a file of this node's, `WEBGNN_ERROR_FILE`, so
+ * its stderr stays this one's terminal). Each trainer ends itself if this
+ * process dies, however it dies (`exitWithParent`).
  *
  * @example
  * ```ts ignore
@@ -25,13 +28,25 @@ export async function spawnTrainers(
   if (args.some((a) => a.startsWith("--local_rank"))) {
     throw new UsageError("--local_rank is set by the node for its trainers; do not pass it");
   }
-  const children = Array.from({ length: count }, (_, k) =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", script.href, ...args, `--local_rank=${k}`],
-      env: { [PARENT_PID_ENV]: String(Deno.pid) },
-      stdin: "null",
-      stdout: "inherit",
-      stderr: "piped",
-    }).spawn());
-  await supervise(children, children.map((_, k) => `node ${nodeRank} ${role} ${k}`));
+  const errors = await Deno.makeTempDir({ prefix: "webgnn-node-" });
+  try {
+    const children = Array.from({ length: count }, (_, k) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-all", script.href, ...args, `--local_rank=${k}`],
+        env: { [PARENT_PID_ENV]: String(Deno.pid), [ERROR_FILE_ENV]: `${errors}/${k}` },
+        stdin: "null",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn());
+    const lastError = (k: number) => {
+      try {
+        return Deno.readTextFileSync(`${errors}/${k}`).trim().replace(/^webgnn [\w-]+: /, "");
+      } catch {
+        return undefined; // it printed none (killed)
+      }
+    };
+    await supervise(children, children.map((_, k) => `node ${nodeRank} ${role} ${k}`), lastError);
+  } finally {
+    await Deno.remove(errors, { recursive: true }).catch(() => {});
+  }
 }

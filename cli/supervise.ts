@@ -1,16 +1,12 @@
-import { forEachLine } from "./for_each_line.ts";
-
 /** How long a child has to exit after SIGTERM before it gets SIGKILL. */
 const KILL_AFTER_MS = 5_000;
-/** A webgnn command's own error line: `webgnn train: ...`. */
-const OWN_ERROR = /^webgnn [\w-]+: /;
 
 /**
  * Waits for child processes; when one fails, stops the others (SIGTERM, then
  * SIGKILL if they linger) and throws an error naming the first to fail
- * (`names[i]` is child `i`'s name) and the reason it printed last. A child's
- * stderr, if piped, is passed on line by line. SIGINT or SIGTERM to this
- * process stops the children too, so none is orphaned.
+ * (`names[i]` is child `i`'s name), how it ended, and the reason it gave
+ * (`lastError(i)`, when there is one). SIGINT or SIGTERM to this process
+ * stops the children too, so none is orphaned.
  *
  * @example
  * ```ts ignore
@@ -21,6 +17,7 @@ const OWN_ERROR = /^webgnn [\w-]+: /;
 export async function supervise(
   children: readonly Deno.ChildProcess[],
   names: readonly string[],
+  lastError: (i: number) => string | undefined = () => undefined,
 ): Promise<void> {
   const signal = (sig: Deno.Signal) => {
     for (const c of children) {
@@ -40,19 +37,6 @@ export async function supervise(
   const onSignal = () => stopAll();
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
-  const lastError: (string | undefined)[] = children.map(() => undefined);
-  const relayed = children.map((c, i) => {
-    let stderr: ReadableStream<Uint8Array>;
-    try {
-      stderr = c.stderr;
-    } catch {
-      return Promise.resolve(); // not piped: the child writes to ours
-    }
-    return forEachLine(stderr, (line) => {
-      console.error(line);
-      if (OWN_ERROR.test(line)) lastError[i] = line.replace(OWN_ERROR, "");
-    }).catch(() => {});
-  });
   let failed: { index: number; status: Deno.CommandStatus } | undefined;
   try {
     await Promise.all(children.map((c, i) =>
@@ -63,7 +47,6 @@ export async function supervise(
         }
       })
     ));
-    await Promise.all(relayed); // every child's last words
   } finally {
     clearTimeout(killTimer);
     Deno.removeSignalListener("SIGINT", onSignal);
@@ -74,7 +57,7 @@ export async function supervise(
     const how = status.signal
       ? `was killed by ${status.signal}`
       : `exited with code ${status.code}`;
-    const why = lastError[index] ? `: ${lastError[index]}` : "";
-    throw new Error(`${names[index]} ${how}${why}`);
+    const why = lastError(index);
+    throw new Error(`${names[index]} ${how}${why ? `: ${why}` : ""}`);
   }
 }

@@ -153,8 +153,8 @@ Deno.test("train: a normal run ends even while an unauthenticated socket is held
     const port = freePort();
     const args = [
       `--dataset_root_dir=${dir}/parts`,
-      "--epochs=2",
-      "--batch_size=64",
+      "--epochs=1",
+      "--batch_size=256",
       "--fanout=3,3",
       "--hidden=8",
       "--eval_every=0",
