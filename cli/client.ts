@@ -1,6 +1,7 @@
 // `deno task client`: the training clients of server-client mode on this node.
 import { runClient } from "./run_client.ts";
 import { exitWithParent } from "./exit_with_parent.ts";
+import { clusterSecret } from "./cluster_secret.ts";
 import { runCommand } from "./run_command.ts";
 import { parseServerClientFlags } from "./server_client_flags.ts";
 import { spawnTrainers } from "./spawn_trainers.ts";
@@ -19,6 +20,7 @@ if (import.meta.main) {
         Deno.args,
         flags.numClientProcsPerNode,
         flags.nodeRank,
+        await clusterSecret(flags),
         "client",
       );
     } else {

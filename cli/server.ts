@@ -1,5 +1,6 @@
 // `deno task server`: the sampling servers of server-client mode on this node.
 import { exitWithParent } from "./exit_with_parent.ts";
+import { clusterSecret } from "./cluster_secret.ts";
 import { runCommand } from "./run_command.ts";
 import { runServer } from "./run_server.ts";
 import { parseServerClientFlags } from "./server_client_flags.ts";
@@ -19,6 +20,7 @@ if (import.meta.main) {
         Deno.args,
         flags.numServerProcsPerNode,
         flags.nodeRank,
+        await clusterSecret(flags),
         "server",
       );
     } else {

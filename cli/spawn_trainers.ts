@@ -11,11 +11,14 @@ import { UsageError } from "./usage_error.ts";
  * writes its error line to a file of this node's, `WEBGNN_ERROR_FILE`, so
  * its stderr stays this one's terminal). Each trainer ends itself if this
  * process dies, however it dies (`exitWithParent`).
+ * The cluster's `secret` goes to them in the `WEBGNN_SECRET` environment
+ * variable, and `--secret` and `--secret_file` are left out of their
+ * arguments: a command line is visible to every user of the machine.
  *
  * @example
  * ```ts ignore
  * import { spawnTrainers } from "./spawn_trainers.ts";
- * await spawnTrainers(new URL("./train.ts", import.meta.url), Deno.args, 2, 0);
+ * await spawnTrainers(new URL("./train.ts", import.meta.url), Deno.args, 2, 0, secret);
  * ```
  */
 export async function spawnTrainers(
@@ -23,6 +26,7 @@ export async function spawnTrainers(
   args: readonly string[],
   count: number,
   nodeRank: number,
+  secret: Uint8Array,
   role = "trainer",
 ): Promise<void> {
   if (args.some((a) => a.startsWith("--local_rank"))) {
@@ -32,8 +36,12 @@ export async function spawnTrainers(
   try {
     const children = Array.from({ length: count }, (_, k) =>
       new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", script.href, ...args, `--local_rank=${k}`],
-        env: { [PARENT_PID_ENV]: String(Deno.pid), [ERROR_FILE_ENV]: `${errors}/${k}` },
+        args: ["run", "--allow-all", script.href, ...withoutSecret(args), `--local_rank=${k}`],
+        env: {
+          WEBGNN_SECRET: new TextDecoder().decode(secret),
+          [PARENT_PID_ENV]: String(Deno.pid),
+          [ERROR_FILE_ENV]: `${errors}/${k}`,
+        },
         stdin: "null",
         stdout: "inherit",
         stderr: "inherit",
@@ -49,4 +57,17 @@ export async function spawnTrainers(
   } finally {
     await Deno.remove(errors, { recursive: true }).catch(() => {});
   }
+}
+
+/** `args` without `--secret` and `--secret_file`, whether their values follow `=` or come next. */
+function withoutSecret(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") return [...out, ...args.slice(i)];
+    const flag = /^--secret(?:_file)?(=|$)/.exec(a);
+    if (!flag) out.push(a);
+    else if (flag[1] === "") i++; // the value is the next argument
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import type { MethodTable } from "./method_table.ts";
 
 /** A heartbeat's request: nothing. */
