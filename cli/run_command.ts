@@ -46,13 +46,12 @@ export async function runCommand(
     const hint = tooBig ? `: the sizes asked do not fit in memory (lower ${sizeFlags})` : "";
     const line = `webgnn ${name}: ${e.message.split("\n")[0]}${hint}`;
     console.error(line);
-    const file = Deno.env.get(ERROR_FILE_ENV);
-    if (file) {
-      try {
-        Deno.writeTextFileSync(file, line + "\n");
-      } catch {
-        // the node that asked for it is gone
-      }
+    try {
+      const file = Deno.env.get(ERROR_FILE_ENV);
+      if (file) Deno.writeTextFileSync(file, line + "\n");
+    } catch {
+      // Not allowed to read the environment (a command run with few permissions),
+      // or the node that asked for it is gone.
     }
     if (Deno.env.get("WEBGNN_DEBUG")) console.error(e.stack);
   };
