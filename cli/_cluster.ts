@@ -149,8 +149,7 @@ export async function runClusterProcess<T>(
 /**
  * Rank 0 hosts the coordinator at `--master_addr:--master_port` (ranks have
  * `--rpc_timeout_ms` to join, and are gone once silent for
- * `--peer_timeout_ms`); the others do nothing. An address that cannot be
- * listened on is a usage error naming both flags.
+ * `--peer_timeout_ms`); the others do nothing.
  */
 export function hostCoordinator(
   scope: ProcessScope,
@@ -160,23 +159,15 @@ export function hostCoordinator(
   secret: Uint8Array,
 ): void {
   if (rank !== 0) return;
-  let host: CoordinatorHost;
-  try {
-    host = serveCoordinator({
-      hostname: flags.masterAddr,
-      port: flags.masterPort,
-      worldSize,
-      secret,
-      joinTimeoutMs: flags.rpcTimeoutMs,
-      peerTimeoutMs: flags.peerTimeoutMs,
-      name: "coordinator on rank 0",
-    });
-  } catch (err) {
-    throw new UsageError(
-      `--master_addr=${flags.masterAddr} --master_port=${flags.masterPort}: cannot host the ` +
-        `coordinator there (${causeOf(err)}); give an address of this machine and a free port`,
-    );
-  }
+  const host: CoordinatorHost = serveCoordinator({
+    hostname: flags.masterAddr,
+    port: flags.masterPort,
+    worldSize,
+    secret,
+    joinTimeoutMs: flags.rpcTimeoutMs,
+    peerTimeoutMs: flags.peerTimeoutMs,
+    name: "coordinator on rank 0",
+  });
   scope.onClose(() => host.close());
 }
 

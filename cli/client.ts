@@ -8,7 +8,10 @@ import { spawnTrainers } from "./spawn_trainers.ts";
 
 if (import.meta.main) {
   await runCommand("client", async (report) => {
-    const flags = parseServerClientFlags("client", Deno.args);
+    const flags = parseServerClientFlags("client", Deno.args, Deno.env.toObject());
+    if (flags.origin.startsWith("world from the")) {
+      console.log(`webgnn: ${flags.origin}`);
+    }
     const node = `client node ${flags.nodeRank}`;
     exitWithParent(
       flags.localRank === undefined ? node : `${node} client ${flags.localRank}`,

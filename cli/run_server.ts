@@ -1,3 +1,5 @@
+import { nodeAddress } from "./node_address.ts";
+import { listening, rankPorts } from "./rank_ports.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { MethodTable } from "../dist/rpc/method_table.ts";
 import { MinibatchService } from "../dist/serving/minibatch_service.ts";
@@ -56,20 +58,34 @@ export async function runServer(
   const secret = await clusterSecret(flags);
   const timeoutMs = flags.rpcTimeoutMs;
   const peerTimeoutMs = flags.peerTimeoutMs;
-  checkListenAddress("--node_addr", flags.nodeAddr);
+  if (flags.nodeAddr !== undefined) checkListenAddress("--node_addr", flags.nodeAddr);
   const t0 = performance.now();
   return await runClusterProcess(name, async (scope) => {
-    hostCoordinator(scope, rank, flags, worldSize, secret);
+    await listening(
+      "the coordinator",
+      flags.masterAddr,
+      flags.masterPort,
+      () => hostCoordinator(scope, rank, flags, worldSize, secret),
+    );
+    const ports = rankPorts(flags, rank, worldSize);
     const partition = await loadPartitionSeeds(dir, rank);
-    const service = await PartitionServer.start({
-      dir,
-      partition: rank,
-      hostname: flags.nodeAddr,
-      secret,
-      name: `partition ${rank} (${name})`,
-      timeoutMs: localStartMs(timeoutMs),
-      peerTimeoutMs,
-    });
+    const nodeAddr = await nodeAddress(flags);
+    const service = await listening(
+      `${name}'s partition server`,
+      nodeAddr,
+      ports.partition,
+      () =>
+        PartitionServer.start({
+          dir,
+          partition: rank,
+          hostname: nodeAddr,
+          port: ports.partition,
+          secret,
+          name: `partition ${rank} (${name})`,
+          timeoutMs: localStartMs(timeoutMs),
+          peerTimeoutMs,
+        }),
+    );
     scope.onClose(() => service.close());
     const metricsFile = metricsPath
       ? await Deno.open(metricsPath, { write: true, create: true, truncate: true })
@@ -100,15 +116,21 @@ export async function runServer(
       },
     });
     const methods = minibatches.register(new MethodTable());
-    const server: RpcServer = serveRpc({
-      hostname: flags.nodeAddr,
-      port: 0,
-      secret,
-      methods,
-      name: `${name} (rank ${rank})`, // as peers see it, with the address, in their errors
-      maxMessageBytes: MINIBATCH_MAX_BYTES,
-      peerTimeoutMs,
-    });
+    const server: RpcServer = await listening(
+      `${name}'s RPC server`,
+      nodeAddr,
+      ports.rpc,
+      () =>
+        serveRpc({
+          hostname: nodeAddr,
+          port: ports.rpc,
+          secret,
+          methods,
+          name: `${name} (rank ${rank})`, // as peers see it, with the address, in their errors
+          maxMessageBytes: MINIBATCH_MAX_BYTES,
+          peerTimeoutMs,
+        }),
+    );
     scope.onClose(() => server.close());
     const world = await WorldMember.join({
       coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,

@@ -8,7 +8,10 @@ import { spawnTrainers } from "./spawn_trainers.ts";
 
 if (import.meta.main) {
   await runCommand("server", async (report) => {
-    const flags = parseServerClientFlags("server", Deno.args);
+    const flags = parseServerClientFlags("server", Deno.args, Deno.env.toObject());
+    if (flags.origin.startsWith("world from the")) {
+      console.log(`webgnn: ${flags.origin}`);
+    }
     const node = `server node ${flags.nodeRank}`;
     exitWithParent(
       flags.localRank === undefined ? node : `${node} server ${flags.localRank}`,

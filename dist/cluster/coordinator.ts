@@ -84,7 +84,9 @@ export class Coordinator {
 
   /** Registers the `coord.*` methods on `methods`. */
   register(methods: MethodTable): void {
-    registerHeartbeat(methods, COORD_HEARTBEAT)
+    // The census before it (serveWorld) may have registered the heartbeat already.
+    if (!methods.has(COORD_HEARTBEAT)) registerHeartbeat(methods, COORD_HEARTBEAT);
+    methods
       .register(COORD_JOIN, joinRequest, (info, ctx) => this.#join(info, ctx.signal))
       .register(
         COORD_ARRIVE,

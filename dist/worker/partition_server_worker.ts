@@ -45,7 +45,7 @@ class ServedPartition {
       const { hostname, secret, name, peerTimeoutMs } = m;
       const server = serveRpc({
         hostname,
-        port: 0,
+        port: m.port ?? 0,
         secret,
         methods,
         name,
