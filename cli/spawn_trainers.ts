@@ -32,7 +32,8 @@ export async function spawnTrainers(
   if (args.some((a) => a.startsWith("--local_rank"))) {
     throw new UsageError("--local_rank is set by the node for its trainers; do not pass it");
   }
-  const errors = await Deno.makeTempDir({ prefix: "webgnn-node-" });
+  // Named by this process's pid: one left by a node killed with SIGKILL can be told apart.
+  const errors = await Deno.makeTempDir({ prefix: `webgnn-node-${Deno.pid}-` });
   try {
     const children = Array.from({ length: count }, (_, k) =>
       new Deno.Command(Deno.execPath(), {

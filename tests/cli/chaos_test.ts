@@ -42,6 +42,16 @@ function prefix(): string {
   return `127.77.${nextScenario++}.`;
 }
 
+/** The error-line directories of node process `pid` (spawnTrainers'), if any are left. */
+function removeErrorDirs(pid: number): void {
+  const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
+  for (const e of Deno.readDirSync(tmp)) {
+    if (e.name.startsWith(`webgnn-node-${pid}-`)) {
+      Deno.removeSync(`${tmp}/${e.name}`, { recursive: true });
+    }
+  }
+}
+
 function port(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const p = (l.addr as Deno.NetAddr).port;
@@ -161,6 +171,8 @@ const scenarios: Record<string, (sig: Signal) => Promise<void>> = {
     const all = everyPid(nodes);
     const node1 = [nodes[1]!.pid, ...descendants(nodes[1]!.pid)];
     const t0 = fault(sig === "SIGKILL" ? [nodes[1]!.pid] : node1, sig);
+    // A node killed outright cannot remove the directory its trainers write their errors to.
+    if (sig === "SIGKILL") addEventListener("unload", () => removeErrorDirs(nodes[1]!.pid));
     await expectCleanEnd({
       label: `${sig} node`,
       survivors: [nodes[0]!],
