@@ -6,7 +6,15 @@ import { ringReducers } from "../dist/cluster/ring_reducers.ts";
 import { partitionFields, protocolField, trainingFields } from "./job_fingerprint.ts";
 import { CheckpointDir } from "./checkpoint_dir.ts";
 import { RunCheckpoints } from "./run_checkpoints.ts";
-import { hostPort, PARTITION_SERVICE, partitionDirectory, runClusterProcess } from "./_cluster.ts";
+import type { ReportError } from "./run_command.ts";
+import {
+  checkListenAddress,
+  hostPort,
+  localStartMs,
+  PARTITION_SERVICE,
+  partitionDirectory,
+  runClusterProcess,
+} from "./_cluster.ts";
 import { serviceUrl } from "../dist/cluster/world.ts";
 import { serveWorld } from "../dist/cluster/serve_world.ts";
 import { takeCensus } from "../dist/cluster/take_census.ts";
@@ -52,6 +60,7 @@ import { WorkerSampler } from "../dist/worker/worker_sampler.ts";
 export async function trainDistributed(
   flags: TrainFlags,
   localRank: number,
+  report?: ReportError,
 ): Promise<EpochMetrics[]> {
   const name = `node ${flags.nodeRank} trainer ${localRank}`;
   // Rank 0 (known before the census: node 0's first trainer, or the environment's rank 0).
@@ -69,6 +78,8 @@ export async function trainDistributed(
   );
   const secret = await clusterSecret(flags);
   const partitioning = await partitionFields(meta);
+  if (flags.nodeAddr !== undefined) checkListenAddress("--node_addr", flags.nodeAddr);
+  const peerTimeoutMs = flags.peerTimeoutMs;
   const coordinatorUrl = `ws://${hostPort(flags.masterAddr, flags.masterPort)}`;
   return await runClusterProcess(name, async (scope) => {
     // The first trainer hosts the coordinator; before anyone joins, a census
@@ -87,6 +98,8 @@ export async function trainDistributed(
               ...(flags.worldSize === undefined ? {} : { size: flags.worldSize }),
             },
             secret,
+            joinTimeoutMs: flags.rpcTimeoutMs,
+            peerTimeoutMs,
           }),
       );
       scope.onClose(() => host.close());
@@ -97,7 +110,7 @@ export async function trainDistributed(
       count: flags.numTrainingProcs ?? null,
       rank: flags.rank ?? null,
       timeoutMs: flags.rpcTimeoutMs,
-    }, { coordinatorUrl, secret, name, connectDeadlineMs: flags.rpcTimeoutMs });
+    }, { coordinatorUrl, secret, name, connectDeadlineMs: flags.rpcTimeoutMs, peerTimeoutMs });
     const place = worldPlaces(census);
     const rank = flags.rank ??
       census.places.findIndex((p) => p.node === flags.nodeRank && p.local === localRank);
@@ -138,8 +151,9 @@ export async function trainDistributed(
           hostname: nodeAddr,
           port: ports.partition,
           secret,
-          name: `partition ${flags.nodeRank} (${name})`,
-          timeoutMs: flags.rpcTimeoutMs,
+          name: `partition ${flags.nodeRank} (${name}, rank ${rank})`,
+          timeoutMs: localStartMs(flags.rpcTimeoutMs),
+          peerTimeoutMs,
         }),
     );
     scope.onClose(() => service.close());
@@ -147,7 +161,15 @@ export async function trainDistributed(
       `rank ${rank}'s RPC server`,
       nodeAddr,
       ports.rpc,
-      () => serveRpc({ hostname: nodeAddr, port: ports.rpc, secret, methods, name }),
+      () =>
+        serveRpc({
+          hostname: nodeAddr,
+          port: ports.rpc,
+          secret,
+          methods,
+          name: `${name} (rank ${rank})`, // as peers see it, with the address, in their errors
+          peerTimeoutMs,
+        }),
     );
     scope.onClose(() => server.close());
     const world = await WorldMember.join({
@@ -160,8 +182,11 @@ export async function trainDistributed(
       fingerprint,
       connectDeadlineMs: flags.rpcTimeoutMs,
       joinTimeoutMs: flags.rpcTimeoutMs,
+      peerTimeoutMs,
     });
     scope.joined(world);
+    const left = world.world.ranks[(rank + worldSize - 1) % worldSize]!;
+    mailbox.left = `rank ${left.rank} (${left.role} at ${left.address})`;
     // Node p's partition is fetched from one of its trainers, spread by local index.
     const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numNodes; p++) {
@@ -179,6 +204,7 @@ export async function trainDistributed(
       mailbox,
       timeoutMs: flags.rpcTimeoutMs,
       connectDeadlineMs: flags.rpcTimeoutMs,
+      peerTimeoutMs,
     });
     if (right) scope.onClose(() => right.close("training done"));
     // Sampling and feature fetching run in the partition server's Worker,
@@ -192,6 +218,7 @@ export async function trainDistributed(
       dim: partition.meta.dataset.featureDim,
       numNodes: partition.partitionBook[partition.partitionBook.length - 1]!,
       timeoutMs: flags.rpcTimeoutMs,
+      peerTimeoutMs,
       signal: world.shutdownSignal,
     });
 
@@ -246,7 +273,7 @@ export async function trainDistributed(
     }, { ...flags, quiet: flags.quiet || rank !== 0 });
     await world.barrier("training done", flags.rpcTimeoutMs);
     return metrics;
-  });
+  }, report);
 }
 
 /** `2 nodes x 2 trainers`, or `2 nodes, 3 trainers (1 + 2)` when nodes differ. */

@@ -1,10 +1,13 @@
 import { BarrierTimeoutError } from "./barrier_timeout_error.ts";
 import { ConfigMismatchError } from "./config_mismatch_error.ts";
 import { type Fingerprint, firstDifference } from "./fingerprint.ts";
+import { registerHeartbeat } from "../rpc/heartbeat.ts";
 import type { MethodTable } from "../rpc/method_table.ts";
+import { timerDelay } from "../rpc/timer_delay.ts";
 import {
   arriveRequest,
   COORD_ARRIVE,
+  COORD_HEARTBEAT,
   COORD_JOIN,
   COORD_LEAVE,
   COORD_SHUTDOWN,
@@ -21,11 +24,22 @@ interface Barrier {
   readonly timer: ReturnType<typeof setTimeout>;
 }
 
+/** Options of {@link Coordinator}. */
+export interface CoordinatorOptions {
+  /**
+   * How long the world may take to form, from the first join: then every
+   * waiting rank is told which ranks never joined. Default 60 s.
+   */
+  readonly joinTimeoutMs?: number;
+}
+
 /**
  * The coordinator's state, served by rank 0: ranks join with their role, RPC
  * address and fingerprint (what must agree across ranks) and are answered
- * with the whole world once everyone joined; two fingerprints that differ in
- * a field both hold refuse the whole world at once (every pending and later
+ * with the whole world once everyone joined (or, after the join timeout,
+ * with an error listing the ranks that did not; a rank that disconnects
+ * while waiting fails the join at once); two fingerprints that differ in a
+ * field both hold refuse the whole world at once (every pending and later
  * join fails with a {@linkcode ConfigMismatchError} naming both ranks and
  * the first field that differs), before anyone trains;
  * named barriers release when every rank arrived, or fail for every waiter
@@ -40,7 +54,7 @@ interface Barrier {
  * import { MethodTable } from "../rpc/method_table.ts";
  * const methods = new MethodTable();
  * new Coordinator(2).register(methods);
- * console.assert(methods.names().length === 5);
+ * console.assert(methods.names().length === 6);
  * ```
  */
 export class Coordinator {
@@ -55,13 +69,20 @@ export class Coordinator {
   #shutdownReason: string | null = null;
   /** Ranks that said they are leaving; any other rank whose connection drops ends the world. */
   readonly #left = new Set<number>();
+  readonly #joinTimeoutMs: number;
+  #joinTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Waits for `size` ranks; throws `RangeError` unless `size` is a positive integer. */
-  constructor(size: number) {
+  constructor(size: number, options: CoordinatorOptions = {}) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`world size must be a positive integer, got ${size}`);
     }
     this.size = size;
+    this.#joinTimeoutMs = options.joinTimeoutMs ?? 60_000;
+    if (!(this.#joinTimeoutMs > 0)) {
+      throw new RangeError(`joinTimeoutMs must be > 0, got ${this.#joinTimeoutMs}`);
+    }
+    this.#joined.promise.catch(() => {});
   }
 
   /** Resolves with the reason once a shutdown was requested. */
@@ -71,6 +92,8 @@ export class Coordinator {
 
   /** Registers the `coord.*` methods on `methods`. */
   register(methods: MethodTable): void {
+    // The census before it (serveWorld) may have registered the heartbeat already.
+    if (!methods.has(COORD_HEARTBEAT)) registerHeartbeat(methods, COORD_HEARTBEAT);
     methods
       .register(
         COORD_JOIN,
@@ -99,6 +122,8 @@ export class Coordinator {
     if (this.#shutdownReason !== null) return null;
     this.#shutdownReason = reason;
     this.#shutdown.resolve(reason);
+    clearTimeout(this.#joinTimer);
+    this.#joined.reject(new Error(`the world is shutting down (${reason})`));
     for (const [, barrier] of this.#barriers) {
       clearTimeout(barrier.timer);
       for (const release of barrier.arrived.values()) {
@@ -127,12 +152,24 @@ export class Coordinator {
     this.#compare(info, fingerprint);
     this.#ranks.set(info.rank, info);
     this.#fingerprints.set(info.rank, fingerprint);
+    this.#joinTimer ??= setTimeout(() => this.#joinTimedOut(), timerDelay(this.#joinTimeoutMs));
     if (this.#ranks.size === this.size) {
+      clearTimeout(this.#joinTimer);
       const ranks = [...this.#ranks.values()].sort((a, b) => a.rank - b.rank);
       this.#joined.resolve({ size: this.size, ranks });
     }
     const aborted = new Promise<never>((_, reject) => {
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      signal.addEventListener("abort", () => {
+        // A rank lost while the world forms fails the join for everyone now.
+        if (this.#ranks.size < this.size) {
+          this.#ranks.delete(info.rank);
+          const why = abortReason(signal);
+          this.#joined.reject(
+            new Error(`${describe(info)} disconnected before every rank joined (${why})`),
+          );
+        }
+        reject(signal.reason);
+      }, { once: true });
     });
     aborted.catch(() => {});
     return await Promise.race([this.#joined.promise, aborted]);
@@ -148,19 +185,30 @@ export class Coordinator {
       if (rank === info.rank) continue;
       const d = firstDifference(fingerprint, this.#fingerprints.get(rank)!);
       if (!d) continue;
-      const other = this.#ranks.get(rank)!;
-      const who = (r: RankInfo) => `rank ${r.rank} (${r.role} at ${r.address})`;
       const error = ConfigMismatchError.between(
-        { rank: info.rank, who: who(info), value: d.mine },
-        { rank, who: who(other), value: d.theirs },
+        { rank: info.rank, who: describe(info), value: d.mine },
+        { rank, who: describe(this.#ranks.get(rank)!), value: d.theirs },
         d.field,
       );
       this.#refused = error;
+      clearTimeout(this.#joinTimer);
       // Every rank waiting for the world learns why at once.
       this.#joined.promise.catch(() => {});
       this.#joined.reject(error);
       throw error;
     }
+  }
+
+  #joinTimedOut(): void {
+    const missing = [];
+    for (let r = 0; r < this.size; r++) if (!this.#ranks.has(r)) missing.push(r);
+    const joined = [...this.#ranks.values()].sort((a, b) => a.rank - b.rank).map(describe);
+    this.#joined.reject(
+      new Error(
+        `rank${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${this.size} never joined ` +
+          `within ${this.#joinTimeoutMs} ms (joined: ${joined.join(", ")})`,
+      ),
+    );
   }
 
   #barrier(name: string, rank: number, timeoutMs: number, signal: AbortSignal): Promise<null> {
@@ -220,8 +268,8 @@ export class Coordinator {
         // ends the world, so that nobody waits for it until a timeout.
         if (!this.#left.has(rank)) {
           const info = this.#ranks.get(rank);
-          const who = info ? `rank ${rank} (${info.role} at ${info.address})` : `rank ${rank}`;
-          this.shutdown(`${who} disconnected`);
+          const who = info ? describe(info) : `rank ${rank}`;
+          this.shutdown(`${who} disconnected (${abortReason(signal)})`);
         }
         reject(signal.reason);
       }, { once: true });
@@ -229,4 +277,15 @@ export class Coordinator {
     aborted.catch(() => {});
     return { reason: await Promise.race([this.#shutdown.promise, aborted]) };
   }
+}
+
+/** `rank 1 (trainer at ws://127.0.0.3:4000)`. */
+function describe(info: RankInfo): string {
+  return `rank ${info.rank} (${info.role} at ${info.address})`;
+}
+
+/** Why a handler's signal aborted: the session says (closed, or silent too long). */
+function abortReason(signal: AbortSignal): string {
+  const r = signal.reason;
+  return r instanceof Error || r instanceof DOMException ? r.message : String(r);
 }

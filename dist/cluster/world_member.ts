@@ -10,6 +10,7 @@ import {
   barrierTimeoutData,
   configMismatchData,
   COORD_ARRIVE,
+  COORD_HEARTBEAT,
   COORD_JOIN,
   COORD_LEAVE,
   COORD_SHUTDOWN,
@@ -55,12 +56,23 @@ export interface JoinOptions {
   readonly fingerprint?: Fingerprint;
   /** How long to keep retrying an unreachable coordinator; default 30 s. */
   readonly connectDeadlineMs?: number;
-  /** How long to wait for every rank to join; default 60 s. */
+  /**
+   * How long to wait for every rank to join; default 60 s. The coordinator
+   * should have the same join timeout: it answers first, naming the ranks
+   * that never joined (this wait allows 5 s more for that answer).
+   */
   readonly joinTimeoutMs?: number;
+  /**
+   * Heartbeats to the coordinator: silent this long, it is gone (and this
+   * rank, silent as long, is gone for it). Default: no heartbeat.
+   */
+  readonly peerTimeoutMs?: number;
 }
 
 /** Longest wait for a shutdown notice: one day (a timer must be finite). */
 const WATCH_MS = 86_400_000;
+/** How long `shutdown` waits for the coordinator to answer, and then for the notice. */
+const SHUTDOWN_MS = 5_000;
 
 /**
  * This rank's membership in the world: the world as the coordinator formed
@@ -117,6 +129,9 @@ export class WorldMember {
       secret: options.secret,
       name: `rank ${options.rank}`,
       connectDeadlineMs: options.connectDeadlineMs ?? 30_000,
+      ...(options.peerTimeoutMs === undefined
+        ? {}
+        : { heartbeat: { method: COORD_HEARTBEAT, peerTimeoutMs: options.peerTimeoutMs } }),
     });
     try {
       const { rank, role, address } = options;
@@ -131,7 +146,7 @@ export class WorldMember {
           fingerprint: (options.fingerprint ?? []).map(([k, v]) => [k, v] as [string, string]),
         },
         joinResponse,
-        { timeoutMs: options.joinTimeoutMs ?? 60_000 },
+        { timeoutMs: (options.joinTimeoutMs ?? 60_000) + 5_000 },
       );
       return new WorldMember(rank, world, client);
     } catch (error) {
@@ -176,16 +191,24 @@ export class WorldMember {
     }
   }
 
-  /** Asks the coordinator to end the world; every rank's `shutdownSignal` aborts. */
+  /**
+   * Asks the coordinator to end the world; every rank's `shutdownSignal`
+   * aborts. Bounded: a coordinator that does not answer within 5 s, or whose
+   * notice does not come back within 5 s more, is given up on (it is gone
+   * or hung, and the others learn it from their own heartbeats).
+   */
   async shutdown(reason: string): Promise<void> {
     const request = { rank: this.rank, reason };
     await callChecked(this.#client, COORD_SHUTDOWN, request, shutdownResponse, {
-      timeoutMs: 10_000,
+      timeoutMs: SHUTDOWN_MS,
     });
+    let timer: ReturnType<typeof setTimeout> | undefined;
     await new Promise<void>((resolve) => {
       if (this.#shutdown.signal.aborted) return resolve();
       this.#shutdown.signal.addEventListener("abort", () => resolve(), { once: true });
+      timer = setTimeout(resolve, SHUTDOWN_MS);
     });
+    clearTimeout(timer);
   }
 
   /**
