@@ -1,5 +1,6 @@
 import type { Device } from "../engine/device.ts";
 import type { SageModel } from "../engine/sage_model.ts";
+import { loadSafetensors } from "../engine/safetensors_file.ts";
 import { saveSageModel } from "../engine/sage_model_file.ts";
 import type { ModelFileOptions } from "./model_file_options.ts";
 
@@ -43,14 +44,21 @@ export interface KeepOptions {
   readonly print: boolean;
   /** The run's own metadata strings (fan-out, dataset, class count...). */
   readonly metadata: Readonly<Record<string, string>>;
+  /**
+   * The epoch a resumed run starts after (`--resume`; default 0): with
+   * `best`, the model the interrupted run kept from those epochs is the best
+   * to beat, not nothing.
+   */
+  readonly resumedAfter?: number;
 }
 
 /**
  * Keeps the trained model as a safetensors file PyTorch loads (see
  * `saveSageModel`): the last epoch's model at the end, or with `best` the
  * model of the best validation accuracy so far, written each time it
- * improves (so a run that dies keeps its best). The metadata adds the epoch
- * and its validation and test accuracy.
+ * improves (so a run that dies keeps its best; resumed, it goes on from the
+ * best the file holds). The metadata adds the epoch and its validation and
+ * test accuracy.
  *
  * @example
  * ```ts ignore
@@ -60,6 +68,13 @@ export interface KeepOptions {
  */
 export function modelKeeper(o: KeepOptions): ModelKeeper {
   let best: { epoch: number; valid: number } | undefined;
+  // A resumed run first learns the best its predecessor kept.
+  let primed = !(o.best && o.write && (o.resumedAfter ?? 0) > 0);
+  const prime = async () => {
+    if (primed) return;
+    primed = true;
+    best = await keptBest(o.path, o.resumedAfter ?? 0);
+  };
   let last: { epoch: number; valid: number | null; test: number | null } | undefined;
   const save = async (epoch: number, valid: number | null, test: number | null) => {
     if (!o.write) return;
@@ -76,6 +91,7 @@ export function modelKeeper(o: KeepOptions): ModelKeeper {
   };
   return {
     async evaluated(epoch, accuracy) {
+      await prime();
       last = {
         epoch,
         valid: accuracy?.validAccuracy ?? null,
@@ -88,6 +104,7 @@ export function modelKeeper(o: KeepOptions): ModelKeeper {
       await save(epoch, valid, accuracy!.testAccuracy);
     },
     async finished() {
+      await prime();
       if (o.best && best) {
         say(
           `saved the model of epoch ${best.epoch} (best valid accuracy ${
@@ -107,6 +124,30 @@ export function modelKeeper(o: KeepOptions): ModelKeeper {
 }
 
 /**
+ * The best validation accuracy of the model kept at `path` by `--save_best`
+ * from an epoch up to `after`; undefined when there is none (no file, not a
+ * best-kept model, or one from later epochs than the checkpoint resumed).
+ */
+async function keptBest(
+  path: string,
+  after: number,
+): Promise<{ epoch: number; valid: number } | undefined> {
+  let metadata: Record<string, string>;
+  try {
+    metadata = (await loadSafetensors(path)).metadata;
+  } catch {
+    return undefined;
+  }
+  const epoch = Number(metadata.epoch), valid = Number(metadata.valid_accuracy);
+  if (
+    metadata.kept !== "best validation accuracy" || !(epoch <= after) || !Number.isFinite(valid)
+  ) {
+    return undefined;
+  }
+  return { epoch, valid };
+}
+
+/**
  * The `keeper` of a run's `TrainingSetup` for its `--save_model` and
  * `--save_best` flags (none without `--save_model`); the metadata records
  * the fan-out, dataset and class count beside the model's shape.
@@ -118,7 +159,14 @@ export function modelKeeper(o: KeepOptions): ModelKeeper {
  */
 export function keeperFor(
   flags: ModelFileOptions & { readonly fanout: readonly number[]; readonly dropout: number },
-  o: { device: Device; model: SageModel; write: boolean; dataset: string },
+  o: {
+    device: Device;
+    model: SageModel;
+    write: boolean;
+    dataset: string;
+    /** The epoch a resumed run starts after. */
+    resumedAfter?: number;
+  },
 ): { keeper?: ModelKeeper } {
   if (flags.saveModel === undefined) return {};
   return {
@@ -129,6 +177,7 @@ export function keeperFor(
       best: flags.saveBest,
       write: o.write,
       print: o.write,
+      ...(o.resumedAfter === undefined ? {} : { resumedAfter: o.resumedAfter }),
       metadata: {
         producer: "webgnn",
         dataset: o.dataset,

@@ -3,7 +3,11 @@ import { listening, rankPorts } from "./rank_ports.ts";
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { connectRpc } from "../dist/rpc/connect_rpc.ts";
+import { broadcastTrainingState } from "../dist/cluster/broadcast_state.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
+import { protocolField, serverClientFields, trainingFields } from "./job_fingerprint.ts";
+import { CheckpointDir } from "./checkpoint_dir.ts";
+import { RunCheckpoints } from "./run_checkpoints.ts";
 import { createDevice } from "../engine/create_device.ts";
 import { useWebGpuAdapter } from "../engine/webgpu_adapters.ts";
 import type { Device } from "../engine/device.ts";
@@ -47,7 +51,9 @@ const ATTACH_MS = 86_400_000;
  * trains on its share of that server's partition's training seeds, and
  * averages gradients with the other clients (only) by ring all-reduce every
  * step; test accuracy is summed over the clients. Client 0 prints the epoch
- * lines. Any failure ends the whole world with an error naming this client.
+ * lines and alone writes and reads `--checkpoint_dir` (its state reaches the
+ * others at the start). Any failure ends the whole world with an error naming
+ * this client.
  *
  * @example
  * ```ts ignore
@@ -70,6 +76,9 @@ export async function runClient(
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   if (flags.saveModel !== undefined && c === 0) checkWritable("--save_model", flags.saveModel);
   const secret = await clusterSecret(flags);
+  if (c === 0 && flags.checkpointDir !== undefined) {
+    await CheckpointDir.open(flags.checkpointDir, flags.checkpointKeep); // checked before joining
+  }
   const peerTimeoutMs = flags.peerTimeoutMs;
   if (flags.nodeAddr !== undefined) checkListenAddress("--node_addr", flags.nodeAddr);
   return await runClusterProcess(name, async (scope) => {
@@ -105,6 +114,7 @@ export async function runClient(
       role: "client",
       address: own.url,
       secret,
+      fingerprint: [...protocolField(), ...serverClientFields(flags), ...trainingFields(flags)],
       connectDeadlineMs: timeoutMs,
       joinTimeoutMs: timeoutMs,
       peerTimeoutMs,
@@ -177,6 +187,17 @@ export async function runClient(
       seed: flags.seed,
     });
     if (flags.initModel !== undefined) await startFrom(device, model, flags.initModel);
+    // Client 0 alone keeps checkpoints; what it resumed (or its parameters) reaches every client.
+    const checkpoints = c === 0
+      ? await RunCheckpoints.open(flags, [
+        ...protocolField(),
+        ...serverClientFields(flags),
+        ...info.partitionFields,
+        ...trainingFields(flags),
+      ])
+      : undefined;
+    const resumed = checkpoints?.resume(device, model) ?? 0;
+    const startEpoch = await broadcastTrainingState(device, model, ring, resumed);
     if (c === 0) {
       console.log(
         `webgnn: ${numServers} sampling servers, ${numClients} training clients (${info.partitioner} partitions), ` +
@@ -202,7 +223,15 @@ export async function runClient(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: c === 0,
       metricsPath,
-      ...keeperFor(flags, { device, model, write: c === 0, dataset: info.dataset }),
+      ...keeperFor(flags, {
+        device,
+        model,
+        write: c === 0,
+        dataset: info.dataset,
+        resumedAfter: startEpoch,
+      }),
+      startEpoch,
+      ...(checkpoints ? { afterEpoch: (e) => checkpoints.afterEpoch(device, model, e) } : {}),
       onEpoch: async (m) => {
         const report = {
           client: c,

@@ -24,6 +24,7 @@ import { untilShutdown } from "../dist/cluster/until_shutdown.ts";
 import { checkWritable } from "./check_writable.ts";
 import { metricsPathFor } from "./run_training.ts";
 import { serverLines } from "./server_lines.ts";
+import { partitionFields, protocolField, serverClientFields } from "./job_fingerprint.ts";
 
 /**
  * One sampling server process of server-client mode. Server `s` (world rank
@@ -103,6 +104,7 @@ export async function runServer(
         trainCounts: meta.partitions.map((p) => p.train),
         partitioner: meta.partitioner,
         dataset: meta.dataset.name,
+        partitionFields: (await partitionFields(meta)).map(([k, v]) => [k, v]),
       },
       partition,
       numClients: Math.ceil((flags.numClients - rank) / flags.numServers),
@@ -139,6 +141,12 @@ export async function runServer(
       address: server.url,
       services: { [PARTITION_SERVICE]: service.url },
       secret,
+      fingerprint: [
+        ...protocolField(),
+        ...serverClientFields(flags),
+        ["--fanout", flags.fanout.join(",")],
+        ...await partitionFields(meta),
+      ],
       connectDeadlineMs: timeoutMs,
       joinTimeoutMs: timeoutMs,
       peerTimeoutMs,

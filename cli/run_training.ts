@@ -24,7 +24,7 @@ export interface TrainingSetup {
   readonly name: string;
   /** Steps per epoch every trainer takes (the largest batch count among trainers). */
   readonly stepsPerEpoch?: (epoch: number) => Promise<number>;
-  readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<void>;
+  readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<boolean | void>;
   /** Replaces sampled evaluation over `validSeeds` and `testSeeds` (layer-wise inference, say). */
   readonly evaluateSplits?: () => Promise<{ valid: Accuracy; test: Accuracy }>;
   /** Sums accuracy counts across trainers so every trainer reports the global figure. */
@@ -37,6 +37,10 @@ export interface TrainingSetup {
   readonly onEpoch?: (m: EpochMetrics) => Promise<void>;
   /** Keeps the model (`--save_model`, `--save_best`): told of every evaluation and of the end. */
   readonly keeper?: ModelKeeper;
+  /** The epoch already done (a resumed checkpoint's): training starts after it; default 0. */
+  readonly startEpoch?: number;
+  /** Called last after each epoch, e.g. to write a checkpoint. */
+  readonly afterEpoch?: (epoch: number) => Promise<void>;
 }
 
 /** The flags the epoch loop reads. */
@@ -58,11 +62,14 @@ export interface EpochMetrics extends EpochReport {
 }
 
 /**
- * Runs `flags.epochs` epochs: seeds shuffled per epoch, a progress bar per
- * epoch, one time-stamped line per epoch with its time split, validation
- * and test accuracy and evaluation time, and a JSON line per epoch in
- * `--metrics`; the keeper, if any, hears every evaluation and the end.
- * Returns every epoch's metrics.
+ * Runs epochs `startEpoch + 1` to `flags.epochs`: seeds shuffled per epoch,
+ * a progress bar per epoch, one time-stamped line per epoch with its time
+ * split, validation and test accuracy and evaluation time, and a JSON line
+ * per epoch in `--metrics` (appended to when resuming); the keeper, if any,
+ * hears every evaluation and the end. Every random draw of an epoch derives
+ * from `--seed`, the epoch's number and the model's state (parameters,
+ * Adam's moments and step), so a resumed run repeats what an uninterrupted
+ * one would do. Returns the metrics of the epochs it ran.
  *
  * @example
  * ```ts ignore
@@ -75,11 +82,15 @@ export async function runTraining(
   flags: EpochFlags,
 ): Promise<EpochMetrics[]> {
   const all: EpochMetrics[] = [];
+  const start = setup.startEpoch ?? 0;
   const metricsFile = setup.metricsPath
-    ? await Deno.open(setup.metricsPath, { write: true, create: true, truncate: true })
+    ? await Deno.open(
+      setup.metricsPath,
+      start > 0 ? { append: true, create: true } : { write: true, create: true, truncate: true },
+    )
     : undefined;
   try {
-    for (let epoch = 1; epoch <= flags.epochs; epoch++) {
+    for (let epoch = start + 1; epoch <= flags.epochs; epoch++) {
       const ownBatches = Math.ceil(setup.trainSeeds.length / flags.batchSize);
       const steps = setup.stepsPerEpoch ? await setup.stepsPerEpoch(epoch) : ownBatches;
       const bar = new ProgressBar(
@@ -118,6 +129,7 @@ export async function runTraining(
       if (setup.print) console.log(epochLine(m, flags.epochs));
       await metricsFile?.write(new TextEncoder().encode(JSON.stringify(m) + "\n"));
       await setup.onEpoch?.(m);
+      await setup.afterEpoch?.(epoch);
     }
     await setup.keeper?.finished();
   } finally {

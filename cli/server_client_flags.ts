@@ -7,8 +7,10 @@ import {
   readModelFileOptions,
 } from "./model_file_options.ts";
 import {
+  addCheckpointOptions,
   addClusterOptions,
   addTrainingOptions,
+  type CheckpointFlags,
   type ClusterOptions,
   readClusterOptions,
   readTrainingOptions,
@@ -16,7 +18,8 @@ import {
 } from "./shared_options.ts";
 
 /** The flags of `deno task server` and `deno task client`, parsed and checked. */
-export interface ServerClientFlags extends TrainingOptions, ClusterOptions, ModelFileOptions {
+export interface ServerClientFlags
+  extends TrainingOptions, ClusterOptions, ModelFileOptions, CheckpointFlags {
   readonly role: "server" | "client";
   readonly numServerNodes: number;
   readonly numClientNodes: number;
@@ -75,6 +78,11 @@ export function parseServerClientFlags(
       `--num_dataset_partitions=${o.num_dataset_partitions} must equal the number of server processes, --num_server_nodes x --num_server_procs_per_node = ${numServers}: each server holds one partition`,
     );
   }
+  for (const name of ["resume", "checkpoint_every", "checkpoint_keep"]) {
+    if (p.getOptionValueSource(name) === "cli" && o.checkpoint_dir === undefined) {
+      p.error(`--${name} needs --checkpoint_dir: the directory that holds the checkpoints`);
+    }
+  }
   if (numClients < numServers) {
     p.error(
       `server-client mode needs at least as many clients as servers: ${numClients} clients (--num_client_nodes x --num_client_procs_per_node) for ${numServers} servers`,
@@ -96,6 +104,10 @@ export function parseServerClientFlags(
     numServers,
     numClients,
     numLayers: o.fanout.length,
+    checkpointDir: o.checkpoint_dir,
+    checkpointEvery: o.checkpoint_every ?? 1,
+    checkpointKeep: o.checkpoint_keep ?? 3,
+    resume: Boolean(o.resume),
   };
 }
 
@@ -152,6 +164,7 @@ function program(role: "server" | "client"): Command {
     .option("--num_server_procs_per_node <n>", "server processes per server node", positiveInt, 1)
     .option("--num_client_procs_per_node <n>", "client processes per client node", positiveInt, 1)
     .option("--dataset_root_dir <dir>", "the partition directory (servers)");
+  if (role === "client") addCheckpointOptions(p, "client 0");
   addClusterOptions(p, "server node 0");
   // Clients keep the model; servers hold none.
   if (role === "client") addModelFileOptions(p);

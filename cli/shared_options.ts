@@ -228,3 +228,40 @@ export function readClusterOptions(
     peerTimeoutMs: o.peer_timeout_ms,
   };
 }
+
+/** The checkpoint flags (of `train` and `client`), and the epoch count they are read with. */
+export interface CheckpointFlags {
+  readonly checkpointDir: string | undefined;
+  readonly checkpointEvery: number;
+  readonly checkpointKeep: number;
+  readonly resume: boolean;
+  readonly epochs: number;
+}
+
+/**
+ * Adds the checkpoint flags to a command; `writer` names the process that
+ * writes and reads them on a cluster ("node 0's first trainer", "client 0").
+ *
+ * @example
+ * ```ts
+ * import { newProgram } from "./flags.ts";
+ * import { addCheckpointOptions } from "./shared_options.ts";
+ * const p = addCheckpointOptions(newProgram("x", "x"), "client 0");
+ * console.log(p.parse(["--resume"], { from: "user" }).opts().resume); // true
+ * ```
+ */
+export function addCheckpointOptions(p: Command, writer: string): Command {
+  return p
+    .option(
+      "--checkpoint_dir <dir>",
+      `write checkpoints here (on a cluster ${writer} alone writes and reads them, on its disk)`,
+    )
+    .option(
+      "--checkpoint_every <n>",
+      "epochs between checkpoints (and after the last)",
+      positiveInt,
+      1,
+    )
+    .option("--checkpoint_keep <n>", "newest checkpoints kept", positiveInt, 3)
+    .option("--resume", "continue from the newest usable checkpoint in --checkpoint_dir, if any");
+}

@@ -1,6 +1,11 @@
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
+import { broadcastTrainingState } from "../dist/cluster/broadcast_state.ts";
+import type { Fingerprint } from "../dist/cluster/fingerprint.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
+import { partitionFields, protocolField, trainingFields } from "./job_fingerprint.ts";
+import { CheckpointDir } from "./checkpoint_dir.ts";
+import { RunCheckpoints } from "./run_checkpoints.ts";
 import type { ReportError } from "./run_command.ts";
 import {
   checkListenAddress,
@@ -41,6 +46,10 @@ import { WorkerSampler } from "../dist/worker/worker_sampler.ts";
  * through them for remote nodes, and averages gradients with every trainer
  * by ring all-reduce each step. Trainer 0 of node 0 also hosts the
  * coordinator at `--master_addr:--master_port` and prints the epoch lines.
+ * Every trainer joins with the fingerprint of its flags and partition
+ * directory (the world is refused if two differ) and starts from trainer 0's
+ * parameters, or from the checkpoint trainer 0 resumed (it alone writes
+ * and reads `--checkpoint_dir`).
  *
  * @example
  * ```ts ignore
@@ -59,12 +68,16 @@ export async function trainDistributed(
     ? flags.nodeRank === 0 && localRank === 0
     : flags.rank === 0;
   if (flags.saveModel !== undefined && first) checkWritable("--save_model", flags.saveModel);
-  const { dir } = await partitionDirectory(
+  if (flags.checkpointDir !== undefined && first) {
+    await CheckpointDir.open(flags.checkpointDir, flags.checkpointKeep); // checked before loading
+  }
+  const { dir, meta } = await partitionDirectory(
     flags.datasetRootDir,
     flags.numNodes,
     "--num_nodes",
   );
   const secret = await clusterSecret(flags);
+  const partitioning = await partitionFields(meta);
   if (flags.nodeAddr !== undefined) checkListenAddress("--node_addr", flags.nodeAddr);
   const peerTimeoutMs = flags.peerTimeoutMs;
   const coordinatorUrl = `ws://${hostPort(flags.masterAddr, flags.masterPort)}`;
@@ -103,6 +116,16 @@ export async function trainDistributed(
       census.places.findIndex((p) => p.node === flags.nodeRank && p.local === localRank);
     const worldSize = census.size;
     const procs = place.counts[flags.nodeRank]!;
+    // What every rank must agree on; the world's shape comes from the census,
+    // the same for all, and is recorded so a checkpoint resumes only on it.
+    const fingerprint: Fingerprint = [
+      ...protocolField(),
+      ["--num_nodes", String(flags.numNodes)],
+      ["trainers per node", place.counts.join(",")],
+      ...partitioning,
+      ...trainingFields(flags),
+    ];
+    const checkpoints = rank === 0 ? await RunCheckpoints.open(flags, fingerprint) : undefined;
     const ports = rankPorts(flags, rank, worldSize);
     const metricsPath = metricsPathFor(flags.metrics, rank);
     if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
@@ -156,6 +179,7 @@ export async function trainDistributed(
       address: server.url,
       services: { [PARTITION_SERVICE]: service.url },
       secret,
+      fingerprint,
       connectDeadlineMs: flags.rpcTimeoutMs,
       joinTimeoutMs: flags.rpcTimeoutMs,
       peerTimeoutMs,
@@ -208,6 +232,9 @@ export async function trainDistributed(
     });
     // Every rank reads the same file: all start with the same parameters.
     if (flags.initModel !== undefined) await startFrom(device, model, flags.initModel);
+    // A checkpoint rank 0 resumed from overrides it; rank 0's state reaches every rank.
+    const resumed = checkpoints?.resume(device, model) ?? 0;
+    const startEpoch = await broadcastTrainingState(device, model, ring, resumed);
     if (rank === 0) {
       console.log(
         `webgnn: ${
@@ -239,7 +266,10 @@ export async function trainDistributed(
         model,
         write: rank === 0,
         dataset: partition.meta.dataset.name,
+        resumedAfter: startEpoch,
       }),
+      startEpoch,
+      ...(checkpoints ? { afterEpoch: (e) => checkpoints.afterEpoch(device, model, e) } : {}),
     }, { ...flags, quiet: flags.quiet || rank !== 0 });
     await world.barrier("training done", flags.rpcTimeoutMs);
     return metrics;

@@ -7,8 +7,10 @@ import {
   readModelFileOptions,
 } from "./model_file_options.ts";
 import {
+  addCheckpointOptions,
   addClusterOptions,
   addTrainingOptions,
+  type CheckpointFlags,
   type ClusterOptions,
   readClusterOptions,
   readTrainingOptions,
@@ -16,7 +18,8 @@ import {
 } from "./shared_options.ts";
 
 /** The flags of `deno task train`, parsed and checked. */
-export interface TrainFlags extends TrainingOptions, ClusterOptions, ModelFileOptions {
+export interface TrainFlags
+  extends TrainingOptions, ClusterOptions, ModelFileOptions, CheckpointFlags {
   readonly dataset: string;
   readonly datasetRootDir: string | undefined;
   /** Which `split/NAME/` of an OGB directory (one node), when it has several. */
@@ -67,6 +70,10 @@ export function parseTrainFlags(
     scale: o.scale,
     numLayers: o.num_layers ?? o.fanout.length,
     evalMode: o.eval,
+    checkpointDir: o.checkpoint_dir,
+    checkpointEvery: o.checkpoint_every,
+    checkpointKeep: o.checkpoint_keep,
+    resume: Boolean(o.resume),
     unused: unusedFlags(p),
   };
   checkTrainFlags(flags, p);
@@ -155,6 +162,12 @@ function checkTrainFlags(f: TrainFlags, p: Command): void {
   if (f.evalMode !== "sampled" && f.evalMode !== "layerwise") {
     p.error(`--eval must be sampled or layerwise, got "${f.evalMode}"`);
   }
+  const given = (name: string) => p.getOptionValueSource(name) === "cli";
+  for (const name of ["resume", "checkpoint_every", "checkpoint_keep"]) {
+    if (given(name) && f.checkpointDir === undefined) {
+      p.error(`--${name} needs --checkpoint_dir: the directory that holds the checkpoints`);
+    }
+  }
   if (f.evalMode === "layerwise" && f.numNodes > 1) {
     p.error("--eval=layerwise runs on one node only (--num_nodes=1)");
   }
@@ -197,6 +210,7 @@ function trainProgram(): Command {
         "once over all nodes with full neighbourhoods (DGL; one node, much faster on large graphs)",
       "sampled",
     );
+  addCheckpointOptions(p, "node 0's first trainer");
   addClusterOptions(p, "node 0");
   addModelFileOptions(p);
   return addTrainingOptions(p, "trainer", "neighbours sampled per hop; 0 = none (an MLP)");

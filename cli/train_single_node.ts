@@ -12,6 +12,9 @@ import { startFrom } from "./model_file_options.ts";
 import { type EpochMetrics, runTraining } from "./run_training.ts";
 import type { TrainFlags } from "./train_flags.ts";
 import { UsageError } from "./usage_error.ts";
+import { CheckpointDir } from "./checkpoint_dir.ts";
+import { datasetFields, protocolField, trainingFields } from "./job_fingerprint.ts";
+import { RunCheckpoints } from "./run_checkpoints.ts";
 
 /**
  * Trains GraphSAGE on one node with the whole dataset on the local device:
@@ -30,6 +33,9 @@ export async function trainSingleNode(
 ): Promise<EpochMetrics[]> {
   const print = options.print ?? true;
   if (flags.metrics !== undefined) checkWritable("--metrics", flags.metrics);
+  if (flags.checkpointDir !== undefined) {
+    await CheckpointDir.open(flags.checkpointDir, flags.checkpointKeep); // checked before loading
+  }
   if (flags.saveModel !== undefined) checkWritable("--save_model", flags.saveModel);
   const t0 = performance.now();
   const data = await loadDataset({
@@ -40,6 +46,13 @@ export async function trainSingleNode(
     seed: flags.seed,
     quiet: flags.quiet,
   });
+  const checkpoints = await RunCheckpoints.open(flags, [
+    ...protocolField(),
+    ["--num_nodes", "1"],
+    ["--num_training_procs", "1"],
+    ...datasetFields(data),
+    ...trainingFields(flags),
+  ]);
   if (flags.adapter !== undefined) await useWebGpuAdapter(flags.adapter);
   const device = await createDevice(
     flags.device,
@@ -92,6 +105,7 @@ export async function trainSingleNode(
       warmUpSeeds: data.split.train.subarray(0, flags.batchSize),
     });
     stop.push(() => source.close());
+    const startEpoch = checkpoints?.resume(device, model) ?? 0;
     return await runTraining({
       device,
       model: sageTrainable(model, flags.lr),
@@ -115,10 +129,18 @@ export async function trainSingleNode(
           },
         }
         : {}),
-      ...keeperFor(flags, { device, model, write: true, dataset: data.name }),
+      ...keeperFor(flags, {
+        device,
+        model,
+        write: true,
+        dataset: data.name,
+        resumedAfter: startEpoch,
+      }),
       name: "trainer 0",
       print,
       metricsPath: flags.metrics,
+      startEpoch,
+      ...(checkpoints ? { afterEpoch: (e) => checkpoints.afterEpoch(device, model, e) } : {}),
     }, flags);
   } finally {
     for (const close of stop) await close();

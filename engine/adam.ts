@@ -80,6 +80,19 @@ export class Adam {
     return this.#steps;
   }
 
+  /** The first and second moment vectors (`length` float32 each), for checkpoints. */
+  get moments(): readonly [DeviceBuffer, DeviceBuffer] {
+    return [this.#m1, this.#m2];
+  }
+
+  /** Sets the step count, after the moments were written back from a checkpoint. */
+  restoreSteps(steps: number): void {
+    if (!Number.isInteger(steps) || steps < 0) {
+      throw new RangeError(`Adam: steps is ${steps}, expected a non-negative integer`);
+    }
+    this.#steps = steps;
+  }
+
   /** Records one step with the current gradients (the caller submits it). */
   record(options: AdamOptions = {}): void {
     const step = ++this.#steps;

@@ -86,7 +86,6 @@ export class SageModel {
   readonly #adam: Adam;
   /** Step buffers kept across steps, by role, so that no step allocates or zero-fills them. */
   readonly #scratch = new Map<string, DeviceBuffer>();
-  #passes = 0;
 
   /**
    * Allocates the model on `device` with seeded initial parameters; throws `RangeError` when a
@@ -120,6 +119,11 @@ export class SageModel {
   /** Adam steps applied so far. */
   get steps(): number {
     return this.#adam.steps;
+  }
+
+  /** The optimizer: its moments and step count are checkpointed with the parameters. */
+  get adam(): Adam {
+    return this.#adam;
   }
 
   /** Where each layer's weight and bias sit in `parameters` and `gradients`. */
@@ -212,7 +216,7 @@ export class SageModel {
     for (const t of temps) this.#device.release(t);
   }
 
-  /** The dropout seed of layer `l` in forward pass number `pass`. */
+  /** The dropout seed of layer `l` in the forward pass of optimizer step `pass`. */
   #dropoutSeed(pass: number, l: number): number {
     return pcg((pcg(this.seed) + Math.imul(pass, this.numLayers) + l) >>> 0);
   }
@@ -224,9 +228,10 @@ export class SageModel {
   ) {
     checkBlocks(blocks, this.numLayers, inputFeatures, this.inDim);
     const device = this.#device;
-    // Only training passes draw dropout masks: evaluating between steps
-    // must not change which masks later steps draw.
-    const pass = training ? this.#passes++ : this.#passes;
+    // Dropout masks are drawn by optimizer step: evaluating between steps
+    // changes nothing, every trainer of a cluster draws alike (even one that
+    // took empty steps), and Adam's step restored from a checkpoint restores them.
+    const pass = this.#adam.steps;
     const cats: DeviceBuffer[] = [], ys: DeviceBuffer[] = [], seeds: number[] = [];
     let h = inputFeatures;
     this.#layers.forEach((s, l) => {

@@ -79,8 +79,10 @@ export interface EpochPlan {
    * Between backward and the optimizer: average gradients across trainers.
    * With `hasBatch` false this trainer has no minibatch left and must add
    * nothing but still receive the average into the model's gradients.
+   * Resolving to false says no trainer had a minibatch: the optimizer step
+   * is skipped (on every trainer alike), never applied to a 0/0 average.
    */
-  readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<void>;
+  readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<boolean | void>;
   /** Called after each step with the steps done. */
   readonly onStep?: (done: number, total: number) => void;
 }
@@ -207,9 +209,10 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
       const reduce = async (hasBatch: boolean) => {
         compute();
         const r = performance.now();
-        await plan.reduceGradients!(model, hasBatch);
+        const any = await plan.reduceGradients!(model, hasBatch);
         reduceMs += performance.now() - r;
         t = performance.now();
+        return any !== false;
       };
       if (prepared) {
         sampleMs += prepared.batch.sampleMs;
@@ -228,8 +231,7 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
           let loss: DeviceBuffer;
           if (plan.reduceGradients) {
             loss = model.forwardBackward(blocks, prepared.batch.inputs, labels, n);
-            await reduce(true);
-            model.applyGradients();
+            if (await reduce(true)) model.applyGradients();
           } else {
             loss = model.trainStep(blocks, prepared.batch.inputs, labels, n);
           }
@@ -241,8 +243,7 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
         }
       } else {
         // An empty step: contribute no gradient, apply everyone else's average.
-        await reduce(false);
-        model.applyGradients();
+        if (await reduce(false)) model.applyGradients();
       }
       compute();
       plan.onStep?.(step + 1, steps);

@@ -1,10 +1,12 @@
+import { checkMetaCounts } from "./check_meta_counts.ts";
 import { PartitionFormatError } from "./partition_format_error.ts";
 import { PARTITION_FORMAT_VERSION, type PartitionMeta } from "./partition_meta.ts";
 
 /**
  * Reads and checks `meta.json` of a partition directory without touching the
  * array files: it must parse, be a webgnn partition of the version this code
- * reads, and list a consistent partition book.
+ * reads, list a consistent partition book, and state counts that agree with
+ * the files it lists (`checkMetaCounts`).
  *
  * @example
  * ```ts ignore
@@ -44,5 +46,6 @@ export async function loadPartitionMeta(dir: string): Promise<PartitionMeta> {
   ) {
     throw new PartitionFormatError(file, "inconsistent partition book");
   }
+  checkMetaCounts(file, meta);
   return meta;
 }

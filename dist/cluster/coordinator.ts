@@ -1,4 +1,6 @@
 import { BarrierTimeoutError } from "./barrier_timeout_error.ts";
+import { ConfigMismatchError } from "./config_mismatch_error.ts";
+import { type Fingerprint, firstDifference } from "./fingerprint.ts";
 import { registerHeartbeat } from "../rpc/heartbeat.ts";
 import type { MethodTable } from "../rpc/method_table.ts";
 import { timerDelay } from "../rpc/timer_delay.ts";
@@ -32,10 +34,14 @@ export interface CoordinatorOptions {
 }
 
 /**
- * The coordinator's state, served by rank 0: ranks join with their role and
- * RPC address and are answered with the whole world once everyone joined
- * (or, after the join timeout, with an error listing the ranks that did
- * not; a rank that disconnects while waiting fails the join at once);
+ * The coordinator's state, served by rank 0: ranks join with their role, RPC
+ * address and fingerprint (what must agree across ranks) and are answered
+ * with the whole world once everyone joined (or, after the join timeout,
+ * with an error listing the ranks that did not; a rank that disconnects
+ * while waiting fails the join at once); two fingerprints that differ in a
+ * field both hold refuse the whole world at once (every pending and later
+ * join fails with a {@linkcode ConfigMismatchError} naming both ranks and
+ * the first field that differs), before anyone trains;
  * named barriers release when every rank arrived, or fail for every waiter
  * once the first arrival's timeout expires, listing the ranks that never
  * arrived; a shutdown request
@@ -55,7 +61,9 @@ export class Coordinator {
   /** How many ranks the world has. */
   readonly size: number;
   readonly #ranks = new Map<number, RankInfo>();
+  readonly #fingerprints = new Map<number, Fingerprint>();
   readonly #joined = Promise.withResolvers<World>();
+  #refused: ConfigMismatchError | null = null;
   readonly #barriers = new Map<string, Barrier>();
   readonly #shutdown = Promise.withResolvers<string>();
   #shutdownReason: string | null = null;
@@ -87,7 +95,11 @@ export class Coordinator {
     // The census before it (serveWorld) may have registered the heartbeat already.
     if (!methods.has(COORD_HEARTBEAT)) registerHeartbeat(methods, COORD_HEARTBEAT);
     methods
-      .register(COORD_JOIN, joinRequest, (info, ctx) => this.#join(info, ctx.signal))
+      .register(
+        COORD_JOIN,
+        joinRequest,
+        ({ fingerprint, ...info }, ctx) => this.#join(info, fingerprint ?? [], ctx.signal),
+      )
       .register(
         COORD_ARRIVE,
         arriveRequest,
@@ -128,15 +140,18 @@ export class Coordinator {
     }
   }
 
-  async #join(info: RankInfo, signal: AbortSignal): Promise<World> {
+  async #join(info: RankInfo, fingerprint: Fingerprint, signal: AbortSignal): Promise<World> {
     this.#checkRank(info.rank);
+    if (this.#refused) throw this.#refused;
     const known = this.#ranks.get(info.rank);
     if (known && known.address !== info.address) {
       throw new Error(
         `rank ${info.rank} already joined from ${known.address}; refusing ${info.address}`,
       );
     }
+    this.#compare(info, fingerprint);
     this.#ranks.set(info.rank, info);
+    this.#fingerprints.set(info.rank, fingerprint);
     this.#joinTimer ??= setTimeout(() => this.#joinTimedOut(), timerDelay(this.#joinTimeoutMs));
     if (this.#ranks.size === this.size) {
       clearTimeout(this.#joinTimer);
@@ -158,6 +173,30 @@ export class Coordinator {
     });
     aborted.catch(() => {});
     return await Promise.race([this.#joined.promise, aborted]);
+  }
+
+  /**
+   * Refuses the world when `fingerprint` differs from a joined rank's in a
+   * field both hold: the lowest such rank is named.
+   */
+  #compare(info: RankInfo, fingerprint: Fingerprint): void {
+    const joined = [...this.#fingerprints.keys()].sort((a, b) => a - b);
+    for (const rank of joined) {
+      if (rank === info.rank) continue;
+      const d = firstDifference(fingerprint, this.#fingerprints.get(rank)!);
+      if (!d) continue;
+      const error = ConfigMismatchError.between(
+        { rank: info.rank, who: describe(info), value: d.mine },
+        { rank, who: describe(this.#ranks.get(rank)!), value: d.theirs },
+        d.field,
+      );
+      this.#refused = error;
+      clearTimeout(this.#joinTimer);
+      // Every rank waiting for the world learns why at once.
+      this.#joined.promise.catch(() => {});
+      this.#joined.reject(error);
+      throw error;
+    }
   }
 
   #joinTimedOut(): void {

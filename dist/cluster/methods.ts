@@ -12,16 +12,22 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { rankInfoSchema, worldSchema } from "./world.ts";
+import { type Fingerprint, fingerprintSchema } from "./fingerprint.ts";
+import { type RankInfo, rankInfoSchema, worldSchema } from "./world.ts";
 
 const rank = z.number().int();
 
 /** Called by every rank while it is connected: a coordinator that stops answering is gone. */
 export const COORD_HEARTBEAT = "coord.heartbeat";
 
-/** A rank joins with its role and addresses; answered with the whole world once all joined. */
+/**
+ * A rank joins with its role, its addresses and the fingerprint of what must
+ * agree across ranks; answered with the whole world once all joined, or
+ * refused (every rank) when two fingerprints differ.
+ */
 export const COORD_JOIN = "coord.join";
-export const joinRequest = rankInfoSchema;
+export const joinRequest: z.ZodType<RankInfo & { readonly fingerprint?: Fingerprint | undefined }> =
+  z.intersection(rankInfoSchema, z.object({ fingerprint: fingerprintSchema.optional() }));
 export const joinResponse = worldSchema;
 
 /** A rank arrives at a named barrier; answered once every rank arrived. */
@@ -47,6 +53,12 @@ export const leaveResponse = z.null();
 export const COORD_SHUTDOWN = "coord.shutdown";
 export const shutdownRequest = z.object({ rank, reason: z.string() });
 export const shutdownResponse = z.null();
+
+/** The data of a `ConfigMismatchError` answered by `coord.join`. */
+export const configMismatchData = z.object({
+  ranks: z.tuple([z.number(), z.number()]),
+  field: z.string(),
+});
 
 /** The data of a `BarrierTimeoutError` answered by `coord.arrive`. */
 export const barrierTimeoutData = z.object({ missing: z.array(z.number()) });

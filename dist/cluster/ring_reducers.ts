@@ -10,6 +10,8 @@ import { untilShutdown } from "./until_shutdown.ts";
  * a minibatch this step: the gradient travels with one extra slot that
  * counts contributors, so a trainer out of seeds adds zeros and a 0 and
  * still receives the average (uneven batch counts never stall the ring).
+ * Returns false, dividing nothing, when no trainer had a minibatch (the
+ * step must then be skipped: there is no gradient to apply).
  *
  * @example
  * ```ts ignore
@@ -22,7 +24,7 @@ export async function averageGradients(
   model: SageModel,
   ring: RingAllReduce,
   hasBatch: boolean,
-): Promise<void> {
+): Promise<boolean> {
   const n = model.numParameters;
   const v = new Float32Array(n + 1);
   if (hasBatch) {
@@ -31,8 +33,10 @@ export async function averageGradients(
   }
   await ring.allReduce(v, "sum");
   const contributors = v[n]!;
+  if (contributors === 0) return false;
   for (let i = 0; i < n; i++) v[i] = v[i]! / contributors;
   device.write(model.gradients, v.subarray(0, n));
+  return true;
 }
 
 /**
@@ -67,7 +71,7 @@ export function ringReducers(
   ring: RingAllReduce,
   signal: AbortSignal,
 ): {
-  reduceGradients: (model: Trainable, hasBatch: boolean) => Promise<void>;
+  reduceGradients: (model: Trainable, hasBatch: boolean) => Promise<boolean>;
   reduceAccuracy: (local: Accuracy) => Promise<Accuracy>;
 } {
   return {

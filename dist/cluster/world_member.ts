@@ -1,4 +1,6 @@
 import { BarrierTimeoutError } from "./barrier_timeout_error.ts";
+import { ConfigMismatchError } from "./config_mismatch_error.ts";
+import type { Fingerprint } from "./fingerprint.ts";
 import { callChecked } from "../rpc/call_checked.ts";
 import { connectRpc } from "../rpc/connect_rpc.ts";
 import { RemoteError } from "../rpc/remote_error.ts";
@@ -6,6 +8,7 @@ import type { RpcClient } from "../rpc/rpc_client.ts";
 import {
   arriveResponse,
   barrierTimeoutData,
+  configMismatchData,
   COORD_ARRIVE,
   COORD_HEARTBEAT,
   COORD_JOIN,
@@ -45,6 +48,12 @@ export interface JoinOptions {
   readonly services?: Readonly<Record<string, string>>;
   /** The shared secret. */
   readonly secret: Uint8Array;
+  /**
+   * What must agree with every other rank (configuration, partitioning):
+   * the coordinator refuses the world when two ranks' fingerprints differ in
+   * a field both hold. Default: nothing to compare.
+   */
+  readonly fingerprint?: Fingerprint;
   /** How long to keep retrying an unreachable coordinator; default 30 s. */
   readonly connectDeadlineMs?: number;
   /**
@@ -109,7 +118,8 @@ export class WorldMember {
   /**
    * Connects to the coordinator (retrying with backoff until the connect
    * deadline, so start-up order does not matter), registers this rank, and
-   * resolves with the world once every rank has joined.
+   * resolves with the world once every rank has joined. Throws
+   * {@linkcode ConfigMismatchError} when any two ranks' fingerprints differ.
    */
   static async join(options: JoinOptions): Promise<WorldMember> {
     if (!Number.isInteger(options.rank) || options.rank < 0) {
@@ -128,13 +138,23 @@ export class WorldMember {
       const world = await callChecked(
         client,
         COORD_JOIN,
-        { rank, role, address, services: { ...options.services } },
+        {
+          rank,
+          role,
+          address,
+          services: { ...options.services },
+          fingerprint: (options.fingerprint ?? []).map(([k, v]) => [k, v] as [string, string]),
+        },
         joinResponse,
         { timeoutMs: (options.joinTimeoutMs ?? 60_000) + 5_000 },
       );
       return new WorldMember(rank, world, client);
     } catch (error) {
       client.close("join failed");
+      if (error instanceof RemoteError && error.remoteName === "ConfigMismatchError") {
+        const data = configMismatchData.parse(error.data);
+        throw new ConfigMismatchError(error.remoteMessage, data, { cause: error });
+      }
       throw error;
     }
   }

@@ -30,6 +30,7 @@ export const describeResponse: z.ZodType<ServerInfo> = z.object({
   fanouts: z.array(z.number().int().nonnegative()),
   trainCounts: z.array(z.number().int().nonnegative()),
   partitioner: z.string(),
+  partitionFields: z.array(z.tuple([z.string(), z.string()])),
   dataset: z.string(),
 });
 
@@ -60,6 +61,11 @@ export interface ServerInfo {
   readonly partitioner: string;
   /** The partitioned dataset's name (clients record it in the models they save). */
   readonly dataset: string;
+  /**
+   * The partition directory's identity as `[field, value]` pairs (dataset,
+   * partitioner, `meta.json`'s SHA-256), which clients record in checkpoints.
+   */
+  readonly partitionFields: readonly (readonly [string, string])[];
 }
 
 /** Client `index` of `count`'s share of the partition's train, valid or test seeds, with their labels. */

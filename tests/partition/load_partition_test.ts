@@ -108,3 +108,50 @@ Deno.test("loadPartitionSeeds() reads the seeds and labels loadPartition() reads
     await assert.rejects(() => loadPartitionSeeds(dir, 1), namesFile("part_1/train.bin"));
   });
 });
+
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+/** Rewrites `meta.json` in `dir` through `edit`. */
+async function editMeta(dir: string, edit: (meta: Json) => void) {
+  const meta = JSON.parse(await Deno.readTextFile(`${dir}/meta.json`)) as Json;
+  edit(meta);
+  await Deno.writeTextFile(`${dir}/meta.json`, JSON.stringify(meta, null, 2));
+}
+
+Deno.test("loadPartitionMeta() rejects an edited count naming meta.json, the file and both counts", async () => {
+  await withPartitions(async (dir) => {
+    const meta = await loadPartitionMeta(dir);
+    const train = meta.partitions[1]!.train;
+    await editMeta(dir, (m) => m.partitions[1].train = train + 1000);
+    await assert.rejects(
+      () => loadPartitionMeta(dir),
+      (e: unknown) =>
+        namesFile("meta.json")(e) &&
+        String(e).includes(`partitions[1].train is ${train + 1000}`) &&
+        String(e).includes(`part_1/train.bin holds ${train} ids`),
+    );
+  });
+});
+
+Deno.test("loadPartitionSeeds() rejects edited node and edge counts before reading any array", async () => {
+  await withPartitions(async (dir) => {
+    const meta = await loadPartitionMeta(dir);
+    const { nodes, edges } = meta.partitions[0]!;
+    await editMeta(dir, (m) => m.partitions[0].nodes = nodes - 1);
+    await assert.rejects(
+      () => loadPartitionSeeds(dir, 0),
+      /partitions\[0\]\.nodes is \d+, but partition_book\.bin \(per meta\.json\) holds \d+ nodes/,
+    );
+    await editMeta(dir, (m) => {
+      m.partitions[0].nodes = nodes;
+      m.partitions[0].edges = edges + 1;
+    });
+    await assert.rejects(
+      () => loadPartition(dir, 0),
+      new RegExp(
+        `partitions\\[0\\]\\.edges is ${edges + 1}, but part_0/indices\\.bin holds ${edges} edges`,
+      ),
+    );
+  });
+});
