@@ -63,6 +63,8 @@ export { WebSocketTransport } from "./rpc/websocket_transport.ts";
 // cluster
 export { BarrierTimeoutError } from "./cluster/barrier_timeout_error.ts";
 export { Coordinator } from "./cluster/coordinator.ts";
+export type { CoordinatorEvent } from "./cluster/coordinator_event.ts";
+export type { EpochFigures, RankReport } from "./cluster/rank_report.ts";
 export { openRing, type OpenRingOptions } from "./cluster/open_ring.ts";
 export { RingAllReduce, type RingAllReduceOptions } from "./cluster/ring_all_reduce.ts";
 export { RingMailbox } from "./cluster/ring_mailbox.ts";

@@ -1,13 +1,14 @@
 // Tests that need a part of the system that Deno does not bring (sshd,
-// OpenBLAS, a WebGPU adapter, Slurm): where the part is missing they are
+// OpenBLAS, a WebGPU adapter, Slurm, Chromium): where the part is missing they are
 // registered as ignored, and one line per part says what is missing and which
 // Debian package brings it. With WEBGNN_REQUIRE_ALL=1 (as .ci/run sets it) a
 // missing part fails the tests that need it instead.
 import { Blas } from "../engine/blas.ts";
 import { ensureRuntimeDir } from "../engine/ensure_runtime_dir.ts";
+import { chromiumPath } from "../cli/headless_chromium.ts";
 
 /** A system part some tests need, with the Debian package that brings it. */
-export type SystemPart = "sshd" | "ssh" | "openblas" | "webgpu" | "slurm";
+export type SystemPart = "sshd" | "ssh" | "openblas" | "webgpu" | "slurm" | "chromium";
 
 /** What each part is called in the reason line, and its Debian package. */
 export const SYSTEM_PARTS: Readonly<Record<SystemPart, { what: string; debian: string }>> = {
@@ -16,6 +17,7 @@ export const SYSTEM_PARTS: Readonly<Record<SystemPart, { what: string; debian: s
   openblas: { what: "OpenBLAS (libopenblas.so.0)", debian: "libopenblas0" },
   webgpu: { what: "a WebGPU adapter", debian: "mesa-vulkan-drivers" },
   slurm: { what: "Slurm (srun on PATH)", debian: "slurm-wlm" },
+  chromium: { what: "a headless Chromium (chromium on PATH)", debian: "chromium" },
 };
 
 /** The variable under which a missing part fails its tests instead of skipping them. */
@@ -58,6 +60,8 @@ async function present(part: SystemPart): Promise<boolean> {
       return (await navigator.gpu?.requestAdapter()) != null;
     case "slurm":
       return findOnPath("srun") !== undefined;
+    case "chromium":
+      return chromiumPath() !== undefined;
   }
 }
 

@@ -5,14 +5,17 @@ import {
   COORD_ARRIVE,
   COORD_JOIN,
   COORD_LEAVE,
+  COORD_REPORT,
   COORD_SHUTDOWN,
   COORD_WATCH,
   joinRequest,
   leaveRequest,
+  reportRequest,
   shutdownRequest,
   watchRequest,
 } from "./methods.ts";
 import type { RankInfo, World } from "./world.ts";
+import type { CoordinatorEvent } from "./coordinator_event.ts";
 
 interface Barrier {
   readonly arrived: Map<number, (error: Error | null) => void>;
@@ -34,7 +37,7 @@ interface Barrier {
  * import { MethodTable } from "../rpc/method_table.ts";
  * const methods = new MethodTable();
  * new Coordinator(2).register(methods);
- * console.assert(methods.names().length === 5);
+ * console.assert(methods.names().length === 6);
  * ```
  */
 export class Coordinator {
@@ -47,6 +50,7 @@ export class Coordinator {
   #shutdownReason: string | null = null;
   /** Ranks that said they are leaving; any other rank whose connection drops ends the world. */
   readonly #left = new Set<number>();
+  readonly #listeners = new Set<(event: CoordinatorEvent) => void>();
 
   /** Waits for `size` ranks; throws `RangeError` unless `size` is a positive integer. */
   constructor(size: number) {
@@ -61,6 +65,30 @@ export class Coordinator {
     return this.#shutdown.promise;
   }
 
+  /**
+   * Calls `listener` with every join, report, departure, loss and shutdown
+   * from now on (a dashboard's feed); returns the function that stops it.
+   */
+  listen(listener: (event: CoordinatorEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Every rank that joined so far, by rank. */
+  get members(): readonly RankInfo[] {
+    return [...this.#ranks.values()].sort((a, b) => a.rank - b.rank);
+  }
+
+  #emit(event: CoordinatorEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own; the world goes on.
+      }
+    }
+  }
+
   /** Registers the `coord.*` methods on `methods`. */
   register(methods: MethodTable): void {
     methods
@@ -73,13 +101,18 @@ export class Coordinator {
       .register(COORD_WATCH, watchRequest, ({ rank }, ctx) => this.#watch(rank, ctx.signal))
       .register(COORD_LEAVE, leaveRequest, ({ rank }) => {
         this.#left.add(rank);
+        this.#emit({ kind: "leave", rank });
         return null;
       })
-      .register(
-        COORD_SHUTDOWN,
-        shutdownRequest,
-        ({ rank, reason }) => this.shutdown(`rank ${rank}: ${reason}`),
-      );
+      .register(COORD_REPORT, reportRequest, (report) => {
+        this.#checkRank(report.rank);
+        this.#emit({ kind: "report", report });
+        return null;
+      })
+      .register(COORD_SHUTDOWN, shutdownRequest, ({ rank, reason }) => {
+        this.#emit({ kind: "failed", rank, reason });
+        return this.shutdown(`rank ${rank}: ${reason}`);
+      });
   }
 
   /** Ends the world: every watching rank is told `reason`. Idempotent. */
@@ -87,6 +120,7 @@ export class Coordinator {
     if (this.#shutdownReason !== null) return null;
     this.#shutdownReason = reason;
     this.#shutdown.resolve(reason);
+    this.#emit({ kind: "shutdown", reason });
     for (const [, barrier] of this.#barriers) {
       clearTimeout(barrier.timer);
       for (const release of barrier.arrived.values()) {
@@ -112,6 +146,7 @@ export class Coordinator {
       );
     }
     this.#ranks.set(info.rank, info);
+    this.#emit({ kind: "join", info });
     if (this.#ranks.size === this.size) {
       const ranks = [...this.#ranks.values()].sort((a, b) => a.rank - b.rank);
       this.#joined.resolve({ size: this.size, ranks });
@@ -181,6 +216,7 @@ export class Coordinator {
         if (!this.#left.has(rank)) {
           const info = this.#ranks.get(rank);
           const who = info ? `rank ${rank} (${info.role} at ${info.address})` : `rank ${rank}`;
+          this.#emit({ kind: "failed", rank, reason: "disconnected without leaving" });
           this.shutdown(`${who} disconnected`);
         }
         reject(signal.reason);

@@ -13,6 +13,7 @@
  */
 import { z } from "zod";
 import { rankInfoSchema, worldSchema } from "./world.ts";
+import { rankReportSchema } from "./rank_report.ts";
 
 const rank = z.number().int();
 
@@ -58,3 +59,11 @@ export const pushRequest = z.object({
   data: z.instanceof(Float32Array),
 });
 export const pushResponse = z.null();
+
+/**
+ * A rank's live figures (`RankReport`), sent about once a second while it
+ * trains. Answered with nothing; cheap to lose.
+ */
+export const COORD_REPORT = "coord.report";
+export const reportRequest = rankReportSchema;
+export const reportResponse = z.null();

@@ -25,6 +25,7 @@ class ServedPartition {
   readonly clients: RpcClient[] = [];
   readonly abort = new AbortController();
   source: LocalMinibatchSource | undefined;
+  features: DistFeatureStore | undefined;
 
   private constructor(
     readonly device: CpuDevice,
@@ -63,19 +64,25 @@ class ServedPartition {
       peers[p] = client;
     }
     const remote = { owned: this.owned, peers, timeoutMs: m.timeoutMs, signal: this.abort.signal };
+    this.features = new DistFeatureStore(remote);
     this.source = new LocalMinibatchSource(
       this.device,
       new DistSampler({ ...remote, fanouts: m.fanouts }),
-      new DistFeatureStore(remote),
+      this.features,
     );
     return null;
   }
 
   async prepare(m: Of<"prepare">): Promise<void> {
     if (!this.source) throw new Error("prepare before connect");
+    // Minibatches are prepared one at a time, so the fetched rows counted
+    // meanwhile are this one's.
+    const before = this.features?.counts.remote ?? 0;
     const batch = await this.source.next(m.seeds, m.seed);
+    const remoteRows = (this.features?.counts.remote ?? 0) - before;
     try {
       const [host, transfer] = await readMinibatch(this.device, batch, this.source.dim);
+      host.remoteBytes = remoteRows * this.source.dim * 4;
       self.postMessage({ kind: "reply", id: m.id, payload: host }, transfer);
     } finally {
       batch.release();
