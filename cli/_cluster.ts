@@ -1,5 +1,7 @@
 // Helpers shared by the processes of a cluster: collocated trainers, and the
 // servers and clients of server-client mode.
+import type { DashboardAddress } from "./dashboard_address.ts";
+import { serveDashboard } from "../dashboard/serve_dashboard.ts";
 import { type CoordinatorHost, serveCoordinator } from "../dist/cluster/serve_coordinator.ts";
 import type { WorldMember } from "../dist/cluster/world_member.ts";
 import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
@@ -103,13 +105,26 @@ export async function runClusterProcess<T>(
   return result;
 }
 
-/** Rank 0 hosts the coordinator at `--master_addr:--master_port`; the others do nothing. */
-export function hostCoordinator(
+/**
+ * Rank 0 hosts the coordinator at `--master_addr:--master_port`, and with
+ * `--dashboard` its live page (printing the page's URL); the others do nothing.
+ */
+export async function hostCoordinator(
   scope: ProcessScope,
   rank: number,
   options: { hostname: string; port: number; worldSize: number; secret: Uint8Array },
-): void {
+  dashboard?: { address: DashboardAddress | undefined; title: string },
+): Promise<void> {
   if (rank !== 0) return;
   const host: CoordinatorHost = serveCoordinator(options);
   scope.onClose(() => host.close());
+  if (dashboard?.address === undefined) return;
+  const page = await serveDashboard({
+    ...dashboard.address,
+    coordinator: host.coordinator,
+    secret: options.secret,
+    title: dashboard.title,
+  });
+  scope.onClose(() => page.close());
+  console.log(`webgnn: dashboard at ${page.url}`);
 }

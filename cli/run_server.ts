@@ -50,7 +50,7 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
   const timeoutMs = flags.rpcTimeoutMs;
   const t0 = performance.now();
   return await runClusterProcess(name, async (scope) => {
-    hostCoordinator(scope, rank, {
+    await hostCoordinator(scope, rank, {
       hostname: flags.masterAddr,
       port: flags.masterPort,
       worldSize,

@@ -20,6 +20,7 @@ import { WorldMember } from "../dist/cluster/world_member.ts";
 import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
 import { keeperFor } from "./keep_model.ts";
+import { LiveReporter } from "./live_reporter.ts";
 import { startFrom } from "./model_file_options.ts";
 import { shareOf, stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "./train_single_node.ts";
@@ -58,11 +59,14 @@ export async function trainDistributed(
   );
   const secret = await clusterSecret(flags);
   return await runClusterProcess(name, async (scope) => {
-    hostCoordinator(scope, rank, {
+    await hostCoordinator(scope, rank, {
       hostname: flags.masterAddr,
       port: flags.masterPort,
       worldSize,
       secret,
+    }, {
+      address: flags.dashboard,
+      title: `webgnn: ${flags.numNodes} nodes x ${procs} trainers`,
     });
     const partition = await loadPartitionSeeds(dir, flags.nodeRank);
     const device: Device = await createDevice(flags.device, {
@@ -164,6 +168,7 @@ export async function trainDistributed(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: rank === 0,
       metricsPath,
+      live: new LiveReporter(rank, (r) => world.report(r)),
       ...keeperFor(flags, {
         device,
         model,

@@ -25,6 +25,12 @@ function fixed(v, digits) {
   return v === null || v === undefined ? "" : Number(v).toFixed(digits);
 }
 
+function si(v) {
+  if (v >= 1e6) return (v / 1e6).toFixed(2) + " M";
+  if (v >= 1e3) return (v / 1e3).toFixed(1) + " k";
+  return v.toFixed(0);
+}
+
 function drawMembers(state) {
   const box = document.getElementById("members");
   box.hidden = state.members.length === 0;
@@ -43,7 +49,7 @@ function drawMembers(state) {
       el("td", {}, heard),
       el("td", {}, m.steps > 0 ? `${m.epoch} (${m.step}/${m.steps})` : ""),
       el("td", {}, r ? fixed(r.seedsPerS, 0) : ""),
-      el("td", {}, r ? fixed(r.edgesPerS / 1e6, 2) : ""),
+      el("td", {}, r ? si(r.edgesPerS) : ""),
       el("td", {}, r ? fixed(r.remoteMBPerS, 1) : ""),
       el("td", {}, r ? fixed(100 * r.waitShare, 0) + "%" : ""),
       el("td", {}, r ? fixed(100 * r.reduceShare, 0) + "%" : ""),

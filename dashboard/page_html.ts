@@ -16,7 +16,7 @@ tr.failed { background: #fdd; color: #a00; } tr.left { color: #777; }
 
 const MEMBERS = `<table id="members" hidden><thead><tr><th>rank</th><th>role</th><th>address</th>` +
   `<th>state</th><th>last heard (UTC)</th><th>epoch (step)</th><th>seeds/s</th>` +
-  `<th>M edges/s</th><th>remote MB/s</th><th>waiting</th><th>all-reduce</th></tr></thead>` +
+  `<th>edges/s</th><th>remote MB/s</th><th>waiting</th><th>all-reduce</th></tr></thead>` +
   `<tbody></tbody></table>`;
 
 /** Escapes text for an HTML script element holding JSON (no `</script>` inside). */
