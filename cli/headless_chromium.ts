@@ -1,4 +1,12 @@
-/** The flags that run Chromium headless here: no GPU, no sandbox, no network of its own. */
+/**
+ * The flags that run Chromium headless here: no GPU, no sandbox, no network of its own.
+ *
+ * @example
+ * ```ts
+ * import { CHROMIUM_FLAGS } from "./headless_chromium.ts";
+ * console.assert(CHROMIUM_FLAGS.includes("--headless=new"));
+ * ```
+ */
 export const CHROMIUM_FLAGS: readonly string[] = [
   "--headless=new",
   "--no-sandbox",
@@ -9,10 +17,25 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   "--no-first-run",
 ];
 
-/** The system's Chromium: `WEBGNN_CHROMIUM`, else `chromium` or `chromium-browser` on PATH. */
+/**
+ * The system's Chromium: `WEBGNN_CHROMIUM` (undefined when nothing is there),
+ * else `chromium` or `chromium-browser` on PATH.
+ *
+ * @example
+ * ```ts
+ * import { chromiumPath } from "./headless_chromium.ts";
+ * console.log(chromiumPath() ?? "no Chromium: apt-get install chromium");
+ * ```
+ */
 export function chromiumPath(): string | undefined {
   const named = Deno.env.get("WEBGNN_CHROMIUM");
-  if (named) return named;
+  if (named) {
+    try {
+      return Deno.statSync(named).isFile ? named : undefined;
+    } catch {
+      return undefined;
+    }
+  }
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
     for (const name of ["chromium", "chromium-browser"]) {
       try {
