@@ -61,6 +61,7 @@ function drawMembers(state) {
 function chart(id, title, opts, data, parent) {
   const known = charts.get(id);
   if (known && known.key === opts.key) {
+    document.getElementById(id).querySelector("h3").textContent = title;
     known.plot.setData(data);
     return;
   }
