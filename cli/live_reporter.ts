@@ -59,10 +59,32 @@ export class LiveReporter {
   #lastSent = -Infinity;
   #inFlight = false;
 
-  constructor(rank: number, send: (report: RankReport) => Promise<void>, intervalMs = 1000) {
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  /**
+   * Reports for `rank` through `send`. With `beat`, a report also leaves
+   * every `intervalMs` while no step comes (evaluation, a stalled peer), so
+   * the page sees the rank alive; `close()` stops it.
+   */
+  constructor(
+    rank: number,
+    send: (report: RankReport) => Promise<void>,
+    intervalMs = 1000,
+    beat = false,
+  ) {
     this.#rank = rank;
     this.#send = send;
     this.#intervalMs = intervalMs;
+    if (beat) {
+      this.#timer = setInterval(() => {
+        if (performance.now() - this.#lastSent >= this.#intervalMs) this.#flush();
+      }, intervalMs);
+    }
+  }
+
+  /** Stops the reports that leave without steps. */
+  close(): void {
+    clearInterval(this.#timer);
   }
 
   /** After each step: the epoch, its steps done and due, and its running totals. */

@@ -155,6 +155,8 @@ export async function trainDistributed(
       procs,
       flags.batchSize,
     );
+    const live = new LiveReporter(rank, (r) => world.report(r), 1000, true);
+    scope.onClose(() => live.close());
     const metrics = await runTraining({
       device,
       model: sageTrainable(model, flags.lr),
@@ -168,7 +170,7 @@ export async function trainDistributed(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: rank === 0,
       metricsPath,
-      live: new LiveReporter(rank, (r) => world.report(r)),
+      live,
       ...keeperFor(flags, {
         device,
         model,
