@@ -67,7 +67,12 @@ export {
   sageTensorShapes,
   shapeOfTensors,
 } from "./engine/sage_state_dict.ts";
-export { initSageModel, loadSageModel, saveSageModel } from "./engine/sage_model_file.ts";
+export {
+  initSageModel,
+  loadSageModel,
+  sageModelMetadata,
+  saveSageModel,
+} from "./engine/sage_model_file.ts";
 export { matmul, type MatmulShape } from "./engine/matmul.ts";
 export { type HopSampler, type MiniBatch, sampleBlocks } from "./engine/sample_blocks.ts";
 export type { Sampler } from "./engine/sampler.ts";
@@ -85,5 +90,19 @@ export {
   trainEpoch,
 } from "./engine/train_epoch.ts";
 export { type Accuracy, evaluate, type Predictor } from "./engine/evaluate.ts";
+export { sageTrainable } from "./engine/sage_trainable.ts";
+export { sampledLogits } from "./engine/sampled_logits.ts";
+export { layerwiseLogits } from "./engine/layerwise_inference.ts";
+export { type EdgeLists, nodeDataset, type NodeDatasetArrays } from "./engine/node_dataset.ts";
+export { type EpochResult, train, type TrainOptions, type TrainResult } from "./engine/train.ts";
+export { predict, type Predictions, type PredictOptions } from "./engine/predict.ts";
+export {
+  checkModelFits,
+  loadModel,
+  modelOnDevice,
+  saveModel,
+  type TrainedModel,
+  trainedModelOf,
+} from "./engine/trained_model.ts";
 export * from "./partition/mod.ts";
 export * from "./dist/mod.ts";

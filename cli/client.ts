@@ -1,5 +1,6 @@
 // `deno task client`: the training clients of server-client mode on this node.
 import { runClient } from "./run_client.ts";
+import { clusterSecret } from "./cluster_secret.ts";
 import { runCommand } from "./run_command.ts";
 import { parseServerClientFlags } from "./server_client_flags.ts";
 import { spawnTrainers } from "./spawn_trainers.ts";
@@ -13,6 +14,7 @@ if (import.meta.main) {
         Deno.args,
         flags.numClientProcsPerNode,
         flags.nodeRank,
+        await clusterSecret(flags),
         "client",
       );
     } else {

@@ -5,7 +5,8 @@ import { UsageError } from "./usage_error.ts";
 /**
  * The cluster's shared secret from `--secret`, `--secret_file` or
  * `WEBGNN_SECRET`; a secret file that cannot be read, or a secret too short,
- * is a usage error naming the flag.
+ * is a usage error naming the flag. A secret file that group or others may
+ * read gets a warning on stderr naming it and the fix (`chmod 600`).
  *
  * @example
  * ```ts
@@ -28,6 +29,7 @@ export async function clusterSecret(
         : String(err);
       throw new UsageError(`--secret_file=${flags.secretFile}: cannot read the secret (${why})`);
     }
+    warnIfShared(flags.secretFile);
   }
   try {
     return await resolveSecret({ value: flags.secret, file: flags.secretFile });
@@ -35,4 +37,15 @@ export async function clusterSecret(
     if (err instanceof RangeError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** Warns when group or others have any access to the secret file. */
+function warnIfShared(path: string): void {
+  const mode = Deno.statSync(path).mode;
+  if (mode === null || (mode & 0o077) === 0) return;
+  const octal = (mode & 0o777).toString(8).padStart(4, "0");
+  console.error(
+    `webgnn: warning: --secret_file=${path} is readable by group or others (mode ${octal}); ` +
+      `run chmod 600 ${path}`,
+  );
 }

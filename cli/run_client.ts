@@ -29,7 +29,7 @@ import { keeperFor } from "./keep_model.ts";
 import { startFrom } from "./model_file_options.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
 import { stepsPerEpoch } from "./steps_per_epoch.ts";
-import { sageTrainable } from "./train_single_node.ts";
+import { sageTrainable } from "../engine/sage_trainable.ts";
 import { UsageError } from "./usage_error.ts";
 import { hostPort, runClusterProcess } from "./_cluster.ts";
 

@@ -1,4 +1,5 @@
 // `deno task server`: the sampling servers of server-client mode on this node.
+import { clusterSecret } from "./cluster_secret.ts";
 import { runCommand } from "./run_command.ts";
 import { runServer } from "./run_server.ts";
 import { parseServerClientFlags } from "./server_client_flags.ts";
@@ -13,6 +14,7 @@ if (import.meta.main) {
         Deno.args,
         flags.numServerProcsPerNode,
         flags.nodeRank,
+        await clusterSecret(flags),
         "server",
       );
     } else {

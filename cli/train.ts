@@ -1,4 +1,5 @@
 // `deno task train`: GraphSAGE on one node, or on a cluster with --num_nodes > 1.
+import { clusterSecret } from "./cluster_secret.ts";
 import { runCommand } from "./run_command.ts";
 import { spawnTrainers } from "./spawn_trainers.ts";
 import { trainDistributed } from "./train_distributed.ts";
@@ -17,6 +18,7 @@ if (import.meta.main) {
         Deno.args,
         flags.numTrainingProcs,
         flags.nodeRank,
+        await clusterSecret(flags),
       );
     } else {
       await trainDistributed(flags, flags.localRank ?? 0);

@@ -23,7 +23,7 @@ import { keeperFor } from "./keep_model.ts";
 import { LiveReporter } from "./live_reporter.ts";
 import { startFrom } from "./model_file_options.ts";
 import { shareOf, stepsPerEpoch } from "./steps_per_epoch.ts";
-import { sageTrainable } from "./train_single_node.ts";
+import { sageTrainable } from "../engine/sage_trainable.ts";
 import type { TrainFlags } from "./train_flags.ts";
 import { PartitionServer } from "../dist/worker/partition_server.ts";
 import { WorkerSampler } from "../dist/worker/worker_sampler.ts";

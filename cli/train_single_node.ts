@@ -7,7 +7,7 @@ import { LocalMinibatchSource } from "../engine/local_minibatch_source.ts";
 import { LocalSampler } from "../engine/local_sampler.ts";
 import { evaluateLayerwiseSplits } from "../engine/layerwise_inference.ts";
 import { SageModel } from "../engine/sage_model.ts";
-import type { Trainable } from "../engine/train_epoch.ts";
+import { sageTrainable } from "../engine/sage_trainable.ts";
 import { keeperFor } from "./keep_model.ts";
 import { loadDataset } from "./load_dataset.ts";
 import { startFrom } from "./model_file_options.ts";
@@ -112,23 +112,4 @@ export async function trainSingleNode(
   } finally {
     device.destroy();
   }
-}
-
-/**
- * GraphSAGE as the epoch loop sees it, with the learning rate bound.
- *
- * @example
- * ```ts ignore
- * const trainable = sageTrainable(new SageModel(device), 0.003);
- * ```
- */
-export function sageTrainable(model: SageModel, lr: number): Trainable {
-  return {
-    numClasses: model.outDim,
-    forwardBackward: (blocks, inputs, labels, n) =>
-      model.forwardBackward(blocks, inputs, labels, n),
-    applyGradients: () => model.applyGradients({ lr }),
-    trainStep: (blocks, inputs, labels, n) => model.trainStep(blocks, inputs, labels, n, { lr }),
-    predict: (blocks, inputs) => model.predict(blocks, inputs),
-  };
 }

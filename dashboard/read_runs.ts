@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import type { EpochFigures } from "../dist/cluster/rank_report.ts";
 import { meanOverRanks } from "./view_state.ts";
 import type { RunView } from "./view_state.ts";

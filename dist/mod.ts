@@ -24,7 +24,7 @@
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import { connectRpc, MethodTable, serveRpc } from "./mod.ts";
  * const secret = new TextEncoder().encode("a shared secret");
  * const methods = new MethodTable().register("calc.add", z.tuple([z.number(), z.number()]), ([a, b]) => a + b);

@@ -1,7 +1,12 @@
 import type { Device } from "./device.ts";
 import { SageModel } from "./sage_model.ts";
 import type { SageModelOptions } from "./sage_model_options.ts";
-import { loadSageStateDict, sageStateDict, shapeOfTensors } from "./sage_state_dict.ts";
+import {
+  loadSageStateDict,
+  type SageShape,
+  sageStateDict,
+  shapeOfTensors,
+} from "./sage_state_dict.ts";
 import { loadSafetensors, saveSafetensors } from "./safetensors_file.ts";
 
 /**
@@ -34,16 +39,39 @@ export async function saveSageModel(
   model: SageModel,
   metadata: Readonly<Record<string, string>> = {},
 ): Promise<void> {
-  await saveSafetensors(path, await sageStateDict(device, model), {
+  await saveSafetensors(
+    path,
+    await sageStateDict(device, model),
+    sageModelMetadata(model, metadata),
+  );
+}
+
+/**
+ * The metadata of a saved model: the caller's strings, then the model's
+ * shape as PyG's `GraphSAGE` takes it (`in_channels`, `hidden_channels`,
+ * `num_layers`, `out_channels`, `aggr`) and `format: pt`.
+ *
+ * @example
+ * ```ts
+ * import { sageModelMetadata } from "./sage_model_file.ts";
+ * const meta = sageModelMetadata({ inDim: 100, hidden: 256, numLayers: 3, outDim: 47 }, {});
+ * console.log(meta.out_channels); // 47
+ * ```
+ */
+export function sageModelMetadata(
+  shape: SageShape,
+  metadata: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return {
     ...metadata,
     format: "pt",
     model: "torch_geometric.nn.GraphSAGE",
     aggr: "mean",
-    in_channels: String(model.inDim),
-    hidden_channels: String(model.hidden),
-    num_layers: String(model.numLayers),
-    out_channels: String(model.outDim),
-  });
+    in_channels: String(shape.inDim),
+    hidden_channels: String(shape.hidden),
+    num_layers: String(shape.numLayers),
+    out_channels: String(shape.outDim),
+  };
 }
 
 /**

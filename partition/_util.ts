@@ -1,7 +1,8 @@
 // Private helpers shared by the files of partition/: a seeded PRNG, a
 // progress reporter and a few typed-array utilities. Not part of the public API.
 
-import cliProgress from "cli-progress";
+// @ts-types="npm:@types/cli-progress@3.11.6"
+import cliProgress from "npm:cli-progress@3.12.0";
 
 /**
  * Small fast seeded PRNG (sfc32, 128-bit state). Deterministic for a seed;

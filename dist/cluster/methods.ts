@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { rankInfoSchema, worldSchema } from "./world.ts";
 import { rankReportSchema } from "./rank_report.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 
 /**
  * One finished epoch as a rank reports it live: the loss, the accuracies

@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 
 /**
  * One rank: its number, its role, the address of its own RPC server, and

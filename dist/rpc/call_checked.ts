@@ -28,7 +28,7 @@ export interface Caller {
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import { callChecked } from "./call_checked.ts";
  * const peer = { peer: "rank 1", call: () => Promise.resolve({ sum: 5 }) };
  * const { sum } = await callChecked(peer, "calc.add", [2, 3], z.object({ sum: z.number() }));

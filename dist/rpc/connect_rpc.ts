@@ -1,4 +1,6 @@
 import { ConnectError } from "./connect_error.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "./message_codec.ts";
+import { MAX_HANDSHAKE_MESSAGE_BYTES } from "./messages.ts";
 import { RpcClient, type RpcClientOptions } from "./rpc_client.ts";
 import { TcpWebSocket } from "./tcp_websocket.ts";
 import { WebSocketTransport } from "./websocket_transport.ts";
@@ -28,13 +30,10 @@ export interface ConnectRpcOptions extends RpcClientOptions {
  * fails. `ws://` goes through `TcpWebSocket` (Nagle off: Deno's client
  * stalls requests over 1 KiB for 40 ms), `wss://` through Deno's client.
  */
-function openSocket(
-  url: string,
-  timeoutMs: number,
-  maxMessageBytes: number | undefined,
-): Promise<WebSocket | TcpWebSocket> {
+function openSocket(url: string, timeoutMs: number): Promise<WebSocket | TcpWebSocket> {
+  // Until the server has proved the secret, it may send no more than the handshake needs.
   const socket = url.startsWith("ws:")
-    ? new TcpWebSocket(url, maxMessageBytes === undefined ? {} : { maxMessageBytes })
+    ? new TcpWebSocket(url, { maxMessageBytes: MAX_HANDSHAKE_MESSAGE_BYTES })
     : new WebSocket(url);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => socket.close(), Math.max(1, timeoutMs));
@@ -53,7 +52,9 @@ function openSocket(
 
 /**
  * Connects to the RPC server at `url` (`ws://host:port`) and authenticates.
- * Unreachable servers are retried with exponential backoff (50 ms doubling
+ * Until the server has authenticated, frames over 1 KiB from it are refused
+ * on their header (`MAX_HANDSHAKE_MESSAGE_BYTES`), as the server refuses
+ * them from a client. Unreachable servers are retried with exponential backoff (50 ms doubling
  * to 1 s) until `connectDeadlineMs`, then `ConnectError` names the address.
  * An `AuthError` is not retried: a wrong secret does not fix itself.
  *
@@ -61,6 +62,8 @@ function openSocket(
  * ```ts
  * import { connectRpc } from "./connect_rpc.ts";
  * import { ConnectError } from "./connect_error.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "./message_codec.ts";
+import { MAX_HANDSHAKE_MESSAGE_BYTES } from "./messages.ts";
  * const secret = new TextEncoder().encode("a shared secret");
  * const error = await connectRpc("ws://127.0.0.1:1", { secret }).catch((e) => e);
  * console.assert(error instanceof ConnectError);
@@ -83,8 +86,12 @@ export async function connectRpc(url: string, options: ConnectRpcOptions): Promi
     attempts++;
     const remaining = deadline - Date.now();
     try {
-      const socket = await openSocket(url, Math.max(remaining, 2_000), options.maxMessageBytes);
-      return await RpcClient.open(new WebSocketTransport(socket, url), options);
+      const socket = await openSocket(url, Math.max(remaining, 2_000));
+      const client = await RpcClient.open(new WebSocketTransport(socket, url), options);
+      if (socket instanceof TcpWebSocket) {
+        socket.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+      }
+      return client;
     } catch (error) {
       if (!(error instanceof Error) || error.name === "AuthError") throw error;
       lastError = error;

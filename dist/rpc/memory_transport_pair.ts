@@ -21,7 +21,8 @@ class MemoryEnd implements Transport {
       throw new Error(`transport to ${this.peer} is closed`);
     }
     // Copy, as a socket would: the sender may reuse its buffer at once.
-    const copy = typeof frame === "string" ? frame : frame.slice();
+    // `new Uint8Array` copies even a Buffer (whose slice() is a view).
+    const copy = typeof frame === "string" ? frame : new Uint8Array(frame);
     const other = this.other;
     queueMicrotask(() => other?.deliver(copy));
   }

@@ -1,4 +1,4 @@
-import { Packr } from "msgpackr";
+import { Packr } from "npm:msgpackr@2.1.3";
 import { type Message, messageSchema, PROTOCOL_VERSION } from "./messages.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import { alignTypedArrays } from "./_align.ts";

@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 
 /**
  * Version of the wire protocol; a peer speaking another one is refused.
@@ -30,6 +30,13 @@ import { z } from "zod";
  * ```
  */
 export const PROTOCOL_VERSION = 2;
+
+/**
+ * Largest frame a server accepts before its client has authenticated: the
+ * biggest valid `auth` message (a 256-character name of 3-byte characters,
+ * two 32-byte proofs) encodes to 874 bytes.
+ */
+export const MAX_HANDSHAKE_MESSAGE_BYTES = 1024;
 
 const v = z.literal(PROTOCOL_VERSION);
 const id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);

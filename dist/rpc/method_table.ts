@@ -5,7 +5,7 @@ import type { Schema } from "./schema.ts";
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import { MethodTable } from "./method_table.ts";
  * // A handler that names its caller and stops when the call is cancelled.
  * new MethodTable().register("demo.whoami", z.null(), (_payload, ctx) => {
@@ -28,7 +28,7 @@ export interface CallContext {
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import { MethodTable } from "./method_table.ts";
  * const table = new MethodTable().register("demo.double", z.number(), (x) => 2 * x);
  * const entry = table.get("demo.double")!;
@@ -53,7 +53,7 @@ export interface MethodEntry {
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import { MethodTable } from "./method_table.ts";
  * const methods = new MethodTable()
  *   .register("add", z.tuple([z.number(), z.number()]), ([a, b]) => a + b);

@@ -4,6 +4,7 @@ import { ConnectionClosedError } from "./connection_closed_error.ts";
 import { MessageCodec } from "./message_codec.ts";
 import { type Message, PROTOCOL_VERSION } from "./messages.ts";
 import { PendingCalls } from "./pending_calls.ts";
+import { printable } from "./printable.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import { RemoteError } from "./remote_error.ts";
 import type { Transport } from "./transport.ts";
@@ -43,7 +44,7 @@ type State = "challenge" | "welcome" | "ready" | "closed";
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import { memoryTransportPair } from "./memory_transport_pair.ts";
  * import { MethodTable } from "./method_table.ts";
  * import { RpcClient } from "./rpc_client.ts";
@@ -118,8 +119,9 @@ export class RpcClient {
     payload: unknown,
     options: CallOptions = {},
   ): Promise<unknown> {
-    if (typeof method !== "string" || method.length === 0) {
-      throw new TypeError("method must be a non-empty string");
+    if (typeof method !== "string" || method.length === 0 || method.length > 256) {
+      // The server's schema allows 1..256 characters; a longer name would end the connection.
+      throw new TypeError("method must be a string of 1 to 256 characters");
     }
     const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
@@ -208,7 +210,7 @@ export class RpcClient {
                 ),
               );
             }
-            this.#peer = `${message.peer} (${this.#transport.peer})`;
+            this.#peer = `${printable(message.peer)} (${this.#transport.peer})`;
             this.#pending = new PendingCalls(this.#peer);
             this.#state = "ready";
             done.resolve();

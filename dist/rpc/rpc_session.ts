@@ -1,6 +1,7 @@
 import { MessageCodec } from "./message_codec.ts";
 import { type Message, PROTOCOL_VERSION } from "./messages.ts";
 import type { MethodTable } from "./method_table.ts";
+import { printable } from "./printable.ts";
 import type { Transport } from "./transport.ts";
 import { check, importSecret, nonce, prove } from "./_hmac.ts";
 
@@ -30,6 +31,13 @@ export interface RpcSessionOptions {
   readonly handshakeTimeoutMs?: number;
   /** Where refusals and protocol errors are reported; default console.warn. */
   readonly log?: (line: string) => void;
+  /**
+   * Reports a refused client instead of `log` (`serveRpc` sums them up with
+   * a `RefusalLog`). `why` holds no peer-chosen text but the claimed name.
+   */
+  readonly refused?: (peer: string, why: string) => void;
+  /** Called once the client has authenticated, before the welcome is sent. */
+  readonly onAuthenticated?: () => void;
 }
 
 type State = "auth" | "verifying" | "ready" | "closed";
@@ -59,11 +67,15 @@ export class RpcSession {
   readonly #codec: MessageCodec;
   readonly #methods: MethodTable;
   readonly #log: (line: string) => void;
+  readonly #refused: (peer: string, why: string) => void;
+  readonly #onAuthenticated: () => void;
   readonly #running = new Map<number, AbortController>();
   readonly #done = Promise.withResolvers<void>();
   readonly #timer: ReturnType<typeof setTimeout>;
   #state: State = "auth";
   #peer: string;
+  /** This end closed the connection (so it is no refusal). */
+  #closing = false;
 
   /**
    * Attaches to `transport` and sends the challenge at once; a client that does not authenticate
@@ -74,6 +86,9 @@ export class RpcSession {
     this.#peer = transport.peer;
     this.#methods = options.methods;
     this.#log = options.log ?? ((line) => console.warn(line));
+    this.#refused = options.refused ??
+      ((peer, why) => this.#log(`rpc: refused connection from ${peer}: ${printable(why, 200)}`));
+    this.#onAuthenticated = options.onAuthenticated ?? (() => {});
     this.#codec = new MessageCodec(
       options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes },
     );
@@ -108,6 +123,7 @@ export class RpcSession {
 
   /** Closes the connection; running handlers see their signal abort. */
   close(code = 4001, reason = "server closing"): void {
+    this.#closing = true;
     this.#transport.close(code, reason);
   }
 
@@ -151,7 +167,7 @@ export class RpcSession {
     keyPromise: Promise<CryptoKey>,
     name: string | undefined,
   ): Promise<void> {
-    const claimed = `"${message.peer}"`;
+    const claimed = `"${printable(message.peer)}"`;
     try {
       const key = await keyPromise;
       if (!await check(key, "client", challenge, message.nonce, message.mac)) {
@@ -160,8 +176,9 @@ export class RpcSession {
       const mac = await prove(key, "server", message.nonce, challenge);
       if (this.#state !== "verifying") return;
       clearTimeout(this.#timer);
-      this.#peer = `${message.peer} (${this.#transport.peer})`;
+      this.#peer = `${printable(message.peer)} (${this.#transport.peer})`;
       this.#state = "ready";
+      this.#onAuthenticated();
       this.#send({ v: PROTOCOL_VERSION, kind: "welcome", peer: name ?? "server", mac });
     } catch (error) {
       this.#refuse(`authentication error: ${(error as Error).message}`);
@@ -235,7 +252,7 @@ export class RpcSession {
 
   #refuse(why: string): void {
     if (this.#state === "closed") return;
-    this.#log(`rpc: refused connection from ${this.#peer}: ${why}`);
+    this.#refused(this.#peer, why);
     this.#send({ v: PROTOCOL_VERSION, kind: "denied", reason: "authentication failed" });
     this.#state = "closed";
     this.close(4008, "authentication failed");
@@ -249,7 +266,13 @@ export class RpcSession {
     }
   }
 
-  #finish(_reason: string): void {
+  #finish(reason: string): void {
+    if ((this.#state === "auth" || this.#state === "verifying") && !this.#closing) {
+      this.#refused(this.#peer, `closed before authentication (${reason})`);
+    } else if (this.#state === "ready" && /^code 100[29]\b/.test(reason)) {
+      // The connection broke the WebSocket protocol, or sent a frame over the limit.
+      this.#log(`rpc: protocol error from ${this.#peer}: ${printable(reason, 200)}`);
+    }
     this.#state = "closed";
     clearTimeout(this.#timer);
     for (const controller of this.#running.values()) {

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import type { Schema } from "./schema.ts";
  * const count: Schema<number> = z.number().int().nonnegative();
  * const bad = count.safeParse(-1);
@@ -22,7 +22,7 @@
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import type { Schema } from "./schema.ts";
  * const pair: Schema<[number, number]> = z.tuple([z.number(), z.number()]);
  * console.assert(pair.safeParse([1, 2]).success);
@@ -38,7 +38,7 @@ export interface Schema<T> {
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import type { SafeParseResult } from "./schema.ts";
  * const result: SafeParseResult<string> = z.string().safeParse("ok");
  * const text = result.success ? result.data : result.error.message;
@@ -53,7 +53,7 @@ export type SafeParseResult<T> =
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * const result = z.object({ n: z.number() }).safeParse({ n: "1" });
  * if (!result.success) console.assert(result.error.issues.length === 1);
  * ```
@@ -70,7 +70,7 @@ export interface SchemaError {
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * const result = z.object({ ids: z.array(z.number()) }).safeParse({ ids: [1, "2"] });
  * if (!result.success) console.assert(result.error.issues[0]!.path.join(".") === "ids.1");
  * ```

@@ -1,9 +1,34 @@
-import { applyMask, type FrameEvent, FrameParser, OP } from "./frame_parser.ts";
+import { type FrameEvent, FrameParser, OP } from "./frame_parser.ts";
+import {
+  acceptValue,
+  closePayload,
+  encodeFrame,
+  indexOfBlankLine,
+  toBase64,
+  writeAll,
+} from "./_ws_wire.ts";
 
-const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 const MAX_HANDSHAKE_BYTES = 16 * 1024;
-/** How long a close waits for the server's close frame before dropping the connection. */
+/** How long a close waits for the peer's close frame before dropping the connection. */
 const CLOSE_WAIT_MS = 2_000;
+/** How long a close that does not wait for the peer's answer waits for its own frame to go. */
+const QUICK_CLOSE_MS = 500;
+/** Pings go unanswered while this much is queued: a peer that pings and never reads gains nothing. */
+const MAX_PONG_BACKLOG = 1 << 20;
+
+/** Options of {@link TcpWebSocket}. */
+export interface TcpWebSocketOptions {
+  /** Largest message accepted, fragments joined; default 64 MiB. See `maxMessageBytes`. */
+  readonly maxMessageBytes?: number;
+  /**
+   * Makes this the server end of `conn`, whose opening handshake is done
+   * (see `acceptWebSocket`); `early` holds the frame bytes that came with
+   * the request. Frames then go unmasked and unmasked ones are refused.
+   */
+  readonly accepted?: { readonly conn: Deno.TcpConn; readonly early: Uint8Array };
+  /** Starts with {@link TcpWebSocket.handshakeOnly} set. */
+  readonly handshakeOnly?: boolean;
+}
 
 /**
  * A WebSocket client (RFC 6455, `ws://` only) on a TCP connection with
@@ -16,8 +41,14 @@ const CLOSE_WAIT_MS = 2_000;
  * Messages arrive whole (fragments joined, by the socket-free
  * {@link FrameParser}) as `ArrayBuffer` or string; pings are answered; a
  * message over `maxMessageBytes` or a malformed frame closes the connection
- * (1009 / 1002). Writes are queued in order;
- * `bufferedAmount` counts the bytes not yet written.
+ * (1009 / 1002), refused on the frame's header before its payload is
+ * received. Writes are queued in order; `bufferedAmount` counts the bytes
+ * not yet written.
+ *
+ * With `accepted` it is the server end of a connection `acceptWebSocket`
+ * upgraded. A server sets {@link handshakeOnly} and a small
+ * {@link maxMessageBytes} until the peer has authenticated, and
+ * {@link drop}s a connection that overstays its deadline.
  *
  * @example
  * ```ts
@@ -45,7 +76,17 @@ export class TcpWebSocket {
   onmessage: ((event: MessageEvent<ArrayBuffer | string>) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
   onclose: ((event: CloseEvent) => void) | null = null;
+  /**
+   * While set, only binary and close frames are accepted (a ping, pong or
+   * text frame fails the connection with 1008), and a close does not wait for
+   * the peer's answer: for a server before its peer has authenticated.
+   */
+  handshakeOnly: boolean;
   readonly #parser: FrameParser;
+  /** Masks what it sends: true for the client end. */
+  readonly #masked: boolean;
+  /** What the other end is, in errors. */
+  readonly #peerRole: string;
   #state: number = WebSocket.CONNECTING;
   #conn: Deno.TcpConn | undefined;
   #writes: Promise<void> = Promise.resolve();
@@ -54,14 +95,35 @@ export class TcpWebSocket {
   /** Aborts a connection attempt still under way (a host that never answers). */
   readonly #connecting = new AbortController();
 
-  constructor(url: string, options: { maxMessageBytes?: number } = {}) {
+  constructor(url: string, options: TcpWebSocketOptions = {}) {
     this.url = url;
-    this.#parser = new FrameParser(options.maxMessageBytes ?? 64 * 1024 * 1024);
+    const accepted = options.accepted;
+    this.#masked = accepted === undefined;
+    this.#peerRole = accepted ? "client" : "server";
+    this.handshakeOnly = options.handshakeOnly ?? false;
+    this.#parser = new FrameParser(options.maxMessageBytes ?? 64 * 1024 * 1024, {
+      requireMask: !this.#masked,
+    });
+    if (accepted) {
+      this.#conn = accepted.conn;
+      this.#state = WebSocket.OPEN;
+      this.#serve(accepted.early);
+      return;
+    }
     const parsed = new URL(url);
     if (parsed.protocol !== "ws:") {
       throw new TypeError(`TcpWebSocket needs a ws:// URL, got ${url}`);
     }
     this.#run(parsed);
+  }
+
+  /** Largest message accepted; a change applies from the next frame on. */
+  get maxMessageBytes(): number {
+    return this.#parser.maxMessageBytes;
+  }
+
+  set maxMessageBytes(n: number) {
+    this.#parser.maxMessageBytes = n;
   }
 
   get readyState(): number {
@@ -78,7 +140,7 @@ export class TcpWebSocket {
     }
     if (this.#state !== WebSocket.OPEN) return; // as the WebSocket API: dropped once closing
     const payload = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    this.#write(encodeFrame(typeof data === "string" ? OP.text : OP.binary, payload));
+    this.#write(this.#frame(typeof data === "string" ? OP.text : OP.binary, payload));
   }
 
   /** Starts the closing handshake (or abandons a connection still opening). */
@@ -89,8 +151,29 @@ export class TcpWebSocket {
       return;
     }
     this.#state = WebSocket.CLOSING;
-    this.#write(encodeFrame(OP.close, closePayload(code, reason)));
-    this.#closeTimer = setTimeout(() => this.#finish(code, reason, false), CLOSE_WAIT_MS);
+    this.#write(this.#frame(OP.close, closePayload(code, reason)));
+    if (this.handshakeOnly) this.#writes.finally(() => this.#finish(code, reason, false));
+    const waitMs = this.handshakeOnly ? QUICK_CLOSE_MS : CLOSE_WAIT_MS;
+    clearTimeout(this.#closeTimer);
+    this.#closeTimer = setTimeout(() => this.#finish(code, reason, false), waitMs);
+  }
+
+  /** Closes the TCP connection at once, with no closing handshake (close code 1006). */
+  drop(reason: string): void {
+    this.#finish(1006, reason, false);
+  }
+
+  /** The server end: reads frames until the connection ends. */
+  async #serve(early: Uint8Array): Promise<void> {
+    try {
+      // As the WebSocket API, messages come in later tasks: the handlers are set by then.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await this.#readMessages(early);
+    } catch (error) {
+      if (this.#state >= WebSocket.CLOSED) return;
+      this.onerror?.(new ErrorEvent("error", { error, message: String(error) }));
+      this.#finish(1006, error instanceof Error ? error.message : String(error), false);
+    }
   }
 
   async #run(url: URL): Promise<void> {
@@ -148,10 +231,7 @@ export class TcpWebSocket {
       throw new Error(`handshake refused: ${lines[0]}`);
     }
     const accept = lines.find((l) => /^sec-websocket-accept:/i.test(l))?.split(":")[1]?.trim();
-    const want = toBase64(
-      new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(key + GUID))),
-    );
-    if (accept !== want) throw new Error("handshake: wrong Sec-WebSocket-Accept");
+    if (accept !== await acceptValue(key)) throw new Error("handshake: wrong Sec-WebSocket-Accept");
     return buffer.subarray(headerEnd + 4, end);
   }
 
@@ -160,11 +240,12 @@ export class TcpWebSocket {
     if (this.#handle(this.#parser.feed(early))) return;
     for (;;) {
       const n = await this.#conn!.read(this.#parser.space());
+      if (this.#state === WebSocket.CLOSED) return;
       if (n === null) {
         throw new Error(
           this.#parser.inFrame
-            ? "connection closed by the server inside a frame"
-            : "connection closed by the server without a close frame",
+            ? `connection closed by the ${this.#peerRole} inside a frame`
+            : `connection closed by the ${this.#peerRole} without a close frame`,
         );
       }
       if (this.#handle(this.#parser.wrote(n))) return;
@@ -174,9 +255,15 @@ export class TcpWebSocket {
   /** Acts on the parser's events; true once the connection is closing. */
   #handle(events: readonly FrameEvent[]): boolean {
     for (const e of events) {
-      if (e.kind === "ping") this.#write(encodeFrame(OP.pong, e.body));
-      else if (e.kind === "close") return (this.#closedByServer(e.body), true);
-      else if (e.kind === "error") return (this.#failWith(e.code, e.reason), true);
+      if (e.kind === "close") return (this.#closedByPeer(e.body), true);
+      if (e.kind === "error") return (this.#failWith(e.code, e.reason), true);
+      if (this.handshakeOnly && (e.kind !== "message" || typeof e.data === "string")) {
+        const what = e.kind === "message" ? "text frame" : e.kind;
+        return (this.#failWith(1008, `${what} before authentication`), true);
+      }
+      if (e.kind === "ping") {
+        if (this.#buffered < MAX_PONG_BACKLOG) this.#write(this.#frame(OP.pong, e.body));
+      } else if (e.kind === "pong") continue;
       // As the WebSocket API: messages still arrive while our close is under way.
       else if (this.#state < WebSocket.CLOSED) {
         this.onmessage?.(new MessageEvent("message", { data: e.data }));
@@ -185,21 +272,41 @@ export class TcpWebSocket {
     return false;
   }
 
-  #closedByServer(body: Uint8Array): void {
+  #closedByPeer(body: Uint8Array): void {
     const code = body.length >= 2 ? (body[0]! << 8) | body[1]! : 1005;
     const reason = new TextDecoder().decode(body.subarray(2));
     if (this.#state === WebSocket.OPEN) {
       this.#state = WebSocket.CLOSING;
-      this.#write(encodeFrame(OP.close, body.subarray(0, 2)));
+      this.#write(this.#frame(OP.close, body.subarray(0, 2)));
     }
     this.#writes.finally(() => this.#finish(code, reason, true));
   }
 
   #failWith(code: number, reason: string): void {
     this.#state = WebSocket.CLOSING;
-    this.#write(encodeFrame(OP.close, closePayload(code, reason)));
+    this.#write(this.#frame(OP.close, closePayload(code, reason)));
     this.onerror?.(new ErrorEvent("error", { message: reason }));
-    this.#writes.finally(() => this.#finish(code, reason, false));
+    // What a peer that authenticated still sends is read and dropped, so that it
+    // gets the close frame rather than a reset, until it closes or the timer
+    // below; a peer that has not is cut off as soon as the frame is written.
+    const drained = this.handshakeOnly ? this.#writes : this.#writes.finally(() => this.#drain());
+    drained.finally(() => this.#finish(code, reason, false));
+    // A peer that does not read, or goes on sending, must not hold the connection open.
+    clearTimeout(this.#closeTimer);
+    this.#closeTimer = setTimeout(() => this.#finish(code, reason, false), QUICK_CLOSE_MS);
+  }
+
+  async #drain(): Promise<void> {
+    const scratch = new Uint8Array(16 * 1024);
+    try {
+      while (this.#state !== WebSocket.CLOSED && await this.#conn!.read(scratch) !== null);
+    } catch {
+      // closed by the timer
+    }
+  }
+
+  #frame(opcode: number, payload: Uint8Array): Uint8Array {
+    return encodeFrame(opcode, payload, this.#masked);
   }
 
   #write(frame: Uint8Array): void {
@@ -230,53 +337,4 @@ export class TcpWebSocket {
     }
     this.onclose?.(new CloseEvent("close", { code, reason, wasClean }));
   }
-}
-
-/** A client frame: FIN, `opcode`, a fresh random mask, the masked payload. */
-function encodeFrame(opcode: number, payload: Uint8Array): Uint8Array {
-  const n = payload.length;
-  const header = 2 + (n < 126 ? 0 : n < 65536 ? 2 : 8) + 4;
-  // Room in front so that the payload starts 4-byte aligned for word-wise masking.
-  const pad = (4 - header % 4) % 4;
-  const buffer = new Uint8Array(pad + header + n);
-  const frame = buffer.subarray(pad);
-  const view = new DataView(buffer.buffer, pad);
-  frame[0] = 0x80 | opcode;
-  if (n < 126) frame[1] = 0x80 | n;
-  else if (n < 65536) (frame[1] = 0x80 | 126), view.setUint16(2, n);
-  else (frame[1] = 0x80 | 127), view.setBigUint64(2, BigInt(n));
-  const mask = crypto.getRandomValues(new Uint8Array(4));
-  frame.set(mask, header - 4);
-  frame.set(payload, header);
-  applyMask(frame.subarray(header), mask);
-  return frame;
-}
-
-function closePayload(code: number, reason: string): Uint8Array {
-  const text = new TextEncoder().encode(reason).subarray(0, 123);
-  const body = new Uint8Array(2 + text.length);
-  body[0] = code >> 8;
-  body[1] = code & 0xff;
-  body.set(text, 2);
-  return body;
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
-}
-
-/** Where "\r\n\r\n" starts in `bytes[0, end)`, or -1. */
-function indexOfBlankLine(bytes: Uint8Array, end: number): number {
-  for (let i = 0; i + 3 < end; i++) {
-    if (bytes[i] === 13 && bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) {
-      return i;
-    }
-  }
-  return -1;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let text = "";
-  for (const b of bytes) text += String.fromCharCode(b);
-  return btoa(text);
 }

@@ -56,7 +56,8 @@ export class WebSocketTransport implements Transport {
     if (this.#closedReason !== null || state >= WebSocket.CLOSING) {
       throw new Error(`WebSocket to ${this.peer} is closed`);
     }
-    if (state === WebSocket.CONNECTING) this.#queued.push(frame.slice());
+    // A copy: `new Uint8Array`, since a codec's frame may be a Buffer, whose slice() is a view.
+    if (state === WebSocket.CONNECTING) this.#queued.push(new Uint8Array(frame));
     else this.#socket.send(frame);
   }
 

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { hostMinibatchSchema } from "../worker/host_minibatch.ts";
 
 const int32 = z.instanceof(Int32Array);

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "npm:zod@4.6.7";
 import { AuthError } from "../rpc/auth_error.ts";
 import { ConnectError } from "../rpc/connect_error.ts";
 import { ConnectionClosedError } from "../rpc/connection_closed_error.ts";

@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import type { Device } from "../../engine/device.ts";
 import type { PreparedMinibatch } from "../../engine/minibatch_source.ts";
 

@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { hostMinibatchSchema } from "./host_minibatch.ts";
 
 const id = z.number().int().positive();

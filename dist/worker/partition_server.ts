@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "npm:zod@4.6.7";
 import { PendingCalls } from "../rpc/pending_calls.ts";
 import { decodeError } from "./error_codec.ts";
 import type { HostMinibatch } from "./host_minibatch.ts";

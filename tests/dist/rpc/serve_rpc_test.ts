@@ -6,6 +6,7 @@ import { MethodTable } from "../../../dist/rpc/method_table.ts";
 import { serveRpc } from "../../../dist/rpc/serve_rpc.ts";
 import { PROTOCOL_VERSION } from "../../../dist/rpc/messages.ts";
 import { RawClient } from "../_raw_client.ts";
+import { RawWire } from "../_wire.ts";
 
 const secret = new TextEncoder().encode("correct horse battery");
 
@@ -42,7 +43,7 @@ Deno.test("serveRpc answers concurrent calls over a real WebSocket, including bi
   await server.close();
 });
 
-Deno.test("garbage, truncated and oversized frames each get a ProtocolError; other clients are still served", async () => {
+Deno.test("garbage and truncated frames each get a ProtocolError, an oversized one a 1009 close on its header; other clients are still served", async () => {
   const logs: string[] = [];
   const ran: string[] = [];
   const server = serveRpc({
@@ -57,7 +58,6 @@ Deno.test("garbage, truncated and oversized frames each get a ProtocolError; oth
   const frames = [
     new Uint8Array([0xc1, 0xc1, 0xff, 0x00]),
     new Uint8Array([0x85, 0xa1, 0x76, 0x01, 0xa4]), // map of 5, cut short
-    new Uint8Array(100 * 1024),
   ];
   for (const frame of frames) {
     const raw = await RawClient.open(server.url);
@@ -70,7 +70,12 @@ Deno.test("garbage, truncated and oversized frames each get a ProtocolError; oth
     assert.equal(await raw.closed, 4002);
     assert.equal(await good.call("echo", "still here", { timeoutMs: 2000 }), "still here");
   }
-  assert.match(logs.join("\n"), /exceeds the 65536 byte limit/);
+  const raw = await RawClient.open(server.url);
+  await raw.authenticate(secret);
+  raw.socket.send(new Uint8Array(100 * 1024));
+  assert.equal(await raw.closed, 1009);
+  assert.equal(await good.call("echo", "still here", { timeoutMs: 2000 }), "still here");
+  assert.match(logs.join("\n"), /message over 65536 bytes/);
   assert.match(logs.join("\n"), /undecodable frame/);
   good.close();
   await good.closed;
@@ -97,8 +102,10 @@ Deno.test("an unauthenticated client gets nothing but a refusal, and no method r
   }).catch((e) => e);
   assert.equal(wrong.name, "AuthError");
   assert.deepStrictEqual(ran, []);
-  assert.match(logs.join("\n"), /refused connection from 127\.0\.0\.1:\d+: wrong shared secret/);
   await server.close();
+  // The first refusal is logged at once, the next summed up (here, at close).
+  assert.match(logs[0]!, /refused connection from 127\.0\.0\.1:\d+: "request" sent before/);
+  assert.match(logs[1]!, /refused 1 more connections in 10 s: 1 wrong shared secret/);
 });
 
 Deno.test("serveRpc listens only on the hostname it is given", async () => {
@@ -134,4 +141,99 @@ Deno.test("connectRpc gives up at the deadline with an error naming the address"
   assert.ok(error instanceof ConnectError);
   assert.ok(error.message.includes(url), error.message);
   assert.ok(Date.now() - started < 2000);
+});
+
+Deno.test("a client that does not authenticate in time has its TCP connection closed at the deadline, and the refusal is logged", async () => {
+  const logs: string[] = [];
+  const server = serveRpc({
+    hostname: "127.0.0.1",
+    port: 0,
+    secret,
+    methods: methods([]),
+    handshakeTimeoutMs: 300,
+    log: (l) => logs.push(l),
+  });
+  const started = Date.now();
+  const silent = await RawWire.open("127.0.0.1", server.port); // upgraded, then silent
+  const mute = await RawWire.open("127.0.0.1", server.port, false); // not even the request
+  try {
+    for (const wire of [silent, mute]) {
+      let event;
+      do event = await wire.next(3000); while (event.kind === "message");
+      assert.equal(event.kind, "closed");
+    }
+    const took = Date.now() - started;
+    assert.ok(took >= 300 && took < 2000, `closed after ${took} ms`);
+    assert.equal(server.sessionCount, 0);
+  } finally {
+    await silent.close();
+    await mute.close();
+    await server.close();
+  }
+  assert.match(logs.join("\n"), /no authentication within 300 ms/);
+});
+
+Deno.test("at most maxUnauthenticated connections are served before authentication; more wait to be accepted", async () => {
+  const server = serveRpc({
+    hostname: "127.0.0.1",
+    port: 0,
+    secret,
+    methods: methods([]),
+    maxUnauthenticated: 2,
+    log: () => {},
+  });
+  const idle = await Promise.all([0, 1, 2, 3].map(() => Deno.connect({ port: server.port })));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(server.unauthenticatedCount, 2);
+    assert.equal(server.sessionCount, 2);
+    // An authenticating client waits its turn: it gets in once two idle ones leave.
+    const client = connectRpc(server.url, { secret, name: "late" });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const c of idle.splice(0)) c.close();
+    const late = await client;
+    assert.equal(await late.call("echo", "in", { timeoutMs: 2000 }), "in");
+    late.close();
+    await late.closed;
+  } finally {
+    for (const c of idle) c.close();
+    await server.close();
+  }
+});
+
+Deno.test("a claimed name reaches the log printable and bounded: no newline, no escape code", async () => {
+  const logs: string[] = [];
+  const server = serveRpc({
+    hostname: "127.0.0.1",
+    port: 0,
+    secret,
+    methods: methods([]),
+    log: (l) => logs.push(l),
+  });
+  const forged = "rank 1\nrpc: all fine\u001b[2J\u202e" + "x".repeat(200);
+  const wrong = await connectRpc(server.url, {
+    secret: new TextEncoder().encode("not the secret at all"),
+    name: forged,
+  }).catch((e) => e);
+  assert.equal(wrong.name, "AuthError");
+  const right = await connectRpc(server.url, { secret, name: forged });
+  right.close();
+  await right.closed;
+  await server.close();
+  assert.equal(logs.length, 1);
+  for (const c of ["\n", "\u001b", "\u202e"]) assert.ok(!logs[0]!.includes(c), logs[0]!);
+  assert.match(logs[0]!, /claims "rank 1\\x0arpc: all fine\\x1b\[2J\\u202ex+…"/);
+  assert.ok(logs[0]!.length < 200, logs[0]!);
+});
+
+Deno.test("connectRpc refuses a frame over 1 KiB from a server that has not authenticated, on its header", async () => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    socket.onopen = () => socket.send(new Uint8Array(64 * 1024));
+    return response;
+  });
+  const error = await connectRpc(`ws://127.0.0.1:${server.addr.port}`, { secret }).catch((e) => e);
+  assert.equal(error.name, "AuthError");
+  assert.match(error.message, /code 1009: message over 1024 bytes/);
+  await server.shutdown();
 });
