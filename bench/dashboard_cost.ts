@@ -83,7 +83,14 @@ async function run(dashboard: boolean, screenshot?: string): Promise<number> {
       browser = await HeadlessChromium.start();
       await browser.open(await url.promise, 1100, 760);
       if (screenshot) {
-        await browser.waitFor(`Number(document.body.dataset.epochs) >= ${epochs - 1}`, 600_000);
+        // A picture mid-epoch: the curves drawn and every rank training.
+        await browser.waitFor(
+          `Number(document.body.dataset.epochs) >= ${
+            epochs - 2
+          } && [...document.querySelectorAll(` +
+            `"#members tr[data-rank]")].every((r) => Number(r.children[6].textContent) > 0)`,
+          600_000,
+        );
         await Deno.writeFile(screenshot, await browser.screenshot());
       }
     }
