@@ -2,6 +2,7 @@
 // servers and clients of server-client mode.
 import type { DashboardAddress } from "./dashboard_address.ts";
 import { serveDashboard } from "../dashboard/serve_dashboard.ts";
+import type { Coordinator } from "../dist/cluster/coordinator.ts";
 import { type CoordinatorHost, serveCoordinator } from "../dist/cluster/serve_coordinator.ts";
 import type { WorldMember } from "../dist/cluster/world_member.ts";
 import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
@@ -105,26 +106,30 @@ export async function runClusterProcess<T>(
   return result;
 }
 
-/**
- * Rank 0 hosts the coordinator at `--master_addr:--master_port`, and with
- * `--dashboard` its live page (printing the page's URL); the others do nothing.
- */
-export async function hostCoordinator(
+/** Rank 0 hosts the coordinator at `--master_addr:--master_port`; the others do nothing. */
+export function hostCoordinator(
   scope: ProcessScope,
   rank: number,
   options: { hostname: string; port: number; worldSize: number; secret: Uint8Array },
-  dashboard?: { address: DashboardAddress | undefined; title: string },
-): Promise<void> {
+): void {
   if (rank !== 0) return;
   const host: CoordinatorHost = serveCoordinator(options);
   scope.onClose(() => host.close());
-  if (dashboard?.address === undefined) return;
-  const page = await serveDashboard({
-    ...dashboard.address,
-    coordinator: host.coordinator,
-    secret: options.secret,
-    title: dashboard.title,
-  });
+}
+
+/**
+ * With `--dashboard`, serves the live page of `coordinator`'s world beside it
+ * (closed with the scope) and prints the page's URL with its token.
+ */
+export async function hostDashboard(
+  scope: ProcessScope,
+  coordinator: Coordinator,
+  secret: Uint8Array,
+  address: DashboardAddress | undefined,
+  title: string,
+): Promise<void> {
+  if (address === undefined) return;
+  const page = await serveDashboard({ ...address, coordinator, secret, title });
   scope.onClose(() => page.close());
   console.log(`webgnn: dashboard at ${page.url}`);
 }

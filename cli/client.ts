@@ -7,7 +7,10 @@ import { spawnTrainers } from "./spawn_trainers.ts";
 
 if (import.meta.main) {
   await runCommand("client", async () => {
-    const flags = parseServerClientFlags("client", Deno.args);
+    const flags = parseServerClientFlags("client", Deno.args, Deno.env.toObject());
+    if (flags.origin.startsWith("world from the")) {
+      console.log(`webgnn: ${flags.origin}`);
+    }
     if (flags.localRank === undefined && flags.numClientProcsPerNode > 1) {
       await spawnTrainers(
         new URL(import.meta.url),

@@ -1,6 +1,7 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { ClusterConfigError } from "./cluster_config_error.ts";
+import { fromGltLayout } from "./glt_cluster_layout.ts";
 
 /** One node of a cluster file, with the file's defaults applied. */
 export interface ClusterNode {
@@ -23,13 +24,24 @@ export interface ClusterNode {
   readonly sshOptions: readonly string[];
   /** An ssh client config file (`ssh -F`). */
   readonly sshConfigFile: string | undefined;
+  /** Trainers on this node (its own `num_training_procs`, else the default); undefined: train's. */
+  readonly numTrainingProcs: number | undefined;
+  /** GLT's `visible_devices`: the node's devices, one trainer each. */
+  readonly visibleDevices: readonly number[] | undefined;
+  /** In server-client mode: whether the node runs sampling servers or training clients. */
+  readonly role: "server" | "client" | undefined;
 }
 
 /** A parsed and checked cluster file. */
 export interface ClusterConfig {
+  /** `collocated` (every node trains) or `server-client` (nodes with `role: server` or `client`). */
+  readonly mode: "collocated" | "server-client";
   readonly nodes: readonly ClusterNode[];
-  /** Trainers per node, the same on every node; undefined: train's default. */
+  /** The default trainers per node (nodes may set their own); undefined: train's default. */
   readonly numTrainingProcs: number | undefined;
+  /** In server-client mode, processes per server node and per client node (default 1). */
+  readonly numServerProcsPerNode: number;
+  readonly numClientProcsPerNode: number;
 }
 
 const text = z.string().min(1);
@@ -45,14 +57,32 @@ const nodeKeys = {
   dataset_root_dir: text.optional(),
   ssh_options: z.array(text.regex(/^[A-Za-z]+=.+$/, "expected Key=Value")).optional(),
   ssh_config_file: text.optional(),
+  num_training_procs: z.number().int().min(1).optional(),
 };
+
+/** `0,1,2` (as GLT writes it), `[0, 1, 2]` or `3`: device indices. */
+const devices = z.union([
+  z.string().regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, "expected device indices such as 0,1,2,3"),
+  z.array(z.number().int().nonnegative()).min(1),
+  z.number().int().nonnegative(),
+]).transform((v) =>
+  typeof v === "number" ? [v] : typeof v === "string" ? v.split(",").map(Number) : v
+);
 
 const defaultsSchema = z.strictObject({
   ...nodeKeys,
-  num_training_procs: z.number().int().min(1).optional(),
+  num_server_procs_per_node: z.number().int().min(1).optional(),
+  num_client_procs_per_node: z.number().int().min(1).optional(),
 });
-const nodeSchema = z.strictObject({ host: text, node_addr: text.optional(), ...nodeKeys });
+const nodeSchema = z.strictObject({
+  host: text,
+  node_addr: text.optional(),
+  ...nodeKeys,
+  role: z.enum(["server", "client"]).optional(),
+  visible_devices: devices.optional(),
+});
 const schema = z.strictObject({
+  mode: z.enum(["collocated", "server-client"]).optional(),
   defaults: defaultsSchema.optional(),
   nodes: z.array(nodeSchema).min(1),
 });
@@ -85,14 +115,18 @@ export function parseClusterConfig(yamlText: string, source: string): ClusterCon
   if (yamlError) {
     throw new ClusterConfigError(`${source}: not valid YAML: ${yamlError.message.split("\n")[0]}`);
   }
-  const parsed = schema.safeParse(doc.toJS(), { reportInput: true });
+  const parsed = schema.safeParse(fromGltLayout(doc.toJS(), source), { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ClusterConfigError(`${source}: ${keyPath(issue.path)}: ${describe(issue)}`);
   }
-  const { defaults = {}, nodes } = parsed.data;
+  const { defaults = {}, nodes, mode = "collocated" } = parsed.data;
+  checkRoles(mode, nodes.map((n) => n.role), source);
   return {
+    mode,
     numTrainingProcs: defaults.num_training_procs,
+    numServerProcsPerNode: defaults.num_server_procs_per_node ?? 1,
+    numClientProcsPerNode: defaults.num_client_procs_per_node ?? 1,
     nodes: nodes.map((n, rank): ClusterNode => {
       const workingDir = n.working_dir ?? defaults.working_dir;
       if (workingDir === undefined) {
@@ -113,9 +147,39 @@ export function parseClusterConfig(yamlText: string, source: string): ClusterCon
         datasetRootDir: n.dataset_root_dir ?? defaults.dataset_root_dir,
         sshOptions: [...(defaults.ssh_options ?? []), ...(n.ssh_options ?? [])],
         sshConfigFile: n.ssh_config_file ?? defaults.ssh_config_file,
+        numTrainingProcs: n.visible_devices?.length ?? n.num_training_procs ??
+          defaults.num_training_procs,
+        visibleDevices: n.visible_devices,
+        role: n.role,
       };
     }),
   };
+}
+
+/** Server-client mode needs every node's role, at least one of each; collocated mode none. */
+function checkRoles(mode: string, roles: readonly (string | undefined)[], source: string): void {
+  const missing = roles.findIndex((r) => r === undefined);
+  if (mode === "server-client") {
+    if (missing >= 0) {
+      throw new ClusterConfigError(
+        `${source}: nodes[${missing}].role: missing (expected server or client: mode is server-client)`,
+      );
+    }
+    for (const role of ["server", "client"]) {
+      if (!roles.includes(role)) {
+        throw new ClusterConfigError(
+          `${source}: nodes: no node has role ${role} (mode is server-client)`,
+        );
+      }
+    }
+  } else {
+    const i = roles.findIndex((r) => r !== undefined);
+    if (i >= 0) {
+      throw new ClusterConfigError(
+        `${source}: nodes[${i}].role: only for mode: server-client (this file is collocated)`,
+      );
+    }
+  }
 }
 
 /** `nodes[1].port` from `["nodes", 1, "port"]`; `(top level)` for `[]`. */

@@ -110,3 +110,39 @@ export function newProgram(name: string, description: string): Command {
     })
     .configureOutput({ writeErr: () => {} });
 }
+
+/**
+ * Parses `--port_range=A-B`: two ports, A <= B.
+ *
+ * @example
+ * ```ts
+ * import { portRange } from "./flags.ts";
+ * console.log(portRange("23000-23099")); // [23000, 23099]
+ * ```
+ */
+export function portRange(text: string): [number, number] {
+  const m = /^(\d+)-(\d+)$/.exec(text.trim());
+  const [a, b] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(a >= 1 && b <= 65535 && a <= b)) {
+    throw new InvalidArgumentError(
+      `expected two ports A-B with 1 <= A <= B <= 65535, got "${text}"`,
+    );
+  }
+  return [a, b];
+}
+
+/**
+ * Parses a device list such as `0,1,2,3` (GLT's `visible_devices`).
+ *
+ * @example
+ * ```ts
+ * import { deviceList } from "./flags.ts";
+ * console.log(deviceList("0,2")); // [0, 2]
+ * ```
+ */
+export function deviceList(text: string): number[] {
+  if (!/^\s*\d+\s*(,\s*\d+\s*)*$/.test(text)) {
+    throw new InvalidArgumentError(`expected device indices such as 0,1,2,3, got "${text}"`);
+  }
+  return text.split(",").map(Number);
+}

@@ -1,6 +1,9 @@
-// `deno task launch`: start `deno task train` on every node of a YAML
-// cluster file over ssh, with a fresh shared secret, and supervise them.
+// `deno task launch`: start `deno task train` (or, in server-client mode,
+// `server` then `client`) on every node of a YAML cluster file over ssh, with
+// a fresh shared secret, supervise them, and with --collect copy their
+// metrics files back.
 import { generateSecret } from "../dist/rpc/generate_secret.ts";
+import { collectMetrics } from "./collect_metrics.ts";
 import { parseClusterConfig } from "./cluster_config.ts";
 import { ClusterConfigError } from "./cluster_config_error.ts";
 import { parseLaunchFlags } from "./launch_flags.ts";
@@ -31,9 +34,16 @@ if (import.meta.main) {
       }
       return;
     }
-    await runNodesOverSsh(nodes, generateSecret(), {
-      timeoutMs: flags.timeoutS * 1000,
-      stopGraceMs: STOP_GRACE_MS,
-    });
+    try {
+      await runNodesOverSsh(nodes, generateSecret(), {
+        timeoutMs: flags.timeoutS * 1000,
+        stopGraceMs: STOP_GRACE_MS,
+      });
+    } finally {
+      if (flags.collect !== undefined && flags.metrics !== undefined) {
+        const files = await collectMetrics(nodes, flags.metrics, flags.collect, flags);
+        console.log(`webgnn launch: copied ${files.length} metrics files into ${flags.collect}`);
+      }
+    }
   });
 }

@@ -16,6 +16,10 @@ export interface LaunchFlags {
   /** Stop every node after this many seconds; 0: no limit. */
   readonly timeoutS: number;
   readonly dryRun: boolean;
+  /** Where the nodes' metrics files are copied on exit (`--collect`); needs train's `--metrics`. */
+  readonly collect: string | undefined;
+  /** Train's `--metrics` path, found among the flags passed on. */
+  readonly metrics: string | undefined;
   /** Every other flag, in order, for `deno task train` on each node. */
   readonly trainArgs: readonly string[];
 }
@@ -56,6 +60,10 @@ export function parseLaunchFlags(args: readonly string[]): LaunchFlags {
     .option("--connect_timeout_s <s>", "longest wait for an ssh connection", positiveInt, 10)
     .option("--timeout_s <s>", "stop every node after this long (0: no limit)", nonNegativeInt, 0)
     .option("--dry_run", "print each node's ssh command instead of running it")
+    .option(
+      "--collect <dir>",
+      "on exit, copy every node's --metrics files here over ssh (server-client: servers' as server-*)",
+    )
     .allowUnknownOption()
     .allowExcessArguments(true)
     .parse([...args], { from: "user" });
@@ -68,7 +76,13 @@ export function parseLaunchFlags(args: readonly string[]): LaunchFlags {
       );
     }
   }
+  const metrics = metricsFlag(p.args);
+  if (o.collect !== undefined && metrics === undefined) {
+    throw new UsageError("--collect copies the nodes' --metrics files: give --metrics too");
+  }
   return {
+    collect: o.collect,
+    metrics,
     config: o.config,
     masterAddr: o.master_addr,
     masterPort: o.master_port,
@@ -79,4 +93,14 @@ export function parseLaunchFlags(args: readonly string[]): LaunchFlags {
     dryRun: Boolean(o.dry_run),
     trainArgs: p.args,
   };
+}
+
+/** The value of the last `--metrics=PATH` (or `--metrics PATH`) among train's flags. */
+function metricsFlag(args: readonly string[]): string | undefined {
+  let found: string | undefined;
+  args.forEach((a, i) => {
+    if (a.startsWith("--metrics=")) found = a.slice("--metrics=".length);
+    else if (a === "--metrics") found = args[i + 1];
+  });
+  return found;
 }

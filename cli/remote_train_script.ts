@@ -8,7 +8,8 @@ const STOP_GRACE_TENTHS = 50;
 
 /**
  * The bash script `deno task launch` runs on a node over ssh, with `args`
- * (train's flags) appended to `deno task train`. It
+ * appended to `deno task <task>` (`train`, or `server` or `client` in
+ * server-client mode). It
  *
  * 1. reads the cluster's secret from its first stdin line into the
  *    `WEBGNN_SECRET` environment variable (a builtin `read`: the secret is
@@ -30,7 +31,11 @@ const STOP_GRACE_TENTHS = 50;
  * console.assert(remoteTrainScript(node, ["--epochs=1"]).includes("task train --epochs=1"));
  * ```
  */
-export function remoteTrainScript(node: ClusterNode, args: readonly string[]): string {
+export function remoteTrainScript(
+  node: ClusterNode,
+  args: readonly string[],
+  task: "train" | "server" | "client" = "train",
+): string {
   const dir = shellQuote(node.workingDir);
   const deno = shellQuote(node.deno);
   const fail = (what: string, code: number) =>
@@ -49,7 +54,7 @@ export function remoteTrainScript(node: ClusterNode, args: readonly string[]): s
     `command -v -- ${deno} >/dev/null || ${
       fail(`${node.deno} not found (set deno: in the cluster file)`, 127)
     }`,
-    `setsid ${deno} task --quiet train ${args.map(shellQuote).join(" ")} </dev/null &`,
+    `setsid ${deno} task --quiet ${task} ${args.map(shellQuote).join(" ")} </dev/null &`,
     "job=$!",
     // A background job's stdin is /dev/null unless redirected explicitly.
     "cat <&3 >/dev/null 3<&- &",

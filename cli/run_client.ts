@@ -1,8 +1,11 @@
+import { nodeAddress } from "./node_address.ts";
+import { listening, rankPorts } from "./rank_ports.ts";
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { connectRpc } from "../dist/rpc/connect_rpc.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
 import { createDevice } from "../engine/create_device.ts";
+import { useWebGpuAdapter } from "../engine/webgpu_adapters.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import { MethodTable } from "../dist/rpc/method_table.ts";
@@ -65,6 +68,7 @@ export async function runClient(
   if (flags.saveModel !== undefined && c === 0) checkWritable("--save_model", flags.saveModel);
   const secret = await clusterSecret(flags);
   return await runClusterProcess(name, async (scope) => {
+    if (flags.adapter !== undefined) await useWebGpuAdapter(flags.adapter);
     const device: Device = await createDevice(flags.device, {
       ...(c === 0 ? {} : { notice: () => {} }),
       ...(flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads }),
@@ -73,7 +77,14 @@ export async function runClient(
     const methods = new MethodTable();
     const mailbox = new RingMailbox(`client ${(c + numClients - 1) % numClients}`);
     mailbox.register(methods);
-    const own: RpcServer = serveRpc({ hostname: flags.nodeAddr, port: 0, secret, methods, name });
+    const nodeAddr = await nodeAddress(flags);
+    const { rpc } = rankPorts(flags, rank, numServers + numClients);
+    const own: RpcServer = await listening(
+      `${name}'s RPC server`,
+      nodeAddr,
+      rpc,
+      () => serveRpc({ hostname: nodeAddr, port: rpc, secret, methods, name }),
+    );
     scope.onClose(() => own.close());
     const world = await WorldMember.join({
       coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,

@@ -1,3 +1,5 @@
+import { nodeAddress } from "./node_address.ts";
+import { listening, rankPorts } from "./rank_ports.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { MethodTable } from "../dist/rpc/method_table.ts";
 import { MinibatchService } from "../dist/serving/minibatch_service.ts";
@@ -50,21 +52,36 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
   const timeoutMs = flags.rpcTimeoutMs;
   const t0 = performance.now();
   return await runClusterProcess(name, async (scope) => {
-    await hostCoordinator(scope, rank, {
-      hostname: flags.masterAddr,
-      port: flags.masterPort,
-      worldSize,
-      secret,
-    });
+    await listening(
+      "the coordinator",
+      flags.masterAddr,
+      flags.masterPort,
+      () =>
+        hostCoordinator(scope, rank, {
+          hostname: flags.masterAddr,
+          port: flags.masterPort,
+          worldSize,
+          secret,
+        }),
+    );
+    const ports = rankPorts(flags, rank, worldSize);
     const partition = await loadPartitionSeeds(dir, rank);
-    const service = await PartitionServer.start({
-      dir,
-      partition: rank,
-      hostname: flags.nodeAddr,
-      secret,
-      name: `partition ${rank} (${name})`,
-      timeoutMs,
-    });
+    const nodeAddr = await nodeAddress(flags);
+    const service = await listening(
+      `${name}'s partition server`,
+      nodeAddr,
+      ports.partition,
+      () =>
+        PartitionServer.start({
+          dir,
+          partition: rank,
+          hostname: nodeAddr,
+          port: ports.partition,
+          secret,
+          name: `partition ${rank} (${name})`,
+          timeoutMs,
+        }),
+    );
     scope.onClose(() => service.close());
     const metricsFile = metricsPath
       ? await Deno.open(metricsPath, { write: true, create: true, truncate: true })
@@ -95,14 +112,20 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       },
     });
     const methods = minibatches.register(new MethodTable());
-    const server: RpcServer = serveRpc({
-      hostname: flags.nodeAddr,
-      port: 0,
-      secret,
-      methods,
-      name,
-      maxMessageBytes: MINIBATCH_MAX_BYTES,
-    });
+    const server: RpcServer = await listening(
+      `${name}'s RPC server`,
+      nodeAddr,
+      ports.rpc,
+      () =>
+        serveRpc({
+          hostname: nodeAddr,
+          port: ports.rpc,
+          secret,
+          methods,
+          name,
+          maxMessageBytes: MINIBATCH_MAX_BYTES,
+        }),
+    );
     scope.onClose(() => server.close());
     const world = await WorldMember.join({
       coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,

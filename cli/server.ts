@@ -7,7 +7,10 @@ import { spawnTrainers } from "./spawn_trainers.ts";
 
 if (import.meta.main) {
   await runCommand("server", async () => {
-    const flags = parseServerClientFlags("server", Deno.args);
+    const flags = parseServerClientFlags("server", Deno.args, Deno.env.toObject());
+    if (flags.origin.startsWith("world from the")) {
+      console.log(`webgnn: ${flags.origin}`);
+    }
     if (flags.localRank === undefined && flags.numServerProcsPerNode > 1) {
       await spawnTrainers(
         new URL(import.meta.url),

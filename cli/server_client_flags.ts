@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
+import { type Placement, placeProcess } from "./place_process.ts";
 import {
   addModelFileOptions,
   type ModelFileOptions,
@@ -32,6 +33,8 @@ export interface ServerClientFlags extends TrainingOptions, ClusterOptions, Mode
   readonly numClients: number;
   /** One layer per fan-out. */
   readonly numLayers: number;
+  /** Where the world came from (flags or which environment variables): the run's first line. */
+  readonly origin: string;
 }
 
 /**
@@ -52,8 +55,10 @@ export interface ServerClientFlags extends TrainingOptions, ClusterOptions, Mode
 export function parseServerClientFlags(
   role: "server" | "client",
   args: string[],
+  env: Readonly<Record<string, string | undefined>> = {},
 ): ServerClientFlags {
   const p = program(role).parse(args, { from: "user" });
+  const place = fromEnvironment(p, role, env);
   const o = p.opts();
   const procs = role === "server" ? o.num_server_procs_per_node : o.num_client_procs_per_node;
   const nodes = role === "server" ? o.num_server_nodes : o.num_client_nodes;
@@ -76,9 +81,10 @@ export function parseServerClientFlags(
     );
   }
   return {
+    origin: place.origin,
     ...readTrainingOptions(p),
     ...readModelFileOptions(p),
-    ...readClusterOptions(p, role === "server" && o.node_rank === 0, `${role} node ${o.node_rank}`),
+    ...readClusterOptions(p, role === "server" && o.node_rank === 0),
     role,
     numServerNodes: o.num_server_nodes,
     numClientNodes: o.num_client_nodes,
@@ -91,6 +97,42 @@ export function parseServerClientFlags(
     numClients,
     numLayers: o.fanout.length,
   };
+}
+
+/**
+ * Under a cluster manager (torchrun-style, Slurm: one task per process),
+ * places the process from its environment as train does (`placeProcess`),
+ * with this role's counts (`--num_server_nodes`, `--num_server_procs_per_node`,
+ * ...), and sets those flags from it; the environment's rank must be the one
+ * these give (`node_rank x procs + local_rank`): servers and clients start
+ * as separate jobs or steps, each numbered from 0.
+ */
+function fromEnvironment(
+  p: Command,
+  role: "server" | "client",
+  env: Readonly<Record<string, string | undefined>>,
+): Placement {
+  const counts = { numNodes: `num_${role}_nodes`, procs: `num_${role}_procs_per_node` };
+  const place = placeProcess(p, env, counts);
+  if (!place.origin.startsWith("world from the")) return place;
+  const procs = place.numTrainingProcs ?? p.opts()[counts.procs];
+  const set = (name: string, value: unknown) => p.setOptionValueWithSource(name, value, "env");
+  set(counts.numNodes, place.numNodes);
+  set(counts.procs, procs);
+  set("node_rank", place.nodeRank);
+  set("master_addr", place.masterAddr);
+  set("master_port", place.masterPort);
+  if (place.localRank !== undefined) set("local_rank", place.localRank);
+  if (place.rank !== undefined) {
+    const expected = place.nodeRank * procs + place.localRank!;
+    if (place.rank !== expected || place.worldSize !== place.numNodes * procs) {
+      p.error(
+        `${role}: the environment's rank ${place.rank} of ${place.worldSize} is not node ${place.nodeRank} x ` +
+          `${procs} per node + ${place.localRank} of ${place.numNodes} x ${procs}: ${role}s need the same count on every node, ranks node by node`,
+      );
+    }
+  }
+  return place;
 }
 
 function program(role: "server" | "client"): Command {

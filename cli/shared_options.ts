@@ -1,5 +1,12 @@
 import { type Command, Option } from "commander";
-import { finiteNumber, nonNegativeInt, parseFanout, positiveInt, tcpPort } from "./flags.ts";
+import {
+  finiteNumber,
+  nonNegativeInt,
+  parseFanout,
+  portRange,
+  positiveInt,
+  tcpPort,
+} from "./flags.ts";
 
 /** The flags every training process has: model, optimizer, epoch loop and output. */
 export interface TrainingOptions {
@@ -10,6 +17,8 @@ export interface TrainingOptions {
   readonly lr: number;
   readonly dropout: number;
   readonly device: "auto" | "webgpu" | "cpu";
+  /** `--device=webgpu:N` (or `--visible_devices`): which WebGPU adapter (see `listWebGpuAdapters`). */
+  readonly adapter: number | undefined;
   /** Threads of the CPU backend (default: all cores). */
   readonly cpuThreads: number | undefined;
   readonly seed: number;
@@ -24,10 +33,15 @@ export interface TrainingOptions {
 export interface ClusterOptions {
   readonly masterAddr: string;
   readonly masterPort: number;
+  /** `--port_range=A-B`: where the ranks listen (default: after --master_port; see `rankPorts`). */
+  readonly portRange: readonly [number, number] | undefined;
   /** Which of this node's processes this one is; undefined in the node's launching process. */
   readonly localRank: number | undefined;
-  /** The interface this node's RPC servers listen on. */
-  readonly nodeAddr: string;
+  /**
+   * The interface this node's RPC servers listen on; undefined: the address
+   * this host uses to reach the master (see `nodeAddress`).
+   */
+  readonly nodeAddr: string | undefined;
   readonly secret: string | undefined;
   readonly secretFile: string | undefined;
   readonly rpcTimeoutMs: number;
@@ -54,7 +68,11 @@ export function addTrainingOptions(p: Command, what: string, fanoutHelp: string)
     .option("--hidden <n>", "hidden channels", positiveInt, 256)
     .option("--lr <x>", "Adam learning rate", finiteNumber, 0.003)
     .option("--dropout <x>", "dropout between layers", finiteNumber, 0.5)
-    .option("--device <kind>", "auto, webgpu or cpu", "auto")
+    .option(
+      "--device <kind>",
+      "auto, webgpu, webgpu:N (the machine's N-th adapter: Vulkan devices, then GL) or cpu",
+      "auto",
+    )
     .option("--cpu_threads <n>", "threads of the CPU backend (default: all cores)", positiveInt)
     .option("--seed <n>", "random seed", nonNegativeInt, 0)
     .option(
@@ -85,8 +103,9 @@ export function readTrainingOptions(p: Command): TrainingOptions {
   const o = p.opts();
   if (!(o.dropout >= 0 && o.dropout < 1)) p.error(`--dropout must be in [0, 1), got ${o.dropout}`);
   if (!(o.lr > 0)) p.error(`--lr must be positive, got ${o.lr}`);
-  if (!["auto", "webgpu", "cpu"].includes(o.device)) {
-    p.error(`--device must be auto, webgpu or cpu, got "${o.device}"`);
+  const indexed = /^webgpu:(\d+)$/.exec(o.device);
+  if (!indexed && !["auto", "webgpu", "cpu"].includes(o.device)) {
+    p.error(`--device must be auto, webgpu, webgpu:N or cpu, got "${o.device}"`);
   }
   return {
     epochs: o.epochs,
@@ -95,7 +114,8 @@ export function readTrainingOptions(p: Command): TrainingOptions {
     hidden: o.hidden,
     lr: o.lr,
     dropout: o.dropout,
-    device: o.device,
+    device: indexed ? "webgpu" : o.device,
+    adapter: indexed ? Number(indexed[1]) : undefined,
     cpuThreads: o.cpu_threads,
     seed: o.seed,
     evalEvery: o.eval_every,
@@ -122,8 +142,14 @@ export function addClusterOptions(p: Command, first: string): Command {
     .option("--master_addr <host>", `coordinator address (${first})`, "127.0.0.1")
     .option("--master_port <port>", "coordinator port", tcpPort, 11234)
     .option(
+      "--port_range <A-B>",
+      "ports the ranks listen on, two per rank (default: the ones after --master_port)",
+      portRange,
+    )
+    .option(
       "--node_addr <host>",
-      `address this node listens on (default: --master_addr on ${first} or on loopback)`,
+      `address this node listens on (default: --master_addr on ${first} or on loopback, ` +
+        "else the address this host uses to reach --master_addr)",
     )
     .addOption(
       new Option("--local_rank <k>", "process index within the node (set by the node)")
@@ -137,28 +163,30 @@ export function addClusterOptions(p: Command, first: string): Command {
 
 /**
  * Reads the flags {@linkcode addClusterOptions} added. The node that hosts
- * the coordinator (`isFirst`) listens on its address by default, and so does
- * every node when the coordinator is on loopback; any other node must say
- * where it listens (`name` names it in the error).
+ * the coordinator (`isFirst`) listens on the master's address by default,
+ * and so does every node when the coordinator is on loopback; any other node
+ * without `--node_addr` listens on the address it uses to reach the master
+ * (found at run time by `nodeAddress`). `master` is the master's address
+ * when it came from elsewhere than `--master_addr` (the environment).
  *
  * @example
  * ```ts ignore
- * const cluster = readClusterOptions(program, rank === 0, `node ${rank}`);
+ * const cluster = readClusterOptions(program, rank === 0);
  * ```
  */
-export function readClusterOptions(p: Command, isFirst: boolean, name: string): ClusterOptions {
+export function readClusterOptions(
+  p: Command,
+  isFirst: boolean,
+  master: string = p.opts().master_addr,
+): ClusterOptions {
   const o = p.opts();
-  const master: string = o.master_addr;
   const loopback = master.startsWith("127.") || master === "localhost";
-  const nodeAddr = o.node_addr ??
-    (isFirst || loopback
-      ? master
-      : p.error(`--node_addr is needed on ${name}: the address this node listens on`));
   return {
     masterAddr: master,
     masterPort: o.master_port,
+    portRange: o.port_range,
     localRank: o.local_rank,
-    nodeAddr,
+    nodeAddr: o.node_addr ?? (isFirst || loopback ? master : undefined),
     secret: o.secret,
     secretFile: o.secret_file,
     rpcTimeoutMs: o.rpc_timeout_ms,

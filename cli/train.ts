@@ -8,15 +8,22 @@ import { trainSingleNode } from "./train_single_node.ts";
 
 if (import.meta.main) {
   await runCommand("train", async () => {
-    const flags = parseTrainFlags(Deno.args);
+    const flags = parseTrainFlags(Deno.args, Deno.env.toObject());
+    // The first line says where the world came from (a node's trainers do not repeat it).
+    const cluster = flags.origin.startsWith("world from the") || flags.numNodes > 1 ||
+      flags.numTrainingProcs !== 1;
+    if (cluster && (flags.rank !== undefined || flags.localRank === undefined)) {
+      console.log(`webgnn: ${flags.origin}`);
+    }
     for (const line of flags.unused) console.error(`webgnn train: warning: ${line}`);
-    if (flags.numNodes === 1 && flags.numTrainingProcs === 1) {
+    const procs = flags.numTrainingProcs;
+    if (flags.rank === undefined ? flags.numNodes === 1 && procs === 1 : flags.worldSize === 1) {
       await trainSingleNode(flags);
-    } else if (flags.localRank === undefined && flags.numTrainingProcs > 1) {
+    } else if (flags.localRank === undefined && procs !== undefined && procs > 1) {
       await spawnTrainers(
         new URL(import.meta.url),
         Deno.args,
-        flags.numTrainingProcs,
+        procs,
         flags.nodeRank,
         await clusterSecret(flags),
       );

@@ -2,14 +2,20 @@ import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
 import {
-  hostCoordinator,
+  hostDashboard,
   hostPort,
   PARTITION_SERVICE,
   partitionDirectory,
   runClusterProcess,
 } from "./_cluster.ts";
 import { serviceUrl } from "../dist/cluster/world.ts";
+import { serveWorld, type WorldHost } from "../dist/cluster/serve_world.ts";
+import { takeCensus } from "../dist/cluster/take_census.ts";
+import { nodeAddress } from "./node_address.ts";
+import { listening, rankPorts } from "./rank_ports.ts";
+import { worldPlaces } from "./world_places.ts";
 import { createDevice } from "../engine/create_device.ts";
+import { useWebGpuAdapter } from "../engine/webgpu_adapters.ts";
 import type { Device } from "../engine/device.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import { MethodTable } from "../dist/rpc/method_table.ts";
@@ -45,30 +51,63 @@ export async function trainDistributed(
   flags: TrainFlags,
   localRank: number,
 ): Promise<EpochMetrics[]> {
-  const procs = flags.numTrainingProcs;
-  const worldSize = flags.numNodes * procs;
-  const rank = flags.nodeRank * procs + localRank;
   const name = `node ${flags.nodeRank} trainer ${localRank}`;
-  const metricsPath = metricsPathFor(flags.metrics, rank);
-  if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
-  if (flags.saveModel !== undefined && rank === 0) checkWritable("--save_model", flags.saveModel);
+  // Rank 0 (known before the census: node 0's first trainer, or the environment's rank 0).
+  const first = flags.rank === undefined
+    ? flags.nodeRank === 0 && localRank === 0
+    : flags.rank === 0;
+  if (flags.saveModel !== undefined && first) checkWritable("--save_model", flags.saveModel);
   const { dir } = await partitionDirectory(
     flags.datasetRootDir,
     flags.numNodes,
     "--num_nodes",
   );
   const secret = await clusterSecret(flags);
+  const coordinatorUrl = `ws://${hostPort(flags.masterAddr, flags.masterPort)}`;
   return await runClusterProcess(name, async (scope) => {
-    await hostCoordinator(scope, rank, {
-      hostname: flags.masterAddr,
-      port: flags.masterPort,
-      worldSize,
-      secret,
-    }, {
-      address: flags.dashboard,
-      title: `webgnn: ${flags.numNodes} nodes x ${procs} trainers`,
-    });
+    // The first trainer hosts the coordinator; before anyone joins, a census
+    // forms the world, so that nodes may run different numbers of trainers.
+    let host: WorldHost | undefined;
+    if (first) {
+      host = await listening(
+        "the coordinator",
+        flags.masterAddr,
+        flags.masterPort,
+        () =>
+          serveWorld({
+            hostname: flags.masterAddr,
+            port: flags.masterPort,
+            expect: {
+              nodes: flags.numNodes,
+              ...(flags.worldSize === undefined ? {} : { size: flags.worldSize }),
+            },
+            secret,
+          }),
+      );
+      scope.onClose(() => host!.close());
+    }
+    const census = await takeCensus({
+      node: flags.nodeRank,
+      local: localRank,
+      count: flags.numTrainingProcs ?? null,
+      rank: flags.rank ?? null,
+      timeoutMs: flags.rpcTimeoutMs,
+    }, { coordinatorUrl, secret, name, connectDeadlineMs: flags.rpcTimeoutMs });
+    const place = worldPlaces(census);
+    const rank = flags.rank ??
+      census.places.findIndex((p) => p.node === flags.nodeRank && p.local === localRank);
+    const worldSize = census.size;
+    const procs = place.counts[flags.nodeRank]!;
+    if (host) {
+      const title = `webgnn: ${worldSize} trainers on ${flags.numNodes} nodes`;
+      await hostDashboard(scope, await host.coordinator, secret, flags.dashboard, title);
+    }
+    const ports = rankPorts(flags, rank, worldSize);
+    const metricsPath = metricsPathFor(flags.metrics, rank);
+    if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
     const partition = await loadPartitionSeeds(dir, flags.nodeRank);
+    const nodeAddr = await nodeAddress(flags);
+    if (flags.adapter !== undefined) await useWebGpuAdapter(flags.adapter);
     const device: Device = await createDevice(flags.device, {
       ...(rank === 0 ? {} : { notice: () => {} }),
       ...(flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads }),
@@ -77,25 +116,31 @@ export async function trainDistributed(
     const methods = new MethodTable();
     const mailbox = new RingMailbox(`rank ${(rank + worldSize - 1) % worldSize}`);
     mailbox.register(methods);
-    const service = await PartitionServer.start({
-      dir,
-      partition: flags.nodeRank,
-      hostname: flags.nodeAddr,
-      secret,
-      name: `partition ${flags.nodeRank} (${name})`,
-      timeoutMs: flags.rpcTimeoutMs,
-    });
+    const service = await listening(
+      `rank ${rank}'s partition server`,
+      nodeAddr,
+      ports.partition,
+      () =>
+        PartitionServer.start({
+          dir,
+          partition: flags.nodeRank,
+          hostname: nodeAddr,
+          port: ports.partition,
+          secret,
+          name: `partition ${flags.nodeRank} (${name})`,
+          timeoutMs: flags.rpcTimeoutMs,
+        }),
+    );
     scope.onClose(() => service.close());
-    const server: RpcServer = serveRpc({
-      hostname: flags.nodeAddr,
-      port: 0,
-      secret,
-      methods,
-      name,
-    });
+    const server: RpcServer = await listening(
+      `rank ${rank}'s RPC server`,
+      nodeAddr,
+      ports.rpc,
+      () => serveRpc({ hostname: nodeAddr, port: ports.rpc, secret, methods, name }),
+    );
     scope.onClose(() => server.close());
     const world = await WorldMember.join({
-      coordinatorUrl: `ws://${hostPort(flags.masterAddr, flags.masterPort)}`,
+      coordinatorUrl,
       rank,
       role: "trainer",
       address: server.url,
@@ -105,11 +150,15 @@ export async function trainDistributed(
       joinTimeoutMs: flags.rpcTimeoutMs,
     });
     scope.joined(world);
+    // Node p's partition is fetched from one of its trainers, spread by local index.
     const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numNodes; p++) {
       if (p === flags.nodeRank) continue;
-      const peer = world.world.ranks[p * procs + localRank]!;
-      peers[p] = serviceUrl(peer, PARTITION_SERVICE);
+      const there = place.ranksOf[p]!;
+      peers[p] = serviceUrl(
+        world.world.ranks[there[localRank % there.length]!]!,
+        PARTITION_SERVICE,
+      );
     }
     const { ring, right } = await openRing({
       addresses: world.world.ranks.map((r) => r.address),
@@ -146,13 +195,15 @@ export async function trainDistributed(
     if (flags.initModel !== undefined) await startFrom(device, model, flags.initModel);
     if (rank === 0) {
       console.log(
-        `webgnn: ${flags.numNodes} nodes x ${procs} trainers, partitions of ${dir} (${partition.meta.partitioner}), ` +
+        `webgnn: ${
+          trainers(place.counts)
+        }, partitions of ${dir} (${partition.meta.partitioner}), ` +
           `on ${device.description}, fan-out [${flags.fanout}], ${model.numParameters} parameters`,
       );
     }
     const steps = stepsPerEpoch(
       partition.meta.partitions.map((p) => p.train),
-      procs,
+      place.counts,
       flags.batchSize,
     );
     const live = new LiveReporter(rank, (r) => world.report(r), 1000, true);
@@ -181,4 +232,12 @@ export async function trainDistributed(
     await world.barrier("training done", flags.rpcTimeoutMs);
     return metrics;
   });
+}
+
+/** `2 nodes x 2 trainers`, or `2 nodes, 3 trainers (1 + 2)` when nodes differ. */
+function trainers(counts: readonly number[]): string {
+  const total = counts.reduce((a, b) => a + b, 0);
+  return counts.every((c) => c === counts[0])
+    ? `${counts.length} nodes x ${counts[0]} trainers`
+    : `${counts.length} nodes, ${total} trainers (${counts.join(" + ")})`;
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { type DashboardAddress, dashboardAddress } from "./dashboard_address.ts";
-import { finiteNumber, newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
+import { deviceList, finiteNumber, newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
+import { placeProcess } from "./place_process.ts";
 import {
   addModelFileOptions,
   type ModelFileOptions,
@@ -24,7 +25,13 @@ export interface TrainFlags extends TrainingOptions, ClusterOptions, ModelFileOp
   readonly scale: number;
   readonly numNodes: number;
   readonly nodeRank: number;
-  readonly numTrainingProcs: number;
+  /** Trainers on this node; undefined when only the census will tell (one task per trainer). */
+  readonly numTrainingProcs: number | undefined;
+  /** This trainer's rank and the number of trainers, when a cluster manager's environment gives them. */
+  readonly rank: number | undefined;
+  readonly worldSize: number | undefined;
+  /** Where the world came from (flags or which environment variables): the run's first line. */
+  readonly origin: string;
   readonly numLayers: number;
   /** `sampled` (GLT's sampled inference over the test nodes) or `layerwise` (DGL's; one node only). */
   readonly evalMode: "sampled" | "layerwise";
@@ -44,20 +51,23 @@ export interface TrainFlags extends TrainingOptions, ClusterOptions, ModelFileOp
  * console.log(parseTrainFlags(["--epochs=2", "--fanout=5,5"]).fanout); // [5, 5]
  * ```
  */
-export function parseTrainFlags(args: string[]): TrainFlags {
+export function parseTrainFlags(
+  args: string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): TrainFlags {
   const p = trainProgram().parse(args, { from: "user" });
   const o = p.opts();
+  const place = placeProcess(p, env);
   const flags: TrainFlags = {
     ...readTrainingOptions(p),
     ...readModelFileOptions(p),
-    ...readClusterOptions(p, o.node_rank === 0, `node ${o.node_rank}`),
+    ...readClusterOptions(p, place.nodeRank === 0, place.masterAddr),
+    ...place,
+    ...visibleDevices(p, place.localRank, place.numTrainingProcs, place.rank !== undefined),
     dataset: o.dataset,
     datasetRootDir: o.dataset_root_dir,
     split: o.split,
     scale: o.scale,
-    numNodes: o.num_nodes,
-    nodeRank: o.node_rank,
-    numTrainingProcs: o.num_training_procs,
     numLayers: o.num_layers ?? o.fanout.length,
     evalMode: o.eval,
     unused: unusedFlags(p),
@@ -94,8 +104,47 @@ function unusedFlags(p: Command): string[] {
   return cluster;
 }
 
+/**
+ * `--visible_devices=0,1`: one trainer per listed adapter. The node process
+ * starts that many trainers; trainer k (`--local_rank`, or its index from the
+ * environment) uses adapter `list[k]`.
+ */
+function visibleDevices(
+  p: Command,
+  localRank: number | undefined,
+  procs: number | undefined,
+  perTask: boolean,
+): { numTrainingProcs?: number; device?: "webgpu"; adapter?: number } {
+  const list: number[] | undefined = p.opts().visible_devices;
+  if (list === undefined) return {};
+  if (p.getOptionValueSource("device") === "cli") {
+    p.error("--visible_devices chooses each trainer's --device; give one or the other");
+  }
+  if (
+    procs !== undefined && p.getOptionValueSource("num_training_procs") === "cli" &&
+    procs !== list.length
+  ) {
+    p.error(
+      `--visible_devices lists ${list.length} devices but --num_training_procs=${procs}: one trainer per device`,
+    );
+  }
+  // The node process starts one trainer per device (or, for one device, trains itself);
+  // under a cluster manager each task is one trainer already.
+  const adapter = list[localRank ?? 0];
+  if (adapter === undefined) {
+    p.error(
+      `--visible_devices=${list.join(",")} has no device for trainer ${localRank} of this node`,
+    );
+  }
+  const count = perTask ? {} : { numTrainingProcs: list.length };
+  return { ...count, device: "webgpu", adapter };
+}
+
 function checkTrainFlags(f: TrainFlags, p: Command): void {
-  if (f.localRank !== undefined && f.localRank >= f.numTrainingProcs) {
+  if (
+    f.localRank !== undefined && f.numTrainingProcs !== undefined &&
+    f.localRank >= f.numTrainingProcs
+  ) {
     p.error(`--local_rank=${f.localRank} must be below --num_training_procs=${f.numTrainingProcs}`);
   }
   if (f.fanout.length !== f.numLayers) {
@@ -140,6 +189,11 @@ function trainProgram(): Command {
     .option("--num_nodes <n>", "nodes in the cluster", positiveInt, 1)
     .option("--node_rank <r>", "this node's rank", nonNegativeInt, 0)
     .option("--num_training_procs <n>", "trainers per node", positiveInt, 1)
+    .option(
+      "--visible_devices <list>",
+      "WebGPU adapters of this node, one trainer each (e.g. 0,1: trainer k uses webgpu:<k-th>)",
+      deviceList,
+    )
     .option("--num_layers <n>", "GraphSAGE layers (default: one per fan-out)", positiveInt)
     .option(
       "--eval <mode>",

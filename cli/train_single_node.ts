@@ -1,5 +1,6 @@
 import { checkWritable } from "./check_writable.ts";
 import { createDevice } from "../engine/create_device.ts";
+import { useWebGpuAdapter } from "../engine/webgpu_adapters.ts";
 import { DeviceGraph } from "../engine/device_graph.ts";
 import { DeviceTable } from "../engine/device_table.ts";
 import { LocalFeatureStore } from "../engine/local_feature_store.ts";
@@ -42,6 +43,7 @@ export async function trainSingleNode(
     seed: flags.seed,
     quiet: flags.quiet,
   });
+  if (flags.adapter !== undefined) await useWebGpuAdapter(flags.adapter);
   const device = await createDevice(
     flags.device,
     flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads },

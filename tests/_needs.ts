@@ -16,7 +16,11 @@ export const SYSTEM_PARTS: Readonly<Record<SystemPart, { what: string; debian: s
   ssh: { what: "an ssh client (ssh and ssh-keygen on PATH)", debian: "openssh-client" },
   openblas: { what: "OpenBLAS (libopenblas.so.0)", debian: "libopenblas0" },
   webgpu: { what: "a WebGPU adapter", debian: "mesa-vulkan-drivers" },
-  slurm: { what: "Slurm (srun on PATH)", debian: "slurm-wlm" },
+  slurm: {
+    what:
+      "Slurm and munge (srun, scontrol, sinfo, slurmctld, slurmd and munged on PATH, run as root)",
+    debian: "slurm-wlm munge",
+  },
   chromium: { what: "a headless Chromium (chromium on PATH)", debian: "chromium" },
 };
 
@@ -59,7 +63,10 @@ async function present(part: SystemPart): Promise<boolean> {
       ensureRuntimeDir();
       return (await navigator.gpu?.requestAdapter()) != null;
     case "slurm":
-      return findOnPath("srun") !== undefined;
+      // The test's slurmd and slurmctld run as root (SlurmUser=root), as CI does.
+      return Deno.uid() === 0 &&
+        ["srun", "scontrol", "sinfo", "slurmctld", "slurmd", "munged"]
+          .every((c) => findOnPath(c) !== undefined);
     case "chromium":
       return chromiumPath() !== undefined;
   }

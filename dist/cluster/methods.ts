@@ -61,6 +61,25 @@ export const pushRequest = z.object({
 export const pushResponse = z.null();
 
 /**
+ * Before joining, each process reports where it runs (its node, its index
+ * there and, when it knows them, its node's process count and its rank);
+ * answered, once the census is complete, with every rank's place.
+ */
+export const CENSUS_REPORT = "census.report";
+export const censusReport = z.object({
+  node: z.number().int().nonnegative(),
+  local: z.number().int().nonnegative(),
+  count: z.number().int().positive().nullable(),
+  rank: z.number().int().nonnegative().nullable(),
+  timeoutMs: z.number().positive(),
+});
+export const censusResult = z.object({
+  size: z.number().int().positive(),
+  /** Every rank's node and index there, in rank order. */
+  places: z.array(z.object({ node: z.number().int(), local: z.number().int() })),
+});
+
+/**
  * A rank's live figures (`RankReport`), sent about once a second while it
  * trains. Answered with nothing; cheap to lose.
  */

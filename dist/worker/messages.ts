@@ -20,13 +20,14 @@ import { hostMinibatchSchema } from "./host_minibatch.ts";
 const id = z.number().int().positive();
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array);
 
-/** Loads partition `partition` of `dir` and serves it at `hostname` on a free port. */
+/** Loads partition `partition` of `dir` and serves it at `hostname` on `port` (absent or 0: a free one). */
 export const startRequest = z.object({
   kind: z.literal("start"),
   id,
   dir: z.string().min(1),
   partition: z.number().int().nonnegative(),
   hostname: z.string().min(1),
+  port: z.number().int().min(0).max(65535).optional(),
   secret: bytes,
   name: z.string().min(1),
 });

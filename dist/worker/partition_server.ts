@@ -63,11 +63,12 @@ export class PartitionServer {
     };
   }
 
-  /** Loads `partition` of `dir` in a new Worker and serves it at `hostname` on a free port. */
+  /** Loads `partition` of `dir` in a new Worker and serves it at `hostname` on `port` (default: a free one). */
   static async start(options: {
     readonly dir: string;
     readonly partition: number;
     readonly hostname: string;
+    readonly port?: number;
     readonly secret: Uint8Array;
     readonly name: string;
     readonly timeoutMs: number;

@@ -40,7 +40,7 @@ class ServedPartition {
       const owned = OwnedPartition.upload(device, partition);
       const methods = registerPartitionService(new MethodTable(), owned);
       const { hostname, secret, name } = m;
-      const server = serveRpc({ hostname, port: 0, secret, methods, name });
+      const server = serveRpc({ hostname, port: m.port ?? 0, secret, methods, name });
       return new ServedPartition(device, owned, server);
     } catch (err) {
       device.destroy();

@@ -38,6 +38,9 @@ Deno.test("parseClusterConfig() gives nodes their rank, the defaults and their o
     datasetRootDir: "data/p2",
     sshOptions: ["ServerAliveInterval=5"],
     sshConfigFile: undefined,
+    numTrainingProcs: 2,
+    visibleDevices: undefined,
+    role: undefined,
   });
   assert.deepEqual(config.nodes[1], {
     rank: 1,
@@ -51,6 +54,9 @@ Deno.test("parseClusterConfig() gives nodes their rank, the defaults and their o
     datasetRootDir: "data/p2",
     sshOptions: ["ServerAliveInterval=5", "Compression=yes"],
     sshConfigFile: undefined,
+    numTrainingProcs: 2,
+    visibleDevices: undefined,
+    role: undefined,
   });
 });
 
@@ -130,4 +136,76 @@ Deno.test("parseClusterConfig() accepts the example cluster file at the reposito
     [2, "10.0.0.3"],
   ]);
   assert.equal(config.numTrainingProcs, 2);
+});
+
+Deno.test("parseClusterConfig() reads graphlearn-for-pytorch's flat layout once python_bins is deno_bins", () => {
+  const glt = [
+    "nodes:",
+    "  - 10.0.0.2",
+    "  - 10.0.0.1",
+    "ports: [22, 2222]",
+    "deno_bins:",
+    "  - /usr/bin/deno",
+    "  - /opt/deno",
+    "usernames: [root, alice]",
+    "dataset: products-p2",
+    "node_ranks: [1, 0]",
+    "dst_paths: [/srv/webgnn, /opt/webgnn]",
+    "visible_devices:",
+    "  - 0,1",
+    "  - 0,1,2",
+  ].join("\n");
+  const config = parseClusterConfig(glt, "glt.yml");
+  assert.deepEqual(
+    config.nodes.map((
+      n,
+    ) => [n.rank, n.host, n.port, n.user, n.deno, n.workingDir, n.datasetRootDir]),
+    [
+      [0, "10.0.0.1", 2222, "alice", "/opt/deno", "/opt/webgnn", "products-p2"],
+      [1, "10.0.0.2", 22, "root", "/usr/bin/deno", "/srv/webgnn", "products-p2"],
+    ],
+  );
+  // One trainer per visible device.
+  assert.deepEqual(config.nodes.map((n) => [n.visibleDevices, n.numTrainingProcs]), [
+    [[0, 1, 2], 3],
+    [[0, 1], 2],
+  ]);
+  assert.throws(
+    () => parseClusterConfig(glt.replace("deno_bins", "python_bins"), "glt.yml"),
+    /glt\.yml: python_bins: webgnn runs Deno, not Python: rename it deno_bins/,
+  );
+  assert.throws(
+    () => parseClusterConfig(glt.replace("ports: [22, 2222]", "ports: [22]"), "glt.yml"),
+    /glt\.yml: ports: expected a list with one entry per node \(2, as nodes has\)/,
+  );
+});
+
+Deno.test("parseClusterConfig() reads server-client mode: every node has a role, both roles present", () => {
+  const config = parseClusterConfig(
+    [
+      "mode: server-client",
+      "defaults: { working_dir: /w, num_client_procs_per_node: 2 }",
+      "nodes:",
+      "  - { host: a, role: server }",
+      "  - { host: b, role: client }",
+    ].join("\n"),
+    "sc.yml",
+  );
+  assert.deepEqual([config.mode, config.numServerProcsPerNode, config.numClientProcsPerNode], [
+    "server-client",
+    1,
+    2,
+  ]);
+  assert.throws(
+    () =>
+      parseClusterConfig(
+        "mode: server-client\nnodes: [{host: a, working_dir: /w, role: server}]",
+        "sc.yml",
+      ),
+    /sc\.yml: nodes: no node has role client/,
+  );
+  assert.throws(
+    () => parseClusterConfig("nodes: [{host: a, working_dir: /w, role: server}]", "c.yml"),
+    /c\.yml: nodes\[0\]\.role: only for mode: server-client/,
+  );
 });

@@ -25,7 +25,7 @@ for (
     [["--batch_size=0"], /--batch_size.*positive integer/],
     [["--epochs=two"], /--epochs/],
     [["--num_layers=2"], /--fanout has 3 hops but --num_layers is 2/],
-    [["--device=tpu"], /--device must be auto, webgpu or cpu/],
+    [["--device=tpu"], /--device must be auto, webgpu, webgpu:N or cpu/],
     [["--node_rank=2", "--num_nodes=2"], /--node_rank=2 must be below --num_nodes=2/],
     [["--bogus=1"], /unknown option '--bogus=1'/],
     [["--dropout=1"], /--dropout must be in \[0, 1\)/],
