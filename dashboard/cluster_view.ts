@@ -59,7 +59,47 @@ export class ClusterView {
   /** Calls `listener` after every change; returns the function that stops it. */
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Resolves once no member is still joined or training (each left or
+   * failed), or after `timeoutMs`: when the world ends, the page waits this
+   * long to learn who vanished before it closes.
+   */
+  async settled(timeoutMs: number): Promise<void> {
+    const done = () =>
+      [...this.#members.values()].every((m) => m.state === "left" || m.state === "failed");
+    if (done()) return;
+    let stop = () => {};
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      stop = this.onChange(() => {
+        if (done()) resolve();
+      });
+    });
+    clearTimeout(timer);
+    stop();
+  }
+
+  /**
+   * Marks every member still joined or training as failed with `reason`:
+   * after the world ended, a rank that never left is one that vanished (the
+   * coordinator no longer watches a connection once it answered the
+   * shutdown, so a drop after that is not heard).
+   */
+  markSilent(reason: string): void {
+    let changed = false;
+    for (const m of this.#members.values()) {
+      if (m.state !== "joined" && m.state !== "training") continue;
+      m.state = "failed";
+      m.error = reason;
+      changed = true;
+    }
+    if (changed) { for (const listener of this.#listeners) listener(); }
   }
 
   /** Stops following the coordinator. */

@@ -133,6 +133,12 @@ export async function serveDashboard(options: ServeDashboardOptions): Promise<Da
     url: `http://${host}:${port}/?token=${token}`,
     port,
     close: async () => {
+      // A rank that vanished is noticed when its connection drops, which may
+      // come just after the world ended: wait for it (2 s at most).
+      await view.settled(2_000);
+      if (view.state().shutdown !== null) {
+        view.markSilent("did not leave when the world ended: gone without a word");
+      }
       if (timer !== undefined) clearTimeout(timer);
       broadcast(); // the last state (a rank's failure, the shutdown) before the sockets close
       view.close();
