@@ -24,6 +24,7 @@ export { CpuDevice } from "./engine/cpu_device.ts";
 export type { NodeDataset } from "./engine/dataset.ts";
 export type {
   ArrayOf,
+  BufferContents,
   Device,
   DeviceBuffer,
   DeviceStats,
@@ -45,6 +46,7 @@ export {
 } from "./engine/kernel.ts";
 export { type SampledHop, sampleNeighbors } from "./engine/sample_neighbors.ts";
 export { WebGpuDevice } from "./engine/webgpu_device.ts";
+export { GpuTimestamps, type KernelTime } from "./engine/gpu_timestamps.ts";
 export type { WasmRun } from "./engine/wasm_kernels.ts";
 export { Blas, type SgemmArgs } from "./engine/blas.ts";
 export { Adam, type AdamOptions } from "./engine/adam.ts";
@@ -74,7 +76,12 @@ export {
   saveSageModel,
 } from "./engine/sage_model_file.ts";
 export { matmul, type MatmulShape } from "./engine/matmul.ts";
-export { type HopSampler, type MiniBatch, sampleBlocks } from "./engine/sample_blocks.ts";
+export {
+  type HopSampler,
+  type MiniBatch,
+  type NodeMap,
+  sampleBlocks,
+} from "./engine/sample_blocks.ts";
 export type { Sampler } from "./engine/sampler.ts";
 export { checkSeeds } from "./engine/check_seeds.ts";
 export { LocalSampler } from "./engine/local_sampler.ts";

@@ -4,7 +4,9 @@ import { DeviceGraph } from "../engine/device_graph.ts";
 import { DeviceTable } from "../engine/device_table.ts";
 import { gatherRows } from "../engine/gather_rows.ts";
 import type { CsrGraph } from "../engine/graph.ts";
+import type { NodeDataset } from "../engine/dataset.ts";
 import { sampleNeighbors } from "../engine/sample_neighbors.ts";
+import { shuffled } from "../engine/shuffle.ts";
 import { WebGpuDevice } from "../engine/webgpu_device.ts";
 import { generateSynthetic } from "../partition/synthetic.ts";
 import { plainGather, plainSample, randomIds } from "./_baselines.ts";
@@ -67,6 +69,10 @@ export class KernelFixture {
     /** Sampled edges of each batch: the sum of `min(fanout, degree)` over its seeds. */
     readonly batchEdges: readonly number[],
     readonly gatherIds: Int32Array,
+    /** The dataset's training seeds, in a fixed shuffled order: what minibatches are drawn from. */
+    readonly trainSeeds: Int32Array,
+    /** The generated dataset whole (labels, classes), for the training-step rows. */
+    readonly dataset: NodeDataset,
     readonly targets: readonly KernelTarget[],
     readonly webgpuDescription: string | undefined,
   ) {}
@@ -124,6 +130,8 @@ export class KernelFixture {
       batches,
       batchEdges,
       gatherIds,
+      shuffled(ds.split.train, 11),
+      ds,
       targets,
       webgpuDescription,
     );

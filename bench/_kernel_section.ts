@@ -1,5 +1,5 @@
-import type { BenchReport } from "./_report.ts";
-import { type KernelBenchOptions, KernelFixture, statsDelta } from "./_kernel_fixture.ts";
+import { type BenchReport, median } from "./_report.ts";
+import { type KernelFixture, statsDelta } from "./_kernel_fixture.ts";
 
 /** Targets of the kernel benchmarks (see bench/README.md). */
 const SAMPLING_TARGET = 2;
@@ -15,28 +15,26 @@ const GATHER_TARGET = 0.3;
  * @example
  * ```ts ignore
  * import { BenchReport } from "./_report.ts";
+ * import { KernelFixture } from "./_kernel_fixture.ts";
  * import { measureKernels } from "./_kernel_section.ts";
  * const report = new BenchReport();
- * await measureKernels(report, {
+ * const fixture = await KernelFixture.create({
  *   scale: 0.01, batchSize: 1024, batches: 2, fanout: 15, gatherIds: 1000,
  *   copyBytes: 1 << 20, cpuThreads: [1], webgpu: false,
- * }, 3);
+ * });
+ * await measureKernels(report, fixture, 3);
+ * fixture.destroy();
  * console.log(report.table());
  * ```
  */
 export async function measureKernels(
   report: BenchReport,
-  options: KernelBenchOptions,
+  fixture: KernelFixture,
   rounds: number,
 ): Promise<void> {
-  const fixture = await KernelFixture.create(options);
-  try {
-    await sampling(report, fixture, rounds);
-    await gather(report, fixture, rounds);
-    await roundTrips(report, fixture);
-  } finally {
-    fixture.destroy();
-  }
+  await sampling(report, fixture, rounds);
+  await gather(report, fixture, rounds);
+  await roundTrips(report, fixture);
 }
 
 async function sampling(report: BenchReport, f: KernelFixture, rounds: number): Promise<void> {
@@ -139,12 +137,4 @@ async function timeRounds(rounds: number, run: () => unknown): Promise<number[]>
     ms.push(performance.now() - t);
   }
   return ms;
-}
-
-/** The median of higher-is-better figures, and the best. */
-function median(samples: number[]): { value: number; samples: number[]; best: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const value = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { value, samples, best: sorted[sorted.length - 1]! };
 }

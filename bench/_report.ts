@@ -46,6 +46,10 @@ export interface BenchEnvironment {
 export class BenchReport {
   readonly rows: BenchRow[] = [];
   readonly environment: BenchEnvironment;
+  /** The WebGPU adapter's name and limits, where a section measured one. */
+  adapter: { info: Record<string, string | boolean>; limits: Record<string, number> } | undefined;
+  /** Checks that failed (results that disagree); a run with any exits non-zero after writing. */
+  readonly failures: string[] = [];
 
   constructor(parameters: Readonly<Record<string, number | string | boolean>> = {}) {
     this.environment = {
@@ -104,9 +108,53 @@ export class BenchReport {
     return lines.join("\n").slice(1);
   }
 
-  /** The report as JSON: the environment and every row. */
+  /** The report as JSON: the environment, the adapter, every row and the failed checks. */
   toJson(): string {
-    return JSON.stringify({ environment: this.environment, rows: this.rows }, null, 2);
+    const { environment, adapter, rows, failures } = this;
+    return JSON.stringify({ environment, adapter, rows, failures }, null, 2);
+  }
+
+  /** The report as Markdown: the environment, the adapter and its limits, one table per section. */
+  markdown(): string {
+    const e = this.environment;
+    const lines = [
+      "# webgnn benchmark report",
+      "",
+      `${e.date}, deno ${e.deno}, ${e.os}-${e.arch}, ${e.cores} cores, load average ${
+        e.loadAverage.map((x) => x.toFixed(2)).join(" ")
+      } at start.`,
+      "",
+      `Parameters: ${Object.entries(e.parameters).map(([k, v]) => `${k}=${v}`).join(", ")}.`,
+    ];
+    if (this.adapter) {
+      const info = Object.entries(this.adapter.info).map(([k, v]) => `${k}: ${v || "-"}`);
+      lines.push(
+        "",
+        `WebGPU adapter: ${info.join("; ")}.`,
+        "",
+        "<details><summary>limits</summary>",
+      );
+      lines.push("", "| limit | value |", "| --- | --- |");
+      for (const [k, v] of Object.entries(this.adapter.limits)) lines.push(`| ${k} | ${v} |`);
+      lines.push("", "</details>");
+    }
+    if (this.failures.length > 0) {
+      lines.push("", "**Failed checks:**", "", ...this.failures.map((f) => `- ${f}`));
+    }
+    const cell = (x: string) => x.replaceAll("|", "\\|");
+    for (const section of new Set(this.rows.map((r) => r.section))) {
+      lines.push("", `## ${cell(section)}`, "", "| what | value | unit | ratio | note |");
+      lines.push("| --- | ---: | --- | --- | --- |");
+      for (const r of this.rows.filter((x) => x.section === section)) {
+        const ratio = r.ratio ? `${r.ratio.value.toFixed(2)}x ${r.ratio.of}` : "";
+        lines.push(
+          `| ${cell(r.name)} | ${formatNumber(r.value)} | ${r.unit} | ${cell(ratio)} | ${
+            cell(r.note ?? "")
+          } |`,
+        );
+      }
+    }
+    return lines.join("\n") + "\n";
   }
 
   /** Writes `toJson()` to `path`. */
@@ -119,4 +167,12 @@ function formatNumber(x: number): string {
   if (Number.isInteger(x)) return String(x);
   const digits = Math.abs(x) >= 100 ? 1 : Math.abs(x) >= 10 ? 2 : 3;
   return x.toFixed(digits);
+}
+
+/** The median of higher-is-better figures, and the best. */
+export function median(samples: number[]): { value: number; samples: number[]; best: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const value = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { value, samples, best: sorted[sorted.length - 1]! };
 }

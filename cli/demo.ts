@@ -5,21 +5,20 @@
 import { generateSecret } from "../dist/rpc/generate_secret.ts";
 import { partitionDataset } from "../partition/partition_dataset.ts";
 import { generateSynthetic } from "../partition/synthetic.ts";
+import { parseDemoFlags } from "./demo_flags.ts";
 import { runCommand } from "./run_command.ts";
 import { runLocalCluster } from "./run_local_cluster.ts";
 import type { EpochMetrics } from "./run_training.ts";
 import { parseTrainFlags } from "./train_flags.ts";
 import { trainSingleNode } from "./train_single_node.ts";
 
-const SCALE = 0.01;
-const EPOCHS = 10;
-
 if (import.meta.main) {
   await runCommand("demo", async () => {
+    const flags = parseDemoFlags(Deno.args);
     const work = await Deno.makeTempDir({ prefix: "webgnn-demo-" });
     try {
       const t0 = performance.now();
-      const dataset = generateSynthetic({ scale: SCALE, seed: 0 });
+      const dataset = generateSynthetic({ scale: flags.scale, seed: 0 });
       const parts = `${work}/partitions`;
       const meta = await partitionDataset(dataset, {
         numPartitions: 2,
@@ -37,19 +36,19 @@ if (import.meta.main) {
       const metrics = `${work}/metrics.jsonl`;
       await runLocalCluster(2, [
         `--dataset_root_dir=${parts}`,
-        `--epochs=${EPOCHS}`,
+        `--epochs=${flags.epochs}`,
         "--batch_size=128",
         "--eval_every=0",
         `--metrics=${metrics}`,
-        ...Deno.args,
+        ...flags.trainArgs,
       ], { WEBGNN_SECRET: generateSecret() });
       const lines = (await Deno.readTextFile(metrics)).trim().split("\n");
       const sage = (JSON.parse(lines[lines.length - 1]!) as EpochMetrics).testAccuracy ?? 0;
       console.log("\nAn MLP on the node features alone (fan-out 0) on one node, for comparison:");
       const mlp = await trainSingleNode(
         parseTrainFlags([
-          `--scale=${SCALE}`,
-          "--epochs=40",
+          `--scale=${flags.scale}`,
+          `--epochs=${4 * flags.epochs}`,
           "--fanout=0,0,0",
           "--batch_size=128",
           "--eval_every=0",

@@ -1,11 +1,8 @@
 import { checkWritable } from "./check_writable.ts";
 import { createDevice } from "../engine/create_device.ts";
 import { useWebGpuAdapter } from "../engine/webgpu_adapters.ts";
-import { DeviceGraph } from "../engine/device_graph.ts";
 import { DeviceTable } from "../engine/device_table.ts";
-import { LocalFeatureStore } from "../engine/local_feature_store.ts";
-import { LocalMinibatchSource } from "../engine/local_minibatch_source.ts";
-import { LocalSampler } from "../engine/local_sampler.ts";
+import { ThreadedMinibatchSource } from "../engine/threaded_minibatch_source.ts";
 import { evaluateLayerwiseSplits } from "../engine/layerwise_inference.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import { sageTrainable } from "../engine/sage_trainable.ts";
@@ -48,9 +45,13 @@ export async function trainSingleNode(
     flags.device,
     flags.cpuThreads === undefined ? {} : { threads: flags.cpuThreads },
   );
+  const stop: (() => Promise<void>)[] = [];
   try {
-    const graph = DeviceGraph.upload(device, data.graph);
-    const table = DeviceTable.upload(device, data.features, data.featureDim, "features");
+    // The trainer's device holds the features only for layer-wise inference:
+    // minibatches come from the sampling Worker's own copy.
+    const table = flags.evalMode === "layerwise"
+      ? DeviceTable.upload(device, data.features, data.featureDim, "features")
+      : undefined;
     const model = new SageModel(device, {
       inDim: data.featureDim,
       hidden: flags.hidden,
@@ -62,9 +63,9 @@ export async function trainSingleNode(
     if (flags.initModel !== undefined) await startFrom(device, model, flags.initModel);
     const labelOf = (id: number) => data.labels[id]!;
     // Layer-wise inference reads the whole feature table as one binding.
-    const layerwiseInputs = flags.evalMode === "layerwise" ? table.chunks[0]!.buffer : undefined;
+    const layerwiseInputs = table ? table.chunks[0]!.buffer : undefined;
     const widest = data.graph.numNodes * Math.max(data.featureDim, flags.hidden) * 4;
-    if (layerwiseInputs && (table.chunks.length > 1 || widest > device.maxBindingBytes)) {
+    if (table && (table.chunks.length > 1 || widest > device.maxBindingBytes)) {
       throw new UsageError(
         `--eval=layerwise needs every layer's input (up to ${widest} bytes) in one binding of ` +
           `${device.description}, which holds ${device.maxBindingBytes}; use --eval=sampled`,
@@ -79,14 +80,22 @@ export async function trainSingleNode(
           } s`,
       );
     }
+    // Sampling and gathering run on a Worker of their own, overlapping
+    // training; one minibatch at start warms its code and memory up.
+    const source = await ThreadedMinibatchSource.start({
+      device,
+      graph: data.graph,
+      features: data.features,
+      dim: data.featureDim,
+      fanouts: flags.fanout,
+      prefetch: flags.prefetch,
+      warmUpSeeds: data.split.train.subarray(0, flags.batchSize),
+    });
+    stop.push(() => source.close());
     return await runTraining({
       device,
       model: sageTrainable(model, flags.lr),
-      source: new LocalMinibatchSource(
-        device,
-        new LocalSampler(device, graph, flags.fanout),
-        new LocalFeatureStore(device, table),
-      ),
+      source,
       trainSeeds: data.split.train,
       validSeeds: data.split.valid,
       testSeeds: data.split.test,
@@ -112,6 +121,7 @@ export async function trainSingleNode(
       metricsPath: flags.metrics,
     }, flags);
   } finally {
+    for (const close of stop) await close();
     device.destroy();
   }
 }

@@ -1,4 +1,12 @@
-import type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./device.ts";
+import {
+  type ArrayOf,
+  type BufferContents,
+  type Device,
+  type DeviceBuffer,
+  type DeviceStats,
+  type ElementType,
+  POISON_BYTE,
+} from "./device.ts";
 import type { BindingType, KernelSpec } from "./kernel.ts";
 import { bindingViews, checkRange, elementCtor, sizeClass } from "./_util.ts";
 import { Arena } from "./arena.ts";
@@ -61,6 +69,7 @@ export class CpuDevice implements Device {
   readonly #pool: WorkerPool | undefined;
   readonly #blas: Blas | undefined;
   readonly #hugePages = HugePages.open();
+  readonly #poison: boolean;
   /**
    * When set, every dispatch adds its wall time (ms, Workers included) to
    * the entry of its kernel's name: for benchmarks that break a step down
@@ -82,8 +91,11 @@ export class CpuDevice implements Device {
       arenaBytes?: number;
       /** Whether kernels with a WebAssembly implementation use it (default true). */
       wasm?: boolean;
+      /** Fill uninitialised buffers with 0xff bytes, so a kernel that skips an element fails a test. */
+      poison?: boolean;
     } = {},
   ) {
+    this.#poison = options.poison === true;
     this.#arena = openArena(options.arenaBytes);
     this.#wasm = options.wasm !== false && this.#arena && WasmKernels.supported()
       ? new WasmKernels(this.#arena.memory)
@@ -99,22 +111,27 @@ export class CpuDevice implements Device {
     }${this.#wasm ? ", WebAssembly SIMD" : ""})`;
   }
 
-  createBuffer(bytes: number, label: string): DeviceBuffer {
+  createBuffer(bytes: number, label: string, contents: BufferContents = "zeros"): DeviceBuffer {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const cls = sizeClass(size);
+    // Fresh memory reads as zeros; reused memory holds its last owner's data.
+    const fill = contents === "zeros" ? 0 : this.#poison ? POISON_BYTE : undefined;
     const block = this.#arena?.allocate(cls);
     if (block) {
       const buffer = new CpuBuffer(undefined, block.offset, block.capacity, size, label);
       const memory = this.#memoryOf(buffer);
       if (cls >= HUGE_PAGE_MIN_BYTES) this.#hugePages?.advise(memory, block.offset, block.capacity);
-      new Uint8Array(memory, block.offset, size).fill(0);
+      if (fill !== undefined) new Uint8Array(memory, block.offset, size).fill(fill);
       return buffer;
     }
-    const reused = this.#free.get(cls)?.pop();
-    if (reused) new Uint8Array(reused, 0, size).fill(0);
-    if (reused) return new CpuBuffer(reused, 0, cls, size, label);
-    const memory = new SharedArrayBuffer(cls);
-    if (cls >= HUGE_PAGE_MIN_BYTES) this.#hugePages?.advise(memory);
+    let memory = this.#free.get(cls)?.pop();
+    if (memory) {
+      if (fill !== undefined) new Uint8Array(memory, 0, size).fill(fill);
+    } else {
+      memory = new SharedArrayBuffer(cls);
+      if (cls >= HUGE_PAGE_MIN_BYTES) this.#hugePages?.advise(memory);
+      if (fill === POISON_BYTE) new Uint8Array(memory, 0, size).fill(fill);
+    }
     return new CpuBuffer(memory, 0, cls, size, label);
   }
 
@@ -199,6 +216,19 @@ export class CpuDevice implements Device {
     const out = new (elementCtor(type))(n);
     new Uint8Array(out.buffer).set(this.#bytes(buffer, offset * 4, n * 4));
     return Promise.resolve(out as ArrayOf<T>);
+  }
+
+  /**
+   * Copies `target.length` elements of `buffer` from element `offset` into
+   * `target`: `read` without a new array, for a caller that reuses its
+   * host memory (a fresh array is first-touched, at a fraction of the copy
+   * bandwidth). Counts as a readback.
+   */
+  readInto(buffer: DeviceBuffer, target: Int32Array | Float32Array, offset = 0): void {
+    checkRange(buffer, offset * 4, target.byteLength);
+    this.stats.readbacks++;
+    new Uint8Array(target.buffer, target.byteOffset, target.byteLength)
+      .set(this.#bytes(buffer, offset * 4, target.byteLength));
   }
 
   destroy(): void {

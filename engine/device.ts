@@ -45,6 +45,26 @@ export interface DeviceStats {
 }
 
 /**
+ * What a new buffer holds: zeros (the default), or whatever its memory held
+ * (for a buffer a kernel overwrites whole; test devices poison it instead).
+ *
+ * @example
+ * ```ts
+ * import { CpuDevice } from "./cpu_device.ts";
+ * import type { BufferContents } from "./device.ts";
+ * const device = new CpuDevice({ threads: 1, blas: false, poison: true });
+ * const contents: BufferContents = "uninitialised";
+ * const b = device.createBuffer(8, "out", contents);
+ * console.log(await device.read(b, "i32")); // Int32Array [-1, -1]: poisoned
+ * device.destroy();
+ * ```
+ */
+export type BufferContents = "zeros" | "uninitialised";
+
+/** The byte an uninitialised buffer is filled with on a device made with `poison`: NaN as f32, -1 as i32. */
+export const POISON_BYTE = 0xff;
+
+/**
  * How `Device.read` views a buffer's 4-byte elements: float, signed or unsigned integer.
  *
  * @example
@@ -115,8 +135,13 @@ export interface Device {
   readonly maxBindingBytes: number;
   /** Round trips and dispatches since the device was created; tests and benchmarks bound them. */
   readonly stats: DeviceStats;
-  /** Allocates `bytes` (rounded up to 4), zero-filled. */
-  createBuffer(bytes: number, label: string): DeviceBuffer;
+  /**
+   * Allocates `bytes` (rounded up to 4), zero-filled; `"uninitialised"`
+   * skips the fill, for a buffer that a kernel or copy overwrites before
+   * anything reads it (it may hold what a released buffer left, and a
+   * device made for tests fills it with 0xff bytes, NaN or -1, instead).
+   */
+  createBuffer(bytes: number, label: string, contents?: BufferContents): DeviceBuffer;
   /** Returns a buffer to the device's pool; it must not be used again. */
   release(buffer: DeviceBuffer): void;
   /** Copies `data` into `buffer` at `byteOffset`. */

@@ -60,7 +60,12 @@ export class LocalMinibatchSource implements MinibatchSource {
     const sampleMs = own(t, busy);
     t = performance.now();
     busy = clock.busyMs;
-    const inputs = this.device.createBuffer(batch.numInput * this.dim * 4, "inputs");
+    // The gather writes every row: no zero-fill first.
+    const inputs = this.device.createBuffer(
+      batch.numInput * this.dim * 4,
+      "inputs",
+      "uninitialised",
+    );
     try {
       await this.features.gather(batch.inputNodes, batch.numInput, inputs);
     } catch (err) {

@@ -1,12 +1,14 @@
 import type { Device } from "./device.ts";
 import type { DeviceGraph } from "./device_graph.ts";
-import { type MiniBatch, sampleBlocks } from "./sample_blocks.ts";
+import { type MiniBatch, type NodeMap, sampleBlocks } from "./sample_blocks.ts";
 import { sampleNeighbors } from "./sample_neighbors.ts";
 import type { Sampler } from "./sampler.ts";
 import { checkSeeds } from "./check_seeds.ts";
 
 /**
- * Samples minibatches from a graph held whole on the local device.
+ * Samples minibatches from a graph held whole on the local device,
+ * de-duplicating each hop in a node map of one entry per node (kept between
+ * calls, one per call in flight).
  *
  * @example
  * ```ts
@@ -23,6 +25,9 @@ import { checkSeeds } from "./check_seeds.ts";
  * ```
  */
 export class LocalSampler implements Sampler {
+  /** Node maps not in use (one per sampling call in flight, kept for the next). */
+  readonly #maps: NodeMap[] = [];
+
   /**
    * Samples `graph`, held whole on `device`, with `fanouts[h]` neighbours per node at hop `h`
    * (seeds' hop first).
@@ -35,12 +40,22 @@ export class LocalSampler implements Sampler {
 
   sample(seeds: Int32Array, seed: number): Promise<MiniBatch> {
     checkSeeds(seeds, this.graph.numNodes, "sample");
+    const map = this.#maps.pop() ?? {
+      buffer: this.device.createBuffer(this.graph.numNodes * 4, "node map"),
+      numNodes: this.graph.numNodes,
+    };
     return sampleBlocks(
       this.device,
       (frontier, n, fanout, s) => sampleNeighbors(this.device, this.graph, frontier, n, fanout, s),
       seeds,
       this.fanouts,
       seed,
-    );
+      map,
+    ).finally(() => this.#maps.push(map));
+  }
+
+  /** Returns the node maps to the device; the sampler may still be used (it makes new ones). */
+  release(): void {
+    for (const map of this.#maps.splice(0)) this.device.release(map.buffer);
   }
 }

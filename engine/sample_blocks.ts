@@ -4,6 +4,10 @@ import exclusiveScanKernel from "./kernels/exclusive_scan.ts";
 import hashFirstKernel from "./kernels/hash_first.ts";
 import hashInsertKernel, { NO_BOUND } from "./kernels/hash_insert.ts";
 import hashRelabelKernel from "./kernels/hash_relabel.ts";
+import mapAssignKernel from "./kernels/map_assign.ts";
+import mapFirstKernel from "./kernels/map_first.ts";
+import mapInsertKernel from "./kernels/map_insert.ts";
+import mapRelabelKernel from "./kernels/map_relabel.ts";
 import { pcg } from "./kernels/_random.ts";
 import type { SampledHop } from "./sample_neighbors.ts";
 
@@ -58,8 +62,10 @@ export interface MiniBatch {
  * PyG's `NeighborLoader`: hop by hop, sample `fanouts[h]` neighbours of every
  * node reached so far, de-duplicate them on the device with a hash table,
  * and relabel to local ids so that each hop's node list starts with the
- * previous one in order. Each hop ends with one small readback (its edge and
- * new-node counts, read together). Fan-out 0 gives blocks without edges, which
+ * previous one in order. With a `nodeMap` (one entry per node of the graph)
+ * de-duplication indexes it by node id; without one, each hop builds a hash
+ * table. Each hop ends with one small readback (its edge and new-node counts,
+ * read together). Fan-out 0 gives blocks without edges, which
  * turns GraphSAGE into an MLP.
  *
  * @example
@@ -84,6 +90,7 @@ export async function sampleBlocks(
   seeds: Int32Array,
   fanouts: readonly number[],
   seed: number,
+  nodeMap?: NodeMap,
 ): Promise<MiniBatch> {
   for (const f of fanouts) {
     if (!Number.isInteger(f) || f < 0) {
@@ -92,13 +99,21 @@ export async function sampleBlocks(
   }
   const owned: DeviceBuffer[] = [];
   const keep = (b: DeviceBuffer) => (owned.push(b), b);
-  let nodes = keep(device.createBuffer(Math.max(4, seeds.byteLength), "seeds"));
+  let nodes = keep(device.createBuffer(Math.max(4, seeds.byteLength), "seeds", "uninitialised"));
   device.write(nodes, seeds);
   let n = seeds.length;
   const blocks: Block[] = [];
   // A hop's scratch buffers; on failure these and every kept buffer go back.
   const temps: DeviceBuffer[] = [];
   const temp = (b: DeviceBuffer) => (temps.push(b), b);
+  const dedup = nodeMap ? mapDedup(device, nodeMap) : hashDedup(device, temp);
+  if (nodeMap) {
+    device.dispatch(mapInsertKernel, { pos: nodeMap.buffer, ids: nodes, bound: nodes }, {
+      n,
+      base: 0,
+      bound_at: NO_BOUND,
+    });
+  }
   try {
     for (let h = 0; h < fanouts.length; h++) {
       const f = fanouts[h]!;
@@ -117,40 +132,13 @@ export async function sampleBlocks(
       keep(hop.offsets);
       temp(hop.neighbors);
       const capacity = n * f;
-      const mask = tableSize(n + capacity) - 1;
-      const keys = temp(device.createBuffer((mask + 1) * 4, "hash keys"));
-      const vals = temp(device.createBuffer((mask + 1) * 4, "hash values"));
-      const table = { keys, vals };
-      const common = { base: n, mask, bound_at: n };
-      device.dispatch(hashInsertKernel, { ...table, ids: nodes, bound: nodes }, {
-        n,
-        base: 0,
-        mask,
-        bound_at: NO_BOUND,
-      });
-      device.dispatch(hashInsertKernel, { ...table, ids: hop.neighbors, bound: hop.offsets }, {
-        n: capacity,
-        ...common,
-      });
-      const ranks = temp(device.createBuffer((capacity + 1) * 4, "first flags"));
-      device.dispatch(hashFirstKernel, {
-        ...table,
-        ids: hop.neighbors,
-        bound: hop.offsets,
-        flags: ranks,
-      }, { n: capacity, ...common });
-      device.dispatch(exclusiveScanKernel, { data: ranks }, { n: capacity });
-      const next = keep(device.createBuffer((n + capacity) * 4, `hop ${h + 1} nodes`));
+      const ranks = temp(device.createBuffer((capacity + 1) * 4, "first flags", "uninitialised"));
+      const next = keep(
+        device.createBuffer((n + capacity) * 4, `hop ${h + 1} nodes`, "uninitialised"),
+      );
       device.copy(nodes, next, n * 4);
-      const local = keep(device.createBuffer(capacity * 4, `block ${h} indices`));
-      device.dispatch(hashRelabelKernel, {
-        ...table,
-        ids: hop.neighbors,
-        bound: hop.offsets,
-        ranks,
-        local_ids: local,
-        nodes: next,
-      }, { n: capacity, ...common });
+      const local = keep(device.createBuffer(capacity * 4, `block ${h} indices`, "uninitialised"));
+      dedup({ frontier: nodes, n, hop, capacity, ranks, next, local });
       const [edges, added] = await Promise.all([
         device.read(hop.offsets, "i32", n, 1),
         device.read(ranks, "i32", capacity, 1),
@@ -163,8 +151,18 @@ export async function sampleBlocks(
       n = numSrc;
     }
   } catch (err) {
+    // The map may hold entries of this minibatch: empty it whole.
+    if (nodeMap) device.write(nodeMap.buffer, new Uint8Array(nodeMap.buffer.size));
     for (const b of [...temps, ...owned]) device.release(b);
     throw err;
+  }
+  if (nodeMap) {
+    device.dispatch(mapAssignKernel, { pos: nodeMap.buffer, nodes, bound: nodes }, {
+      n,
+      first: 0,
+      bound_at: NO_BOUND,
+      clear: 1,
+    });
   }
   return {
     numSeeds: seeds.length,
@@ -174,6 +172,100 @@ export async function sampleBlocks(
     release: () => {
       for (const b of owned) device.release(b);
     },
+  };
+}
+
+/**
+ * A zeroed device buffer of one uint32 per node id of the graph sampled
+ * (`numNodes`), in which `sampleBlocks` de-duplicates directly by node id
+ * instead of in a hash table; it leaves the buffer zeroed again. One
+ * sampling call at a time may use it.
+ *
+ * @example
+ * ```ts
+ * import { CpuDevice } from "./cpu_device.ts";
+ * import type { NodeMap } from "./sample_blocks.ts";
+ * const device = new CpuDevice({ threads: 1, blas: false });
+ * const map: NodeMap = { buffer: device.createBuffer(1000 * 4, "node map"), numNodes: 1000 };
+ * console.log(map.buffer.size); // 4000
+ * device.destroy();
+ * ```
+ */
+export interface NodeMap {
+  /** `numNodes` uint32 entries, all zero between sampling calls. */
+  readonly buffer: DeviceBuffer;
+  /** Node ids of the graph sampled are below this. */
+  readonly numNodes: number;
+}
+
+/** One hop's de-duplication: its inputs, and the buffers it fills. */
+interface DedupHop {
+  readonly frontier: DeviceBuffer;
+  readonly n: number;
+  readonly hop: SampledHop;
+  readonly capacity: number;
+  /** First-appearance flags, scanned into ranks (`capacity + 1`; the last is the count of new nodes). */
+  readonly ranks: DeviceBuffer;
+  /** The next frontier; its first `n` nodes are already copied. */
+  readonly next: DeviceBuffer;
+  /** The hop's neighbours as local ids. */
+  readonly local: DeviceBuffer;
+}
+
+/**
+ * De-duplication in the node map: record, flag, scan, relabel, then record
+ * the new nodes' local ids for the next hop. No probing, no table to clear.
+ */
+function mapDedup(device: Device, map: NodeMap): (d: DedupHop) => void {
+  return ({ n, hop, capacity, ranks, next, local }) => {
+    const pos = map.buffer;
+    const edges = { ids: hop.neighbors, bound: hop.offsets };
+    const u = { n: capacity, base: n, bound_at: n };
+    device.dispatch(mapInsertKernel, { pos, ...edges }, u);
+    device.dispatch(mapFirstKernel, { pos, ...edges, flags: ranks }, u);
+    device.dispatch(exclusiveScanKernel, { data: ranks }, { n: capacity });
+    device.dispatch(mapRelabelKernel, { pos, ...edges, ranks, local_ids: local, nodes: next }, u);
+    device.dispatch(mapAssignKernel, { pos, nodes: next, bound: ranks }, {
+      n: capacity,
+      first: n,
+      bound_at: capacity,
+      clear: 0,
+    });
+  };
+}
+
+/** De-duplication in a hash table of the hop's own, for graphs whose node count is not known. */
+function hashDedup(
+  device: Device,
+  temp: (b: DeviceBuffer) => DeviceBuffer,
+): (d: DedupHop) => void {
+  return ({ frontier, n, hop, capacity, ranks, next, local }) => {
+    const mask = tableSize(n + capacity) - 1;
+    const keys = temp(device.createBuffer((mask + 1) * 4, "hash keys"));
+    const vals = temp(device.createBuffer((mask + 1) * 4, "hash values"));
+    const table = { keys, vals };
+    const common = { base: n, mask, bound_at: n };
+    const edges = { ids: hop.neighbors, bound: hop.offsets };
+    device.dispatch(hashInsertKernel, { ...table, ids: frontier, bound: frontier }, {
+      n,
+      base: 0,
+      mask,
+      bound_at: NO_BOUND,
+    });
+    device.dispatch(hashInsertKernel, { ...table, ...edges }, { n: capacity, ...common });
+    device.dispatch(hashFirstKernel, { ...table, ...edges, flags: ranks }, {
+      n: capacity,
+      ...common,
+    });
+    device.dispatch(exclusiveScanKernel, { data: ranks }, { n: capacity });
+    device.dispatch(
+      hashRelabelKernel,
+      { ...table, ...edges, ranks, local_ids: local, nodes: next },
+      {
+        n: capacity,
+        ...common,
+      },
+    );
   };
 }
 

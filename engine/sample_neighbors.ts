@@ -19,7 +19,7 @@ import sampleNeighborsKernel from "./kernels/sample_neighbors.ts";
 export interface SampledHop {
   /** `numSeeds + 1` int32 offsets; `offsets[numSeeds]` is the number of sampled edges. */
   readonly offsets: DeviceBuffer;
-  /** Room for `numSeeds * fanout` int32 neighbour ids, of which the first `offsets[numSeeds]` are used. */
+  /** Room for `numSeeds * fanout` int32 neighbour ids, of which the first `offsets[numSeeds]` are written (the rest is uninitialised). */
   readonly neighbors: DeviceBuffer;
 }
 
@@ -62,8 +62,13 @@ export function sampleNeighbors(
       `sampleNeighbors: seeds buffer "${seeds.label}" holds fewer than ${numSeeds} ids`,
     );
   }
-  const offsets = device.createBuffer((numSeeds + 1) * 4, "sample offsets");
-  const neighbors = device.createBuffer(Math.max(1, numSeeds * fanout) * 4, "sampled neighbors");
+  // The count and scan write every offset; the sample writes the first offsets[numSeeds] neighbours.
+  const offsets = device.createBuffer((numSeeds + 1) * 4, "sample offsets", "uninitialised");
+  const neighbors = device.createBuffer(
+    Math.max(1, numSeeds * fanout) * 4,
+    "sampled neighbors",
+    "uninitialised",
+  );
   device.dispatch(sampleCountKernel, { indptr: graph.indptr, seeds, counts: offsets }, {
     num_seeds: numSeeds,
     fanout,

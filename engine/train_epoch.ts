@@ -192,19 +192,27 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
   // Minibatches are prepared one after another (never interleaved, so each
   // one's timing is its own), each started as soon as the previous is ready.
   const clock = { busyMs: 0 };
-  let tail: Promise<unknown> = Promise.resolve();
-  // Prepares scheduled and not yet finished: the next one starts at once
-  // only when there are none, else it waits for the last one.
-  let pending = 0;
+  // Minibatches queued and not yet started, and whether one is being prepared.
+  const waiting: { b: number; settle: (p: Promise<Prepared>) => void }[] = [];
+  let running = false;
+  // Starts the next queued minibatch. It runs in the reaction to the previous
+  // one's completion, before the training loop's await sees that one: the
+  // next request is under way before the loop trains (a chained `.then`
+  // would start it only when the loop next yields, after its training step).
+  const startNext = () => {
+    const w = waiting.shift();
+    running = w !== undefined;
+    if (!w) return;
+    const p = prepare(plan, w.b, clock);
+    p.then(startNext, startNext);
+    w.settle(p);
+  };
   let next = 0;
   const refill = () => {
     while (queue.length < depth && next < batches) {
       const b = next++;
-      const run = () => prepare(plan, b, clock).finally(() => pending--);
-      const p = pending === 0 ? run() : tail.then(run);
-      pending++;
-      tail = p.catch(() => {});
-      queue.push(p);
+      queue.push(new Promise<Prepared>((resolve) => waiting.push({ b, settle: resolve })));
+      if (!running) startNext();
     }
   };
   const losses: Promise<Float32Array>[] = [];

@@ -1,5 +1,13 @@
 import { ensureRuntimeDir } from "./ensure_runtime_dir.ts";
-import type { ArrayOf, Device, DeviceBuffer, DeviceStats, ElementType } from "./device.ts";
+import {
+  type ArrayOf,
+  type BufferContents,
+  type Device,
+  type DeviceBuffer,
+  type DeviceStats,
+  type ElementType,
+  POISON_BYTE,
+} from "./device.ts";
 import {
   DEFAULT_WORKGROUP_SIZE,
   kernelSource,
@@ -8,6 +16,7 @@ import {
   packUniforms,
 } from "./kernel.ts";
 import { checkRange, elementCtor, sizeClass } from "./_util.ts";
+import { GpuTimestamps, type KernelTime } from "./gpu_timestamps.ts";
 
 const UNIFORM_SLOT = 256;
 const UNIFORM_SLOTS = 1024;
@@ -62,12 +71,19 @@ export class WebGpuDevice implements Device {
   #encoder: GPUCommandEncoder | undefined;
   #pass: GPUComputePassEncoder | undefined;
   #pendingErrors: Promise<Error | undefined>[] = [];
+  /** Set while GPU timestamps are recorded (see `startTimestamps`). */
+  #timestamps: GpuTimestamps | undefined;
+
+  readonly #poison: boolean;
 
   private constructor(
     readonly gpu: GPUDevice,
     readonly description: string,
     readonly isFallbackAdapter: boolean,
+    poison: boolean,
+    readonly adapterInfo: GPUAdapterInfo,
   ) {
+    this.#poison = poison;
     this.maxBindingBytes = gpu.limits.maxStorageBufferBindingSize;
     this.#uniforms = gpu.createBuffer({
       label: "uniform ring",
@@ -76,8 +92,12 @@ export class WebGpuDevice implements Device {
     });
   }
 
-  /** Acquires an adapter and a device with the adapter's largest limits; undefined when there is no adapter. */
-  static async create(): Promise<WebGpuDevice | undefined> {
+  /**
+   * Acquires an adapter and a device with the adapter's largest limits;
+   * undefined when there is no adapter. With `poison`, uninitialised
+   * buffers are filled with 0xff bytes (for tests).
+   */
+  static async create(options: { poison?: boolean } = {}): Promise<WebGpuDevice | undefined> {
     if (!("gpu" in navigator)) return undefined;
     ensureRuntimeDir();
     const adapter = await navigator.gpu.requestAdapter({
@@ -86,6 +106,7 @@ export class WebGpuDevice implements Device {
     if (!adapter) return undefined;
     const l = adapter.limits;
     const gpu = await adapter.requestDevice({
+      requiredFeatures: adapter.features.has("timestamp-query") ? ["timestamp-query"] : [],
       requiredLimits: {
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
         maxBufferSize: l.maxBufferSize,
@@ -101,17 +122,21 @@ export class WebGpuDevice implements Device {
       gpu,
       `${info.description || info.vendor} (webgpu${fallback ? ", software" : ""})`,
       fallback,
+      options.poison === true,
+      info,
     );
   }
 
-  createBuffer(bytes: number, label: string): DeviceBuffer {
+  createBuffer(bytes: number, label: string, contents: BufferContents = "zeros"): DeviceBuffer {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const cls = sizeClass(size);
     const reused = this.#free.get(cls)?.pop();
     const gpu = reused ??
       this.gpu.createBuffer({ label, size: cls, usage: STORAGE });
     const buffer = new GpuBuffer(gpu, size, label);
-    if (reused) this.#zero(buffer);
+    if (contents === "uninitialised" && this.#poison) {
+      this.write(buffer, new Uint8Array(size).fill(POISON_BYTE));
+    } else if (reused && contents === "zeros") this.#zero(buffer);
     return buffer;
   }
 
@@ -197,11 +222,56 @@ export class WebGpuDevice implements Device {
       });
     });
     const bindGroup = this.gpu.createBindGroup({ layout, entries });
-    const pass = this.#passEncoder();
+    // While timestamps are recorded every dispatch is a pass of its own.
+    const pass = this.#timestamps
+      ? this.#endPass().beginComputePass(this.#timestamps.passDescriptor(kernel.name))
+      : this.#passEncoder();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(groupsX, groupsY);
+    if (this.#timestamps) pass.end();
     this.stats.dispatches++;
+  }
+
+  /**
+   * Starts timing every dispatch on the GPU (for benchmarks: each dispatch
+   * then runs in a compute pass of its own); false where the adapter has no
+   * `timestamp-query`.
+   */
+  startTimestamps(): boolean {
+    if (!this.gpu.features.has("timestamp-query")) return false;
+    this.flush();
+    this.#timestamps = new GpuTimestamps(this.gpu);
+    return true;
+  }
+
+  /**
+   * Stops timing and resolves to the GPU time of each kernel since
+   * `startTimestamps` (the submission and readback this takes are left out
+   * of `stats`: they are the benchmark's, not the work's).
+   */
+  stopTimestamps(): Promise<Map<string, KernelTime>> {
+    const timestamps = this.#timestamps;
+    if (!timestamps) return Promise.resolve(new Map());
+    this.#timestamps = undefined;
+    const encoder = this.#endPass();
+    this.#encoder = undefined;
+    this.#slot = 0;
+    return timestamps.collect(encoder);
+  }
+
+  /** The adapter's name and description as the driver gives them, and the device's limits. */
+  adapterReport(): { info: Record<string, string | boolean>; limits: Record<string, number> } {
+    const info: Record<string, string | boolean> = {};
+    const i = this.adapterInfo;
+    for (const k of ["vendor", "architecture", "device", "description"] as const) info[k] = i[k];
+    info.isFallbackAdapter = this.isFallbackAdapter;
+    const limits: Record<string, number> = {};
+    for (const k in this.gpu.limits) {
+      const v = (this.gpu.limits as unknown as Record<string, unknown>)[k];
+      if (typeof v === "number") limits[k] = v;
+    }
+    return { info, limits };
   }
 
   flush(): void {

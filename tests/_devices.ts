@@ -19,7 +19,9 @@ if (noAdapter && !requireAll()) {
 
 /**
  * Runs `fn` on the CPU backend (two threads, so Workers run too) and on
- * WebGPU (the software adapter on machines without a GPU). Where there is no
+ * WebGPU (the software adapter on machines without a GPU), both filling
+ * uninitialised buffers with 0xff bytes (NaN, -1), so that a kernel that
+ * leaves an element of one unwritten fails the test. Where there is no
  * adapter `fn` gets no WebGPU device (the skip is counted above) unless
  * `WEBGNN_REQUIRE_ALL=1` makes that a failure. `WEBGNN_TEST_BACKENDS=cpu`
  * runs the CPU backend alone.
@@ -28,8 +30,8 @@ export async function withDevices(
   fn: (cpu: Device, gpu: Device | undefined) => Promise<void> | void,
 ): Promise<void> {
   if (noAdapter && requireAll()) throw new Error(reasonLine("webgpu"));
-  const cpu = new CpuDevice({ threads: 2, notice: () => {} });
-  const gpu = wantGpu && !noAdapter ? await WebGpuDevice.create() : undefined;
+  const cpu = new CpuDevice({ threads: 2, notice: () => {}, poison: true });
+  const gpu = wantGpu && !noAdapter ? await WebGpuDevice.create({ poison: true }) : undefined;
   if (wantGpu && !noAdapter && !gpu) {
     cpu.destroy();
     throw new Error("a WebGPU adapter was found but WebGpuDevice.create() gave no device");

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { CpuDevice } from "../../engine/cpu_device.ts";
 import { createDevice } from "../../engine/create_device.ts";
 import { defineKernel } from "../../engine/kernel.ts";
 import { WebGpuDevice } from "../../engine/webgpu_device.ts";
@@ -48,6 +49,30 @@ Deno.test("Device: a reused pooled buffer comes back zeroed", async () => {
       device.release(a);
       const b = device.createBuffer(60, "b");
       assert.deepEqual(await device.read(b, "f32"), new Float32Array(15), device.kind);
+    }
+  });
+});
+
+Deno.test("Device: an uninitialised buffer skips the zero-fill, and a test device poisons it", async () => {
+  await withDevices(async (cpu, gpu) => {
+    for (const device of [cpu, gpu]) {
+      if (!device) continue;
+      const a = device.createBuffer(1 << 20, "a");
+      device.write(a, new Int32Array(1 << 18).fill(7));
+      device.release(a);
+      const b = device.createBuffer(1 << 20, "b", "uninitialised");
+      assert.ok((await device.read(b, "i32")).every((x) => x === -1), `${device.kind} poisoned`);
+      device.release(b);
+    }
+    const plain = new CpuDevice({ threads: 1, blas: false });
+    try {
+      const a = plain.createBuffer(1 << 20, "a");
+      plain.write(a, new Int32Array(1 << 18).fill(7));
+      plain.release(a);
+      const b = plain.createBuffer(1 << 20, "b", "uninitialised");
+      assert.equal((await plain.read(b, "i32", 5, 1))[0], 7, "the last owner's data, not zeros");
+    } finally {
+      plain.destroy();
     }
   });
 });

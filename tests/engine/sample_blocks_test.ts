@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Device } from "../../engine/device.ts";
 import { DeviceGraph } from "../../engine/device_graph.ts";
 import { csrFromEdges, type CsrGraph } from "../../engine/graph.ts";
-import { sampleBlocks } from "../../engine/sample_blocks.ts";
+import { type NodeMap, sampleBlocks } from "../../engine/sample_blocks.ts";
 import { sampleNeighbors } from "../../engine/sample_neighbors.ts";
 import { rng, withDevices } from "../_devices.ts";
 
@@ -20,7 +20,13 @@ function randomGraph(numNodes: number, avgDegree: number, seed: number): CsrGrap
   return csrFromEdges(numNodes, Int32Array.from(src), Int32Array.from(dst));
 }
 
-async function sampleOnHost(device: Device, graph: CsrGraph, seeds: Int32Array, fanouts: number[]) {
+async function sampleOnHost(
+  device: Device,
+  graph: CsrGraph,
+  seeds: Int32Array,
+  fanouts: number[],
+  map?: NodeMap,
+) {
   const g = DeviceGraph.upload(device, graph);
   const batch = await sampleBlocks(
     device,
@@ -28,6 +34,7 @@ async function sampleOnHost(device: Device, graph: CsrGraph, seeds: Int32Array, 
     seeds,
     fanouts,
     5,
+    map,
   );
   const blocks = [];
   for (const b of batch.blocks) {
@@ -100,6 +107,24 @@ Deno.test("sampleBlocks() gives identical blocks on WebGPU and CPU", async () =>
       await sampleOnHost(gpu, graph, seeds, fanouts),
       await sampleOnHost(cpu, graph, seeds, fanouts),
     );
+  });
+});
+
+Deno.test("sampleBlocks() with a node map gives the hash table's blocks on both backends and leaves the map zeroed", async () => {
+  await withDevices(async (cpu, gpu) => {
+    const graph = randomGraph(4000, 12, 6);
+    // Duplicate seeds keep their first position, as in the hash table.
+    const seeds = Int32Array.from({ length: 700 }, (_, i) => (i * 131) % 3500);
+    const fanouts = [15, 10, 5];
+    const expected = await sampleOnHost(cpu, graph, seeds, fanouts);
+    for (const device of gpu ? [cpu, gpu] : [cpu]) {
+      const map = { buffer: device.createBuffer(4000 * 4, "node map"), numNodes: 4000 };
+      for (let round = 0; round < 2; round++) {
+        assert.deepEqual(await sampleOnHost(device, graph, seeds, fanouts, map), expected);
+        assert.ok((await device.read(map.buffer, "u32")).every((x) => x === 0), device.kind);
+      }
+      device.release(map.buffer);
+    }
   });
 });
 
