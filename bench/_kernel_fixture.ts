@@ -2,10 +2,12 @@ import { CpuDevice } from "../engine/cpu_device.ts";
 import type { Device, DeviceBuffer, DeviceStats } from "../engine/device.ts";
 import { DeviceGraph } from "../engine/device_graph.ts";
 import { DeviceTable } from "../engine/device_table.ts";
+import { DeviceEdgeWeights } from "../engine/edge_weights.ts";
 import { gatherRows } from "../engine/gather_rows.ts";
 import type { CsrGraph } from "../engine/graph.ts";
 import type { NodeDataset } from "../engine/dataset.ts";
 import { sampleNeighbors } from "../engine/sample_neighbors.ts";
+import { sampleNeighborsWeighted } from "../engine/sample_neighbors_weighted.ts";
 import { shuffled } from "../engine/shuffle.ts";
 import { WebGpuDevice } from "../engine/webgpu_device.ts";
 import { generateSynthetic } from "../partition/synthetic.ts";
@@ -35,6 +37,8 @@ export interface KernelTarget {
   readonly label: string;
   readonly device: Device;
   readonly graph: DeviceGraph;
+  /** The graph's edge weights (all positive, so weighted sampling takes as many edges as uniform). */
+  readonly weights: DeviceEdgeWeights;
   readonly seeds: readonly DeviceBuffer[];
   readonly table: DeviceTable;
   readonly ids: DeviceBuffer;
@@ -92,6 +96,11 @@ export class KernelFixture {
       return edges;
     });
     const gatherIds = randomIds(options.gatherIds, graph.numNodes, 7);
+    // Weights over three decades, none zero: the same edge counts as uniform sampling.
+    const weights = Float32Array.from(
+      randomIds(graph.indices.length, 3000, 11),
+      (x) => 10 ** (x / 1000),
+    );
     const devices: { label: string; device: Device }[] = options.cpuThreads.map((threads) => ({
       label: `cpu backend, ${threads} thread${threads > 1 ? "s" : ""}`,
       device: new CpuDevice({ threads, blas: false }),
@@ -116,6 +125,7 @@ export class KernelFixture {
         label,
         device,
         graph: DeviceGraph.upload(device, graph),
+        weights: DeviceEdgeWeights.upload(device, graph, weights),
         seeds,
         table: DeviceTable.upload(device, features, dim, "features"),
         ids,
@@ -148,10 +158,17 @@ export class KernelFixture {
    * Samples the first `batches` batches on a device, all recorded before one
    * read of the last batch's edge count (which orders after every batch).
    */
-  async sampleOn(target: KernelTarget, batches = this.batches.length): Promise<void> {
-    const { device } = target;
+  async sampleOn(
+    target: KernelTarget,
+    batches = this.batches.length,
+    weighted = false,
+  ): Promise<void> {
+    const { device, graph, weights } = target;
+    const { batchSize, fanout } = this.options;
     const hops = target.seeds.slice(0, batches).map((seeds, b) =>
-      sampleNeighbors(device, target.graph, seeds, this.options.batchSize, this.options.fanout, b)
+      weighted
+        ? sampleNeighborsWeighted(device, graph, weights, seeds, batchSize, fanout, b)
+        : sampleNeighbors(device, graph, seeds, batchSize, fanout, b)
     );
     const last = hops[hops.length - 1]!;
     const [total] = await device.read(last.offsets, "i32", this.options.batchSize, 1);
@@ -213,6 +230,7 @@ export class KernelFixture {
     this.gatherPlain(expected);
     for (const t of this.targets) {
       await this.sampleOn(t);
+      await this.sampleOn(t, this.batches.length, true);
       await this.gatherOn(t);
       const got = await t.device.read(t.out, "f32");
       for (let i = 0; i < expected.length; i++) {

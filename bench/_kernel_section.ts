@@ -56,6 +56,9 @@ async function sampling(report: BenchReport, f: KernelFixture, rounds: number): 
       ? targetNote(m.value / report.find(section, baseline)!.value, SAMPLING_TARGET)
       : {};
     report.add({ section, ...m, name: t.label, unit: "M edges/s", ...note }, baseline);
+    // Edge-weighted sampling on the same batches, as a ratio to uniform on the same backend.
+    const w = median((await timeRounds(rounds, () => f.sampleOn(t, batches, true))).map(rate));
+    report.add({ section, ...w, name: `${t.label}, edge-weighted`, unit: "M edges/s" }, t.label);
   }
 }
 

@@ -45,6 +45,10 @@ for (const t of fixture.targets) {
   Deno.bench(name("sampling", t), { group: sampling, n: 10, warmup: 2 }, async () => {
     await timed(name("sampling", t), edges, "M edges/s", () => fixture.sampleOn(t));
   });
+  const weighted = name("edge-weighted sampling", t);
+  Deno.bench(weighted, { group: sampling, n: 10, warmup: 2 }, async () => {
+    await timed(weighted, edges, "M edges/s", () => fixture.sampleOn(t, batches, true));
+  });
 }
 
 const mb = fixture.gatherBytes / 1e6;

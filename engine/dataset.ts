@@ -30,6 +30,11 @@ export interface NodeDataset {
   readonly labels: Int32Array;
   /** Number of label classes; every label is -1 or in `[0, numClasses)`. */
   readonly numClasses: number;
+  /**
+   * Edge weights, one per `graph.indices` entry, each finite and non-negative (what edge-weighted
+   * sampling reads); absent for an unweighted graph.
+   */
+  readonly edgeWeights?: Float32Array;
   /** Node ids of the training, validation and test seeds; the three lists are disjoint. */
   readonly split: {
     readonly train: Int32Array;

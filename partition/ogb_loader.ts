@@ -2,6 +2,7 @@ import type { NodeDataset } from "../engine/dataset.ts";
 import { readCsv } from "./_csv.ts";
 import { Progress, type ProgressOptions } from "./_util.ts";
 import { OgbFormatError } from "./ogb_format_error.ts";
+import { weightedUndirectedCsr } from "./_weighted_csr.ts";
 
 /**
  * Options of {@linkcode loadOgbDataset}.
@@ -26,7 +27,10 @@ export interface OgbLoadOptions extends ProgressOptions {
  * row of floats per node; its row count is the node count unless
  * `raw/num-node-list.csv.gz` gives it), `raw/node-label.csv.gz` (one class per
  * node; empty or `nan` means unlabeled, stored as -1) and
- * `split/<name>/{train,valid,test}.csv.gz` (node ids). Every file may also be
+ * `split/<name>/{train,valid,test}.csv.gz` (node ids), and, where present,
+ * `raw/edge-weight.csv.gz` (one finite non-negative weight per line of
+ * `raw/edge.csv`, applied to both directions; of duplicate edges the first
+ * line's weight is kept) as `edgeWeights`. Every file may also be
  * plain `.csv`. Files are streamed and parsed byte by byte; a missing or
  * malformed file throws {@linkcode OgbFormatError} naming the file and line.
  *
@@ -112,10 +116,20 @@ export async function loadOgbDataset(
     test: await readSplit(root, splitDir, "test", n),
   };
 
-  const graph = undirectedCsr(n, edges.values, progress);
+  const weightFile = await findFile(root, "raw/edge-weight", false);
+  const weighted = weightFile
+    ? weightedUndirectedCsr(
+      n,
+      edges.values,
+      await readWeights(weightFile, edgeFile.display, edges.rows, progress),
+      progress,
+    )
+    : undefined;
+  const graph = weighted?.graph ?? undirectedCsr(n, edges.values, progress);
   return {
     name,
     graph,
+    ...(weighted ? { edgeWeights: weighted.weights } : {}),
     features: feat.values,
     featureDim: feat.columns,
     labels,
@@ -179,6 +193,40 @@ async function findSplitDir(
     );
   }
   return names[0]!;
+}
+
+/** One weight per edge line, each finite and non-negative. */
+async function readWeights(
+  file: { path: string; display: string },
+  edgeDisplay: string,
+  edges: number,
+  progress: Progress,
+): Promise<Float32Array> {
+  const t = await readCsv(file.path, {
+    mode: "float",
+    columns: 1,
+    rowsHint: edges,
+    displayName: file.display,
+    progress,
+  });
+  if (t.rows !== edges) {
+    throw new OgbFormatError(
+      file.display,
+      t.rows < edges ? t.rows + 1 : edges + 1,
+      `expected ${edges} weights (one per line of ${edgeDisplay}), found ${t.rows}`,
+    );
+  }
+  for (let e = 0; e < edges; e++) {
+    const w = t.values[e]!;
+    if (!(w >= 0) || w === Infinity) {
+      throw new OgbFormatError(
+        file.display,
+        e + 1,
+        `weight ${w} is not a finite non-negative number`,
+      );
+    }
+  }
+  return t.values;
 }
 
 async function readSplit(

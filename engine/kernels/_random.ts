@@ -1,6 +1,35 @@
 /** PCG hash, bit-identical to `pcg` in shaders/_random.wgsl. */
 export function pcg(v: number): number {
-  const state = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
+  // Math.imul truncates v to 32 bits itself: no bitwise operator on a v above
+  // 2^31 (a double in V8), which would send optimised callers into a deoptimisation loop.
+  const state = (Math.imul(v, 747796405) + 2891336453) >>> 0;
   const word = Math.imul(((state >>> ((state >>> 28) + 4)) ^ state) >>> 0, 277803737) >>> 0;
   return ((word >>> 22) ^ word) >>> 0;
+}
+
+/** `-log2(r / 2^32)` in 16.16 fixed point, bit-identical to `neg_log2_fixed` in shaders/_random.wgsl. */
+export function negLog2Fixed(r: number): number {
+  // r | 1 without a bitwise operator on r: r above 2^31 is a double in V8, and
+  // a bitwise operation on it sends optimised code into a deoptimisation loop.
+  const x = r % 2 === 0 ? r + 1 : r;
+  const n = 31 - clz(x);
+  let m = n > 15 ? Math.floor(x / 2 ** (n - 15)) : x << (15 - n);
+  let f = 0;
+  for (let b = 0; b < 16; b++) {
+    // m < 2^16, so the product fits 32 bits: imul's low word is all of it (and stays integer).
+    m = Math.imul(m, m) >>> 15;
+    const carry = m >>> 16;
+    m >>>= carry;
+    f = (f << 1) | carry;
+  }
+  return (32 << 16) - ((n << 16) + f);
+}
+
+/**
+ * `Math.clz32(x)` for a uint32 `x`, without passing it a double: V8's optimised
+ * code for `Math.clz32` and bitwise operators deoptimises on values above 2^31
+ * (doubles there), and does so again on every call.
+ */
+export function clz(x: number): number {
+  return x >= 2147483648 ? 0 : Math.clz32(x);
 }

@@ -19,6 +19,9 @@ export const TINY: Readonly<Record<string, string>> = {
   gather_ids: "1000",
   dense_rows: "64",
   copy_mib: "1",
+  minibatch: "64",
+  minibatches: "1",
+  step_batch: "8",
 };
 
 /** The flag that gives a task's number of nodes, for filling in the ranks a block leaves out. */
