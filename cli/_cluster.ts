@@ -7,6 +7,8 @@ import { type CoordinatorHost, serveCoordinator } from "../dist/cluster/serve_co
 import type { WorldMember } from "../dist/cluster/world_member.ts";
 import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
 import type { PartitionMeta } from "../partition/partition_meta.ts";
+import type { ReportError } from "./run_command.ts";
+import type { ClusterOptions } from "./shared_options.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** `host:port`, with brackets around an IPv6 host. */
@@ -17,16 +19,51 @@ export function hostPort(host: string, port: number): string {
 /** The name under which a rank's partition-server Worker appears among its services. */
 export const PARTITION_SERVICE = "partition";
 
+/** How long one step of closing may take before it is given up on (the process exits anyway). */
+export const CLOSE_STEP_MS = 3_000;
+/** How long a failed process waits for the coordinator to pass its failure on. */
+const NOTICE_MS = 2_000;
+
 /**
- * Runs every closer, last registered first, even when one throws; returns
- * the first error (so that a failed close never hides the error that ended
- * the run, and never stops the rest from closing).
+ * How long this process's partition-server Worker may take to start (load
+ * its partition from disk): local work, so at least 2 minutes whatever
+ * `--rpc_timeout_ms` (a short one is meant for peers).
  */
-export async function closeAll(closers: readonly (() => unknown)[]): Promise<unknown> {
+export function localStartMs(rpcTimeoutMs: number): number {
+  return Math.max(rpcTimeoutMs, 120_000);
+}
+
+/**
+ * `p`, or after `ms` an error saying that `what` did not finish in time: no
+ * step of shutting down may wait without bound.
+ */
+export async function within<T>(p: Promise<T> | T, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs every closer, last registered first, even when one throws or hangs
+ * (each has `stepMs`); returns the first error (so that a failed close never
+ * hides the error that ended the run, and never stops the rest from
+ * closing).
+ */
+export async function closeAll(
+  closers: readonly (() => unknown)[],
+  stepMs = CLOSE_STEP_MS,
+): Promise<unknown> {
   let first: unknown;
-  for (const close of [...closers].reverse()) {
+  const all = [...closers].reverse();
+  for (const [i, close] of all.entries()) {
     try {
-      await close();
+      await within(Promise.resolve().then(close), stepMs, `closing step ${i + 1} of ${all.length}`);
     } catch (err) {
       first ??= err;
     }
@@ -66,11 +103,12 @@ export interface ProcessScope {
 }
 
 /**
- * Runs the body of one process of a cluster. On failure it tells every rank
- * at once (the world shuts down naming this process and the error) instead
- * of leaving them to time out, then closes what the body opened and rethrows
- * the original error; on success it closes everything and reports the first
- * close that failed.
+ * Runs the body of one process of a cluster. On failure it prints the error
+ * (`report`) before anything else, tells every rank at once (the world shuts
+ * down naming this process and the error; at most 2 s) instead of leaving
+ * them to time out, then closes what the body opened (each step bounded)
+ * and rethrows the original error; on success it closes everything and
+ * reports the first close that failed or hung.
  *
  * @example
  * ```ts ignore
@@ -83,6 +121,7 @@ export interface ProcessScope {
 export async function runClusterProcess<T>(
   name: string,
   body: (scope: ProcessScope) => Promise<T>,
+  report?: ReportError,
 ): Promise<T> {
   const closers: (() => unknown)[] = [];
   let member: WorldMember | undefined;
@@ -96,8 +135,12 @@ export async function runClusterProcess<T>(
       },
     });
   } catch (err) {
+    report?.(err);
     const message = err instanceof Error ? err.message : String(err);
-    await member?.shutdown(`${name} failed: ${message}`).catch(() => {});
+    if (member) {
+      await within(member.shutdown(`${name} failed: ${message}`), NOTICE_MS, "the shutdown notice")
+        .catch(() => {});
+    }
     await closeAll(closers);
     throw err;
   }
@@ -106,15 +149,53 @@ export async function runClusterProcess<T>(
   return result;
 }
 
-/** Rank 0 hosts the coordinator at `--master_addr:--master_port`; the others do nothing. */
+/**
+ * Rank 0 hosts the coordinator at `--master_addr:--master_port` (ranks have
+ * `--rpc_timeout_ms` to join, and are gone once silent for
+ * `--peer_timeout_ms`); the others do nothing.
+ */
 export function hostCoordinator(
   scope: ProcessScope,
   rank: number,
-  options: { hostname: string; port: number; worldSize: number; secret: Uint8Array },
+  flags: ClusterOptions,
+  worldSize: number,
+  secret: Uint8Array,
 ): void {
   if (rank !== 0) return;
-  const host: CoordinatorHost = serveCoordinator(options);
+  const host: CoordinatorHost = serveCoordinator({
+    hostname: flags.masterAddr,
+    port: flags.masterPort,
+    worldSize,
+    secret,
+    joinTimeoutMs: flags.rpcTimeoutMs,
+    peerTimeoutMs: flags.peerTimeoutMs,
+    name: "coordinator on rank 0",
+  });
   scope.onClose(() => host.close());
+}
+
+/**
+ * Checks that this machine can listen on `host` (the value of `flag`,
+ * e.g. `--node_addr`) before anything loads: an address of another machine
+ * is a usage error naming the flag, not an `os error 99` later.
+ */
+export function checkListenAddress(flag: string, host: string): void {
+  let listener: Deno.Listener | undefined;
+  try {
+    listener = Deno.listen({ hostname: host, port: 0 });
+  } catch (err) {
+    throw new UsageError(
+      `${flag}=${host}: cannot listen there (${causeOf(err)}); give an address of this machine`,
+    );
+  } finally {
+    listener?.close();
+  }
+}
+
+function causeOf(err: unknown): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const inner = e.cause instanceof Error ? e.cause : e;
+  return inner.message;
 }
 
 /**

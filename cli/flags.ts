@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { UsageError } from "./usage_error.ts";
+import { MAX_TIMER_MS } from "../dist/rpc/timer_delay.ts";
 
 /**
  * Parses `--fanout=15,10,5` into non-negative integers; `0` alone (or a 0
@@ -51,6 +52,27 @@ export function nonNegativeInt(text: string): number {
     throw new InvalidArgumentError(`expected a non-negative integer, got "${text}"`);
   }
   return Number(text);
+}
+
+/**
+ * Parses a timeout in ms: a positive integer no larger than 2^31 - 1 (about
+ * 24.8 days), the longest delay a timer honours (a longer one would fire
+ * at once).
+ *
+ * @example
+ * ```ts
+ * import { timeoutMs } from "./flags.ts";
+ * console.log(timeoutMs("60000")); // 60000
+ * ```
+ */
+export function timeoutMs(text: string): number {
+  const ms = positiveInt(text);
+  if (ms > MAX_TIMER_MS) {
+    throw new InvalidArgumentError(
+      `expected at most ${MAX_TIMER_MS} ms (about 24.8 days), got ${text}`,
+    );
+  }
+  return ms;
 }
 
 /**

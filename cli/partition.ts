@@ -95,15 +95,40 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
     );
   }
   const t1 = performance.now();
-  const meta = await partitionDataset(dataset, {
-    numPartitions: o.num_partitions,
-    partitioner: o.partitioner,
-    cacheRatio: o.cache_ratio,
-    fanout: o.fanout,
-    seed: o.seed,
-    output,
-    quiet,
-  });
+  // Interrupted while writing (Ctrl-C, SIGTERM), it removes its hidden
+  // temporary directory before it exits; one left by SIGKILL is removed by
+  // the next run on the same output.
+  let tmp: string | undefined;
+  const interrupted = (signal: Deno.Signal) => () => {
+    if (tmp !== undefined) Deno.removeSync(tmp, { recursive: true });
+    console.error(`webgnn partition: interrupted by ${signal}; ${output} is unchanged`);
+    Deno.exit(130);
+  };
+  const onInt = interrupted("SIGINT");
+  const onTerm = interrupted("SIGTERM");
+  let meta;
+  try {
+    meta = await partitionDataset(dataset, {
+      numPartitions: o.num_partitions,
+      partitioner: o.partitioner,
+      cacheRatio: o.cache_ratio,
+      fanout: o.fanout,
+      seed: o.seed,
+      output,
+      quiet,
+      onTempDir: (path) => {
+        // Only now: before, a signal's default (exit at once) is right.
+        tmp = path;
+        Deno.addSignalListener("SIGINT", onInt);
+        Deno.addSignalListener("SIGTERM", onTerm);
+      },
+    });
+  } finally {
+    if (tmp !== undefined) {
+      Deno.removeSignalListener("SIGINT", onInt);
+      Deno.removeSignalListener("SIGTERM", onTerm);
+    }
+  }
   const t2 = performance.now();
   const summary: PartitionRunSummary = {
     dataset: dataset.name,

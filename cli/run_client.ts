@@ -22,6 +22,7 @@ import {
   MINIBATCH_DESCRIBE,
   MINIBATCH_EPOCH,
   MINIBATCH_FINISH,
+  MINIBATCH_HEARTBEAT,
   MINIBATCH_LIST_SEEDS,
   MINIBATCH_MAX_BYTES,
   seedsResponse,
@@ -34,7 +35,8 @@ import type { ServerClientFlags } from "./server_client_flags.ts";
 import { stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "../engine/sage_trainable.ts";
 import { UsageError } from "./usage_error.ts";
-import { hostPort, runClusterProcess } from "./_cluster.ts";
+import { checkListenAddress, hostPort, runClusterProcess } from "./_cluster.ts";
+import type { ReportError } from "./run_command.ts";
 
 /** How long a client's attachment to its server may last: one day (a timer must be finite). */
 const ATTACH_MS = 86_400_000;
@@ -56,6 +58,7 @@ const ATTACH_MS = 86_400_000;
 export async function runClient(
   flags: ServerClientFlags,
   localRank: number,
+  report?: ReportError,
 ): Promise<EpochMetrics[]> {
   const numServers = flags.numServers;
   const numClients = flags.numClients;
@@ -67,6 +70,8 @@ export async function runClient(
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   if (flags.saveModel !== undefined && c === 0) checkWritable("--save_model", flags.saveModel);
   const secret = await clusterSecret(flags);
+  const peerTimeoutMs = flags.peerTimeoutMs;
+  if (flags.nodeAddr !== undefined) checkListenAddress("--node_addr", flags.nodeAddr);
   return await runClusterProcess(name, async (scope) => {
     if (flags.adapter !== undefined) await useWebGpuAdapter(flags.adapter);
     const device: Device = await createDevice(flags.device, {
@@ -83,7 +88,15 @@ export async function runClient(
       `${name}'s RPC server`,
       nodeAddr,
       rpc,
-      () => serveRpc({ hostname: nodeAddr, port: rpc, secret, methods, name }),
+      () =>
+        serveRpc({
+          hostname: nodeAddr,
+          port: rpc,
+          secret,
+          methods,
+          name: `${name} (rank ${rank})`, // as peers see it, with the address, in their errors
+          peerTimeoutMs,
+        }),
     );
     scope.onClose(() => own.close());
     const world = await WorldMember.join({
@@ -94,14 +107,22 @@ export async function runClient(
       secret,
       connectDeadlineMs: timeoutMs,
       joinTimeoutMs: timeoutMs,
+      peerTimeoutMs,
     });
     scope.joined(world);
+    const clientRanks = world.world.ranks.filter((r) => r.role === "client");
+    const left = clientRanks[(c + numClients - 1) % numClients]!;
+    mailbox.left = `client ${
+      (c + numClients - 1) % numClients
+    } (rank ${left.rank} at ${left.address})`;
     const serverIndex = c % numServers;
     const server: RpcClient = await connectRpc(world.world.ranks[serverIndex]!.address, {
       secret,
-      name,
+      // The server's errors about this client name its rank and address.
+      name: `client ${c} (rank ${rank} at ${own.url})`,
       connectDeadlineMs: timeoutMs,
       maxMessageBytes: MINIBATCH_MAX_BYTES,
+      heartbeat: { method: MINIBATCH_HEARTBEAT, peerTimeoutMs },
     });
     scope.onClose(() => server.close("training done"));
     const attached = callChecked(server, MINIBATCH_ATTACH, { client: c }, clientResponse, {
@@ -129,12 +150,13 @@ export async function runClient(
     const labels = new Map<number, number>();
     for (const s of [train, valid, test]) s.seeds.forEach((id, i) => labels.set(id, s.labels[i]!));
     const { ring, right } = await openRing({
-      addresses: world.world.ranks.filter((r) => r.role === "client").map((r) => r.address),
+      addresses: clientRanks.map((r) => r.address),
       index: c,
       secret,
       mailbox,
       timeoutMs,
       connectDeadlineMs: timeoutMs,
+      peerTimeoutMs,
     });
     if (right) scope.onClose(() => right.close("training done"));
     await world.barrier("servers ready", timeoutMs);
@@ -197,5 +219,5 @@ export async function runClient(
     await attached;
     await world.barrier("training done", timeoutMs);
     return metrics;
-  });
+  }, report);
 }

@@ -1,3 +1,4 @@
+import { PARENT_PID_ENV } from "./exit_with_parent.ts";
 import { supervise } from "./supervise.ts";
 
 /**
@@ -5,7 +6,8 @@ import { supervise } from "./supervise.ts";
  * loopback address `127.0.0.(r + 1)`, as if each were its own host; node 0
  * also hosts the coordinator. Node 0's output is shown, the others' only on
  * error. Resolves when every node has finished; when one fails, the others
- * are stopped and the error names the node.
+ * are stopped and the error names the node. The nodes end if this process
+ * dies.
  *
  * The nodes share this machine's cores, so unless `args` has `--cpu_threads`,
  * each node's CPU backend gets an equal share of them instead of all of
@@ -44,7 +46,7 @@ export async function runLocalCluster(
         ...args,
         ...(r === 0 ? [] : ["--quiet"]),
       ],
-      env,
+      env: { ...env, [PARENT_PID_ENV]: String(Deno.pid) },
       stdin: "null",
       stdout: r === 0 ? "inherit" : "null",
       stderr: "inherit",

@@ -10,9 +10,12 @@ import { MINIBATCH_MAX_BYTES } from "../dist/serving/methods.ts";
 import { serviceUrl } from "../dist/cluster/world.ts";
 import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import type { ServerClientFlags } from "./server_client_flags.ts";
+import type { ReportError } from "./run_command.ts";
 import {
+  checkListenAddress,
   hostCoordinator,
   hostPort,
+  localStartMs,
   PARTITION_SERVICE,
   partitionDirectory,
   runClusterProcess,
@@ -37,7 +40,11 @@ import { serverLines } from "./server_lines.ts";
  * await runServer(flags, 0);
  * ```
  */
-export async function runServer(flags: ServerClientFlags, localRank: number): Promise<void> {
+export async function runServer(
+  flags: ServerClientFlags,
+  localRank: number,
+  report?: ReportError,
+): Promise<void> {
   const rank = flags.nodeRank * flags.numServerProcsPerNode + localRank;
   const worldSize = flags.numServers + flags.numClients;
   const name = `server ${rank}`;
@@ -50,19 +57,15 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   const secret = await clusterSecret(flags);
   const timeoutMs = flags.rpcTimeoutMs;
+  const peerTimeoutMs = flags.peerTimeoutMs;
+  if (flags.nodeAddr !== undefined) checkListenAddress("--node_addr", flags.nodeAddr);
   const t0 = performance.now();
   return await runClusterProcess(name, async (scope) => {
     await listening(
       "the coordinator",
       flags.masterAddr,
       flags.masterPort,
-      () =>
-        hostCoordinator(scope, rank, {
-          hostname: flags.masterAddr,
-          port: flags.masterPort,
-          worldSize,
-          secret,
-        }),
+      () => hostCoordinator(scope, rank, flags, worldSize, secret),
     );
     const ports = rankPorts(flags, rank, worldSize);
     const partition = await loadPartitionSeeds(dir, rank);
@@ -79,7 +82,8 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
           port: ports.partition,
           secret,
           name: `partition ${rank} (${name})`,
-          timeoutMs,
+          timeoutMs: localStartMs(timeoutMs),
+          peerTimeoutMs,
         }),
     );
     scope.onClose(() => service.close());
@@ -122,8 +126,9 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
           port: ports.rpc,
           secret,
           methods,
-          name,
+          name: `${name} (rank ${rank})`, // as peers see it, with the address, in their errors
           maxMessageBytes: MINIBATCH_MAX_BYTES,
+          peerTimeoutMs,
         }),
     );
     scope.onClose(() => server.close());
@@ -136,13 +141,14 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
       secret,
       connectDeadlineMs: timeoutMs,
       joinTimeoutMs: timeoutMs,
+      peerTimeoutMs,
     });
     scope.joined(world);
     const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numServers; p++) {
       if (p !== rank) peers[p] = serviceUrl(world.world.ranks[p]!, PARTITION_SERVICE);
     }
-    await service.connect({ peers, secret, fanouts: flags.fanout, timeoutMs });
+    await service.connect({ peers, secret, fanouts: flags.fanout, timeoutMs, peerTimeoutMs });
     await world.barrier("servers ready", timeoutMs);
     console.log(
       `webgnn ${name}: ready in ${
@@ -153,5 +159,5 @@ export async function runServer(flags: ServerClientFlags, localRank: number): Pr
     );
     await untilShutdown(minibatches.finished, world.shutdownSignal);
     await world.barrier("training done", timeoutMs);
-  });
+  }, report);
 }

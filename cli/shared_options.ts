@@ -6,6 +6,7 @@ import {
   portRange,
   positiveInt,
   tcpPort,
+  timeoutMs,
 } from "./flags.ts";
 
 /** The flags every training process has: model, optimizer, epoch loop and output. */
@@ -29,6 +30,21 @@ export interface TrainingOptions {
   readonly quiet: boolean;
 }
 
+/** The widest `--hidden`: one 65536 x 65536 layer already takes 16 GiB. */
+const MAX_HIDDEN = 65_536;
+/** The largest `--fanout` entry: far above any real degree (ogbn-products' largest is 17,500). */
+const MAX_FANOUT = 100_000;
+
+/**
+ * `--peer_timeout_ms`'s default: 30 s. A healthy process answers a heartbeat
+ * within milliseconds (a training step, a GC pause or a large message holds
+ * its event loop for well under a second), so 30 s never fires by mistake,
+ * while a stopped or cut-off peer is found in half the time of
+ * `--rpc_timeout_ms`'s 60 s, even when no call is waiting on it; one tiny
+ * frame each way every 6 s per connection costs nothing.
+ */
+export const DEFAULT_PEER_TIMEOUT_MS = 30_000;
+
 /** The flags every process of a cluster has: where the coordinator is, where it listens, the secret. */
 export interface ClusterOptions {
   readonly masterAddr: string;
@@ -45,6 +61,8 @@ export interface ClusterOptions {
   readonly secret: string | undefined;
   readonly secretFile: string | undefined;
   readonly rpcTimeoutMs: number;
+  /** A peer silent this long (no heartbeat answered) is gone. */
+  readonly peerTimeoutMs: number;
 }
 
 /**
@@ -103,6 +121,17 @@ export function readTrainingOptions(p: Command): TrainingOptions {
   const o = p.opts();
   if (!(o.dropout >= 0 && o.dropout < 1)) p.error(`--dropout must be in [0, 1), got ${o.dropout}`);
   if (!(o.lr > 0)) p.error(`--lr must be positive, got ${o.lr}`);
+  // Beyond these, arrays no machine can hold: say so by flag, not "Invalid array buffer length".
+  if (o.hidden > MAX_HIDDEN) {
+    p.error(`--hidden must be at most ${MAX_HIDDEN} (a ${o.hidden}-wide layer cannot be held)`);
+  }
+  const wide = (o.fanout as number[]).find((f) => f > MAX_FANOUT);
+  if (wide !== undefined) {
+    p.error(
+      `--fanout entries must be at most ${MAX_FANOUT} (more than any node's degree; ` +
+        `${wide} neighbours per node cannot be held)`,
+    );
+  }
   const indexed = /^webgpu:(\d+)$/.exec(o.device);
   if (!indexed && !["auto", "webgpu", "cpu"].includes(o.device)) {
     p.error(`--device must be auto, webgpu, webgpu:N or cpu, got "${o.device}"`);
@@ -158,7 +187,13 @@ export function addClusterOptions(p: Command, first: string): Command {
     )
     .option("--secret <text>", "shared secret of the cluster (or --secret_file, or WEBGNN_SECRET)")
     .option("--secret_file <path>", "file holding the shared secret")
-    .option("--rpc_timeout_ms <ms>", "longest wait for any peer", positiveInt, 60_000);
+    .option("--rpc_timeout_ms <ms>", "longest wait for any peer's answer", timeoutMs, 60_000)
+    .option(
+      "--peer_timeout_ms <ms>",
+      "a peer that sends nothing this long (heartbeats every fifth of it) is stopped or cut off",
+      timeoutMs,
+      DEFAULT_PEER_TIMEOUT_MS,
+    );
 }
 
 /**
@@ -190,5 +225,6 @@ export function readClusterOptions(
     secret: o.secret,
     secretFile: o.secret_file,
     rpcTimeoutMs: o.rpc_timeout_ms,
+    peerTimeoutMs: o.peer_timeout_ms,
   };
 }

@@ -4,8 +4,9 @@ const KILL_AFTER_MS = 5_000;
 /**
  * Waits for child processes; when one fails, stops the others (SIGTERM, then
  * SIGKILL if they linger) and throws an error naming the first to fail
- * (`names[i]` is child `i`'s name). SIGINT or SIGTERM to this process stops
- * the children too, so none is orphaned.
+ * (`names[i]` is child `i`'s name), how it ended, and the reason it gave
+ * (`lastError(i)`, when there is one). SIGINT or SIGTERM to this process
+ * stops the children too, so none is orphaned.
  *
  * @example
  * ```ts ignore
@@ -16,6 +17,7 @@ const KILL_AFTER_MS = 5_000;
 export async function supervise(
   children: readonly Deno.ChildProcess[],
   names: readonly string[],
+  lastError: (i: number) => string | undefined = () => undefined,
 ): Promise<void> {
   const signal = (sig: Deno.Signal) => {
     for (const c of children) {
@@ -29,17 +31,18 @@ export async function supervise(
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   const stopAll = () => {
     signal("SIGTERM");
+    signal("SIGCONT"); // a stopped child then ends at once instead of at the SIGKILL
     killTimer ??= setTimeout(() => signal("SIGKILL"), KILL_AFTER_MS);
   };
   const onSignal = () => stopAll();
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
-  let first: Error | undefined;
+  let failed: { index: number; status: Deno.CommandStatus } | undefined;
   try {
     await Promise.all(children.map((c, i) =>
-      c.status.then((s) => {
-        if (!s.success && !first) {
-          first = new Error(`${names[i]} exited with code ${s.code}`);
+      c.status.then((status) => {
+        if (!status.success && failed === undefined) {
+          failed = { index: i, status };
           stopAll();
         }
       })
@@ -49,5 +52,12 @@ export async function supervise(
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
   }
-  if (first) throw first;
+  if (failed) {
+    const { index, status } = failed;
+    const how = status.signal
+      ? `was killed by ${status.signal}`
+      : `exited with code ${status.code}`;
+    const why = lastError(index);
+    throw new Error(`${names[index]} ${how}${why ? `: ${why}` : ""}`);
+  }
 }

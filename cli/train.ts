@@ -1,4 +1,5 @@
 // `deno task train`: GraphSAGE on one node, or on a cluster with --num_nodes > 1.
+import { exitWithParent } from "./exit_with_parent.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { runCommand } from "./run_command.ts";
 import { spawnTrainers } from "./spawn_trainers.ts";
@@ -7,7 +8,7 @@ import { parseTrainFlags } from "./train_flags.ts";
 import { trainSingleNode } from "./train_single_node.ts";
 
 if (import.meta.main) {
-  await runCommand("train", async () => {
+  await runCommand("train", async (report) => {
     const flags = parseTrainFlags(Deno.args, Deno.env.toObject());
     // The first line says where the world came from (a node's trainers do not repeat it).
     const cluster = flags.origin.startsWith("world from the") || flags.numNodes > 1 ||
@@ -15,6 +16,11 @@ if (import.meta.main) {
     if (cluster && (flags.rank !== undefined || flags.localRank === undefined)) {
       console.log(`webgnn: ${flags.origin}`);
     }
+    const node = `node ${flags.nodeRank}`;
+    exitWithParent(
+      flags.localRank === undefined ? node : `${node} trainer ${flags.localRank}`,
+      report,
+    );
     for (const line of flags.unused) console.error(`webgnn train: warning: ${line}`);
     const procs = flags.numTrainingProcs;
     if (flags.rank === undefined ? flags.numNodes === 1 && procs === 1 : flags.worldSize === 1) {
@@ -28,7 +34,7 @@ if (import.meta.main) {
         await clusterSecret(flags),
       );
     } else {
-      await trainDistributed(flags, flags.localRank ?? 0);
+      await trainDistributed(flags, flags.localRank ?? 0, report);
     }
-  });
+  }, "--fanout, --batch_size, --eval_batch_size or --hidden");
 }

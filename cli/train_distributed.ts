@@ -1,9 +1,12 @@
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
+import type { ReportError } from "./run_command.ts";
 import {
+  checkListenAddress,
   hostDashboard,
   hostPort,
+  localStartMs,
   PARTITION_SERVICE,
   partitionDirectory,
   runClusterProcess,
@@ -50,6 +53,7 @@ import { WorkerSampler } from "../dist/worker/worker_sampler.ts";
 export async function trainDistributed(
   flags: TrainFlags,
   localRank: number,
+  report?: ReportError,
 ): Promise<EpochMetrics[]> {
   const name = `node ${flags.nodeRank} trainer ${localRank}`;
   // Rank 0 (known before the census: node 0's first trainer, or the environment's rank 0).
@@ -63,6 +67,8 @@ export async function trainDistributed(
     "--num_nodes",
   );
   const secret = await clusterSecret(flags);
+  if (flags.nodeAddr !== undefined) checkListenAddress("--node_addr", flags.nodeAddr);
+  const peerTimeoutMs = flags.peerTimeoutMs;
   const coordinatorUrl = `ws://${hostPort(flags.masterAddr, flags.masterPort)}`;
   return await runClusterProcess(name, async (scope) => {
     // The first trainer hosts the coordinator; before anyone joins, a census
@@ -82,6 +88,8 @@ export async function trainDistributed(
               ...(flags.worldSize === undefined ? {} : { size: flags.worldSize }),
             },
             secret,
+            joinTimeoutMs: flags.rpcTimeoutMs,
+            peerTimeoutMs,
           }),
       );
       scope.onClose(() => host!.close());
@@ -92,7 +100,7 @@ export async function trainDistributed(
       count: flags.numTrainingProcs ?? null,
       rank: flags.rank ?? null,
       timeoutMs: flags.rpcTimeoutMs,
-    }, { coordinatorUrl, secret, name, connectDeadlineMs: flags.rpcTimeoutMs });
+    }, { coordinatorUrl, secret, name, connectDeadlineMs: flags.rpcTimeoutMs, peerTimeoutMs });
     const place = worldPlaces(census);
     const rank = flags.rank ??
       census.places.findIndex((p) => p.node === flags.nodeRank && p.local === localRank);
@@ -127,8 +135,9 @@ export async function trainDistributed(
           hostname: nodeAddr,
           port: ports.partition,
           secret,
-          name: `partition ${flags.nodeRank} (${name})`,
-          timeoutMs: flags.rpcTimeoutMs,
+          name: `partition ${flags.nodeRank} (${name}, rank ${rank})`,
+          timeoutMs: localStartMs(flags.rpcTimeoutMs),
+          peerTimeoutMs,
         }),
     );
     scope.onClose(() => service.close());
@@ -136,7 +145,15 @@ export async function trainDistributed(
       `rank ${rank}'s RPC server`,
       nodeAddr,
       ports.rpc,
-      () => serveRpc({ hostname: nodeAddr, port: ports.rpc, secret, methods, name }),
+      () =>
+        serveRpc({
+          hostname: nodeAddr,
+          port: ports.rpc,
+          secret,
+          methods,
+          name: `${name} (rank ${rank})`, // as peers see it, with the address, in their errors
+          peerTimeoutMs,
+        }),
     );
     scope.onClose(() => server.close());
     const world = await WorldMember.join({
@@ -148,8 +165,11 @@ export async function trainDistributed(
       secret,
       connectDeadlineMs: flags.rpcTimeoutMs,
       joinTimeoutMs: flags.rpcTimeoutMs,
+      peerTimeoutMs,
     });
     scope.joined(world);
+    const left = world.world.ranks[(rank + worldSize - 1) % worldSize]!;
+    mailbox.left = `rank ${left.rank} (${left.role} at ${left.address})`;
     // Node p's partition is fetched from one of its trainers, spread by local index.
     const peers: (string | undefined)[] = [];
     for (let p = 0; p < flags.numNodes; p++) {
@@ -167,6 +187,7 @@ export async function trainDistributed(
       mailbox,
       timeoutMs: flags.rpcTimeoutMs,
       connectDeadlineMs: flags.rpcTimeoutMs,
+      peerTimeoutMs,
     });
     if (right) scope.onClose(() => right.close("training done"));
     // Sampling and feature fetching run in the partition server's Worker,
@@ -180,6 +201,7 @@ export async function trainDistributed(
       dim: partition.meta.dataset.featureDim,
       numNodes: partition.partitionBook[partition.partitionBook.length - 1]!,
       timeoutMs: flags.rpcTimeoutMs,
+      peerTimeoutMs,
       signal: world.shutdownSignal,
     });
 
@@ -231,7 +253,7 @@ export async function trainDistributed(
     }, { ...flags, quiet: flags.quiet || rank !== 0 });
     await world.barrier("training done", flags.rpcTimeoutMs);
     return metrics;
-  });
+  }, report);
 }
 
 /** `2 nodes x 2 trainers`, or `2 nodes, 3 trainers (1 + 2)` when nodes differ. */

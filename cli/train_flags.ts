@@ -92,7 +92,7 @@ function unusedFlags(p: Command): string[] {
     );
   }
   const cluster = ["master_addr", "master_port", "node_addr", "secret", "secret_file"]
-    .concat(["rpc_timeout_ms", "dashboard"]).filter(given).map((name) =>
+    .concat(["rpc_timeout_ms", "peer_timeout_ms", "dashboard"]).filter(given).map((name) =>
       `--${name} has no effect on one node with one trainer ` +
       "(--num_nodes=1, --num_training_procs=1): it forms no cluster"
     );

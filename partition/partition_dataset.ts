@@ -1,3 +1,4 @@
+import { makeTempOutputDir } from "./temp_output_dir.ts";
 import { outputDirState } from "./output_dir_state.ts";
 import type { NodeDataset } from "../engine/dataset.ts";
 import { Progress } from "./_util.ts";
@@ -107,10 +108,8 @@ export async function partitionDataset(
   await checkReplaceable(options.output);
   const parent = dirName(options.output);
   await Deno.mkdir(parent, { recursive: true });
-  const tmp = await Deno.makeTempDir({
-    dir: parent,
-    prefix: `.${baseName(options.output)}.tmp-`,
-  });
+  const tmp = await makeTempOutputDir(parent, baseName(options.output));
+  options.onTempDir?.(tmp);
   try {
     const files: Record<string, FileEntry> = {};
     const stats: PartitionStats[] = [];

@@ -35,4 +35,9 @@ export interface PartitionOptions extends ProgressOptions {
   readonly fanout?: readonly number[];
   /** Seed of the random assignment and of the sampling that estimates hotness (default 0). */
   readonly seed?: number;
+  /**
+   * Hears the hidden temporary directory's path as soon as it exists, so
+   * that a command interrupted while writing can remove it.
+   */
+  readonly onTempDir?: (path: string) => void;
 }

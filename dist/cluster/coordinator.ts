@@ -1,8 +1,11 @@
 import { BarrierTimeoutError } from "./barrier_timeout_error.ts";
+import { registerHeartbeat } from "../rpc/heartbeat.ts";
 import type { MethodTable } from "../rpc/method_table.ts";
+import { timerDelay } from "../rpc/timer_delay.ts";
 import {
   arriveRequest,
   COORD_ARRIVE,
+  COORD_HEARTBEAT,
   COORD_JOIN,
   COORD_LEAVE,
   COORD_REPORT,
@@ -22,9 +25,20 @@ interface Barrier {
   readonly timer: ReturnType<typeof setTimeout>;
 }
 
+/** Options of {@link Coordinator}. */
+export interface CoordinatorOptions {
+  /**
+   * How long the world may take to form, from the first join: then every
+   * waiting rank is told which ranks never joined. Default 60 s.
+   */
+  readonly joinTimeoutMs?: number;
+}
+
 /**
  * The coordinator's state, served by rank 0: ranks join with their role and
- * RPC address and are answered with the whole world once everyone joined;
+ * RPC address and are answered with the whole world once everyone joined
+ * (or, after the join timeout, with an error listing the ranks that did
+ * not; a rank that disconnects while waiting fails the join at once);
  * named barriers release when every rank arrived, or fail for every waiter
  * once the first arrival's timeout expires, listing the ranks that never
  * arrived; a shutdown request
@@ -51,13 +65,20 @@ export class Coordinator {
   /** Ranks that said they are leaving; any other rank whose connection drops ends the world. */
   readonly #left = new Set<number>();
   readonly #listeners = new Set<(event: CoordinatorEvent) => void>();
+  readonly #joinTimeoutMs: number;
+  #joinTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Waits for `size` ranks; throws `RangeError` unless `size` is a positive integer. */
-  constructor(size: number) {
+  constructor(size: number, options: CoordinatorOptions = {}) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`world size must be a positive integer, got ${size}`);
     }
     this.size = size;
+    this.#joinTimeoutMs = options.joinTimeoutMs ?? 60_000;
+    if (!(this.#joinTimeoutMs > 0)) {
+      throw new RangeError(`joinTimeoutMs must be > 0, got ${this.#joinTimeoutMs}`);
+    }
+    this.#joined.promise.catch(() => {});
   }
 
   /** Resolves with the reason once a shutdown was requested. */
@@ -91,6 +112,8 @@ export class Coordinator {
 
   /** Registers the `coord.*` methods on `methods`. */
   register(methods: MethodTable): void {
+    // The census before it (serveWorld) may have registered the heartbeat already.
+    if (!methods.has(COORD_HEARTBEAT)) registerHeartbeat(methods, COORD_HEARTBEAT);
     methods
       .register(COORD_JOIN, joinRequest, (info, ctx) => this.#join(info, ctx.signal))
       .register(
@@ -120,6 +143,8 @@ export class Coordinator {
     if (this.#shutdownReason !== null) return null;
     this.#shutdownReason = reason;
     this.#shutdown.resolve(reason);
+    clearTimeout(this.#joinTimer);
+    this.#joined.reject(new Error(`the world is shutting down (${reason})`));
     this.#emit({ kind: "shutdown", reason });
     for (const [, barrier] of this.#barriers) {
       clearTimeout(barrier.timer);
@@ -147,15 +172,39 @@ export class Coordinator {
     }
     this.#ranks.set(info.rank, info);
     this.#emit({ kind: "join", info });
+    this.#joinTimer ??= setTimeout(() => this.#joinTimedOut(), timerDelay(this.#joinTimeoutMs));
     if (this.#ranks.size === this.size) {
+      clearTimeout(this.#joinTimer);
       const ranks = [...this.#ranks.values()].sort((a, b) => a.rank - b.rank);
       this.#joined.resolve({ size: this.size, ranks });
     }
     const aborted = new Promise<never>((_, reject) => {
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      signal.addEventListener("abort", () => {
+        // A rank lost while the world forms fails the join for everyone now.
+        if (this.#ranks.size < this.size) {
+          this.#ranks.delete(info.rank);
+          const why = abortReason(signal);
+          this.#joined.reject(
+            new Error(`${describe(info)} disconnected before every rank joined (${why})`),
+          );
+        }
+        reject(signal.reason);
+      }, { once: true });
     });
     aborted.catch(() => {});
     return await Promise.race([this.#joined.promise, aborted]);
+  }
+
+  #joinTimedOut(): void {
+    const missing = [];
+    for (let r = 0; r < this.size; r++) if (!this.#ranks.has(r)) missing.push(r);
+    const joined = [...this.#ranks.values()].sort((a, b) => a.rank - b.rank).map(describe);
+    this.#joined.reject(
+      new Error(
+        `rank${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${this.size} never joined ` +
+          `within ${this.#joinTimeoutMs} ms (joined: ${joined.join(", ")})`,
+      ),
+    );
   }
 
   #barrier(name: string, rank: number, timeoutMs: number, signal: AbortSignal): Promise<null> {
@@ -215,9 +264,13 @@ export class Coordinator {
         // ends the world, so that nobody waits for it until a timeout.
         if (!this.#left.has(rank)) {
           const info = this.#ranks.get(rank);
-          const who = info ? `rank ${rank} (${info.role} at ${info.address})` : `rank ${rank}`;
-          this.#emit({ kind: "failed", rank, reason: "disconnected without leaving" });
-          this.shutdown(`${who} disconnected`);
+          const who = info ? describe(info) : `rank ${rank}`;
+          this.#emit({
+            kind: "failed",
+            rank,
+            reason: `disconnected without leaving (${abortReason(signal)})`,
+          });
+          this.shutdown(`${who} disconnected (${abortReason(signal)})`);
         }
         reject(signal.reason);
       }, { once: true });
@@ -225,4 +278,15 @@ export class Coordinator {
     aborted.catch(() => {});
     return { reason: await Promise.race([this.#shutdown.promise, aborted]) };
   }
+}
+
+/** `rank 1 (trainer at ws://127.0.0.3:4000)`. */
+function describe(info: RankInfo): string {
+  return `rank ${info.rank} (${info.role} at ${info.address})`;
+}
+
+/** Why a handler's signal aborted: the session says (closed, or silent too long). */
+function abortReason(signal: AbortSignal): string {
+  const r = signal.reason;
+  return r instanceof Error || r instanceof DOMException ? r.message : String(r);
 }

@@ -17,6 +17,9 @@ import { rankReportSchema } from "./rank_report.ts";
 
 const rank = z.number().int();
 
+/** Called by every rank while it is connected: a coordinator that stops answering is gone. */
+export const COORD_HEARTBEAT = "coord.heartbeat";
+
 /** A rank joins with its role and addresses; answered with the whole world once all joined. */
 export const COORD_JOIN = "coord.join";
 export const joinRequest = rankInfoSchema;
@@ -48,6 +51,9 @@ export const shutdownResponse = z.null();
 
 /** The data of a `BarrierTimeoutError` answered by `coord.arrive`. */
 export const barrierTimeoutData = z.object({ missing: z.array(z.number()) });
+
+/** Called by a rank on its right neighbour in the ring, so that a silent one is noticed. */
+export const RING_HEARTBEAT = "ring.heartbeat";
 
 /** One piece of a ring all-reduce step, pushed to the right neighbour's mailbox. */
 export const RING_PUSH = "ring.push";

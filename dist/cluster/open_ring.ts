@@ -1,6 +1,7 @@
 import { connectRpc } from "../rpc/connect_rpc.ts";
 import { RingAllReduce } from "./ring_all_reduce.ts";
 import type { RingMailbox } from "./ring_mailbox.ts";
+import { RING_HEARTBEAT } from "./methods.ts";
 import type { RpcClient } from "../rpc/rpc_client.ts";
 
 /**
@@ -31,6 +32,8 @@ export interface OpenRingOptions {
   readonly timeoutMs?: number;
   /** How long to retry a right neighbour that is not up yet; default 30 s. */
   readonly connectDeadlineMs?: number;
+  /** A right neighbour silent this long is gone (heartbeats); default: no heartbeat. */
+  readonly peerTimeoutMs?: number;
 }
 
 /**
@@ -61,6 +64,9 @@ export async function openRing(
     secret: options.secret,
     name: `ring ${index}`,
     connectDeadlineMs: options.connectDeadlineMs ?? 30_000,
+    ...(options.peerTimeoutMs === undefined
+      ? {}
+      : { heartbeat: { method: RING_HEARTBEAT, peerTimeoutMs: options.peerTimeoutMs } }),
   });
   const ring = new RingAllReduce({
     index,

@@ -1,6 +1,8 @@
-import { pushRequest, RING_PUSH } from "./methods.ts";
+import { registerHeartbeat } from "../rpc/heartbeat.ts";
+import { pushRequest, RING_HEARTBEAT, RING_PUSH } from "./methods.ts";
 import type { MethodTable } from "../rpc/method_table.ts";
 import { RpcTimeoutError } from "../rpc/rpc_timeout_error.ts";
+import { timerDelay } from "../rpc/timer_delay.ts";
 
 interface Waiter {
   readonly resolve: (data: Float32Array) => void;
@@ -20,11 +22,11 @@ interface Waiter {
  * const methods = new MethodTable();
  * const mailbox = new RingMailbox("rank 3");
  * mailbox.register(methods);
- * console.assert(methods.names().length === 1);
+ * console.assert(methods.names().length === 2);
  * ```
  */
 export class RingMailbox {
-  readonly #left: string;
+  #left: string;
   readonly #arrived = new Map<string, Float32Array>();
   readonly #waiters = new Map<string, Waiter>();
   #failure: Error | null = null;
@@ -34,12 +36,24 @@ export class RingMailbox {
     this.#left = left;
   }
 
-  /** Registers the ring's push method on `methods`. */
+  /**
+   * Names the left neighbour better once it is known (its rank and address),
+   * for the errors of later `take`s.
+   */
+  set left(name: string) {
+    this.#left = name;
+  }
+
+  /** Registers the ring's push and heartbeat methods on `methods`. */
   register(methods: MethodTable): void {
-    methods.register(RING_PUSH, pushRequest, ({ op, step, piece, data }) => {
-      this.#put(`${op}:${step}:${piece}`, data);
-      return null;
-    });
+    registerHeartbeat(methods, RING_HEARTBEAT).register(
+      RING_PUSH,
+      pushRequest,
+      ({ op, step, piece, data }) => {
+        this.#put(`${op}:${step}:${piece}`, data);
+        return null;
+      },
+    );
   }
 
   /** Pieces received but not yet taken. */
@@ -63,7 +77,7 @@ export class RingMailbox {
     const timer = setTimeout(() => {
       this.#waiters.delete(key);
       reject(new RpcTimeoutError(RING_PUSH, this.#left, timeoutMs));
-    }, timeoutMs);
+    }, timerDelay(timeoutMs));
     this.#waiters.set(key, { resolve, reject, timer });
     return promise;
   }

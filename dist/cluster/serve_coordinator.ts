@@ -24,6 +24,12 @@ export interface ServeCoordinatorOptions {
   readonly secret: Uint8Array;
   /** Where refusals and protocol errors go; default console.warn. */
   readonly log?: (line: string) => void;
+  /** How long the world may take to form, from the first join; default 60 s. */
+  readonly joinTimeoutMs?: number;
+  /** A rank silent this long (its heartbeats stopped) ends the world; default: never. */
+  readonly peerTimeoutMs?: number;
+  /** How the coordinator introduces itself, e.g. `coordinator on rank 0`; default `coordinator`. */
+  readonly name?: string;
 }
 
 /**
@@ -64,7 +70,10 @@ export interface CoordinatorHost {
  * ```
  */
 export function serveCoordinator(options: ServeCoordinatorOptions): CoordinatorHost {
-  const coordinator = new Coordinator(options.worldSize);
+  const coordinator = new Coordinator(
+    options.worldSize,
+    options.joinTimeoutMs === undefined ? {} : { joinTimeoutMs: options.joinTimeoutMs },
+  );
   const methods = new MethodTable();
   coordinator.register(methods);
   const server = serveRpc({
@@ -72,8 +81,9 @@ export function serveCoordinator(options: ServeCoordinatorOptions): CoordinatorH
     port: options.port,
     secret: options.secret,
     methods,
-    name: "coordinator",
+    name: options.name ?? "coordinator",
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.peerTimeoutMs === undefined ? {} : { peerTimeoutMs: options.peerTimeoutMs }),
   });
   return {
     coordinator,

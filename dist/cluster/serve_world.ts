@@ -1,6 +1,8 @@
 import { Census, type CensusExpectation } from "./census.ts";
 import { Coordinator } from "./coordinator.ts";
+import { registerHeartbeat } from "../rpc/heartbeat.ts";
 import { MethodTable } from "../rpc/method_table.ts";
+import { COORD_HEARTBEAT } from "./methods.ts";
 import { type RpcServer, serveRpc } from "../rpc/serve_rpc.ts";
 
 /**
@@ -25,6 +27,10 @@ export interface ServeWorldOptions {
   readonly secret: Uint8Array;
   /** Where refusals and protocol errors go; default console.warn. */
   readonly log?: (line: string) => void;
+  /** How long the world may take to join once the census is complete; default 60 s. */
+  readonly joinTimeoutMs?: number;
+  /** A rank silent this long (its heartbeats stopped) ends the world; default: never. */
+  readonly peerTimeoutMs?: number;
 }
 
 /**
@@ -72,20 +78,26 @@ export function serveWorld(options: ServeWorldOptions): WorldHost {
   // that learnt the world always finds the coordinator.
   const coordinator = Promise.withResolvers<Coordinator>();
   const census = new Census(options.expect, (result) => {
-    const c = new Coordinator(result.size);
+    const c = new Coordinator(
+      result.size,
+      options.joinTimeoutMs === undefined ? {} : { joinTimeoutMs: options.joinTimeoutMs },
+    );
     c.register(methods);
     coordinator.resolve(c);
   });
   census.done.catch((error) => coordinator.reject(error));
   coordinator.promise.catch(() => {});
   census.register(methods);
+  // Processes waiting for the census heartbeat too: a silent one is gone.
+  registerHeartbeat(methods, COORD_HEARTBEAT);
   const server = serveRpc({
     hostname: options.hostname,
     port: options.port,
     secret: options.secret,
     methods,
-    name: "coordinator",
+    name: "coordinator on rank 0",
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.peerTimeoutMs === undefined ? {} : { peerTimeoutMs: options.peerTimeoutMs }),
   });
   return {
     census,

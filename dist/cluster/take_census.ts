@@ -1,7 +1,7 @@
 import { callChecked } from "../rpc/call_checked.ts";
 import { connectRpc } from "../rpc/connect_rpc.ts";
 import type { CensusReport, CensusResult } from "./census.ts";
-import { CENSUS_REPORT, censusResult } from "./methods.ts";
+import { CENSUS_REPORT, censusResult, COORD_HEARTBEAT } from "./methods.ts";
 
 /**
  * Options of {@link takeCensus}.
@@ -24,6 +24,8 @@ export interface TakeCensusOptions {
   readonly name: string;
   /** How long to keep retrying an unreachable coordinator. */
   readonly connectDeadlineMs: number;
+  /** Heartbeats to the coordinator while the census waits: silent this long, it is gone. */
+  readonly peerTimeoutMs?: number;
 }
 
 /**
@@ -54,6 +56,9 @@ export async function takeCensus(
     secret: options.secret,
     name: options.name,
     connectDeadlineMs: options.connectDeadlineMs,
+    ...(options.peerTimeoutMs === undefined
+      ? {}
+      : { heartbeat: { method: COORD_HEARTBEAT, peerTimeoutMs: options.peerTimeoutMs } }),
   });
   try {
     return await callChecked(client, CENSUS_REPORT, report, censusResult, {

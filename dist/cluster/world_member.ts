@@ -7,6 +7,7 @@ import {
   arriveResponse,
   barrierTimeoutData,
   COORD_ARRIVE,
+  COORD_HEARTBEAT,
   COORD_JOIN,
   COORD_LEAVE,
   COORD_REPORT,
@@ -49,12 +50,23 @@ export interface JoinOptions {
   readonly secret: Uint8Array;
   /** How long to keep retrying an unreachable coordinator; default 30 s. */
   readonly connectDeadlineMs?: number;
-  /** How long to wait for every rank to join; default 60 s. */
+  /**
+   * How long to wait for every rank to join; default 60 s. The coordinator
+   * should have the same join timeout: it answers first, naming the ranks
+   * that never joined (this wait allows 5 s more for that answer).
+   */
   readonly joinTimeoutMs?: number;
+  /**
+   * Heartbeats to the coordinator: silent this long, it is gone (and this
+   * rank, silent as long, is gone for it). Default: no heartbeat.
+   */
+  readonly peerTimeoutMs?: number;
 }
 
 /** Longest wait for a shutdown notice: one day (a timer must be finite). */
 const WATCH_MS = 86_400_000;
+/** How long `shutdown` waits for the coordinator to answer, and then for the notice. */
+const SHUTDOWN_MS = 5_000;
 
 /**
  * This rank's membership in the world: the world as the coordinator formed
@@ -110,6 +122,9 @@ export class WorldMember {
       secret: options.secret,
       name: `rank ${options.rank}`,
       connectDeadlineMs: options.connectDeadlineMs ?? 30_000,
+      ...(options.peerTimeoutMs === undefined
+        ? {}
+        : { heartbeat: { method: COORD_HEARTBEAT, peerTimeoutMs: options.peerTimeoutMs } }),
     });
     try {
       const { rank, role, address } = options;
@@ -118,7 +133,7 @@ export class WorldMember {
         COORD_JOIN,
         { rank, role, address, services: { ...options.services } },
         joinResponse,
-        { timeoutMs: options.joinTimeoutMs ?? 60_000 },
+        { timeoutMs: (options.joinTimeoutMs ?? 60_000) + 5_000 },
       );
       return new WorldMember(rank, world, client);
     } catch (error) {
@@ -168,16 +183,24 @@ export class WorldMember {
     await callChecked(this.#client, COORD_REPORT, report, reportResponse, { timeoutMs: 5_000 });
   }
 
-  /** Asks the coordinator to end the world; every rank's `shutdownSignal` aborts. */
+  /**
+   * Asks the coordinator to end the world; every rank's `shutdownSignal`
+   * aborts. Bounded: a coordinator that does not answer within 5 s, or whose
+   * notice does not come back within 5 s more, is given up on (it is gone
+   * or hung, and the others learn it from their own heartbeats).
+   */
   async shutdown(reason: string): Promise<void> {
     const request = { rank: this.rank, reason };
     await callChecked(this.#client, COORD_SHUTDOWN, request, shutdownResponse, {
-      timeoutMs: 10_000,
+      timeoutMs: SHUTDOWN_MS,
     });
+    let timer: ReturnType<typeof setTimeout> | undefined;
     await new Promise<void>((resolve) => {
       if (this.#shutdown.signal.aborted) return resolve();
       this.#shutdown.signal.addEventListener("abort", () => resolve(), { once: true });
+      timer = setTimeout(resolve, SHUTDOWN_MS);
     });
+    clearTimeout(timer);
   }
 
   /**

@@ -15,6 +15,9 @@ import { z } from "npm:zod@4.6.7";
 
 const ids = z.instanceof(Int32Array);
 
+/** Called by every rank that fetches from this partition, so that a silent owner is noticed. */
+export const PARTITION_HEARTBEAT = "partition.heartbeat";
+
 /**
  * Up to `fanout` distinct neighbours (global ids) of each owned global id,
  * drawn on the owner's device with kernel seed `seed` as the owner draws its own.

@@ -1,6 +1,13 @@
 import type { MethodTable } from "../rpc/method_table.ts";
 import type { OwnedPartition } from "./owned_partition.ts";
-import { lookupRequest, PARTITION_LOOKUP, PARTITION_SAMPLE, sampleRequest } from "./methods.ts";
+import { registerHeartbeat } from "../rpc/heartbeat.ts";
+import {
+  lookupRequest,
+  PARTITION_HEARTBEAT,
+  PARTITION_LOOKUP,
+  PARTITION_SAMPLE,
+  sampleRequest,
+} from "./methods.ts";
 
 /**
  * Registers the methods through which other ranks read this partition
@@ -12,6 +19,8 @@ import { lookupRequest, PARTITION_LOOKUP, PARTITION_SAMPLE, sampleRequest } from
  *   device with kernel seed `seed` exactly as the owner draws its own.
  * - lookup `{ ids: Int32Array }` -> `{ rows: Float32Array }`: the
  *   feature rows of owned global ids, row after row.
+ *
+ * - heartbeat, answered at once (callers use it to notice a silent owner).
  *
  * An id this partition does not own fails the call with a `RangeError` that
  * names it (a `RemoteError` at the caller). Returns `methods`.
@@ -28,7 +37,7 @@ export function registerPartitionService(
   methods: MethodTable,
   owned: OwnedPartition,
 ): MethodTable {
-  return methods
+  return registerHeartbeat(methods, PARTITION_HEARTBEAT)
     .register(
       PARTITION_SAMPLE,
       sampleRequest,

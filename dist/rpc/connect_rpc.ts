@@ -93,7 +93,10 @@ export async function connectRpc(url: string, options: ConnectRpcOptions): Promi
       }
       return client;
     } catch (error) {
-      if (!(error instanceof Error) || error.name === "AuthError") throw error;
+      // A wrong secret or a bad option does not fix itself: only the network is retried.
+      if (!(error instanceof Error) || error.name === "AuthError" || error instanceof RangeError) {
+        throw error;
+      }
       lastError = error;
     }
     const wait = Math.min(backoffMs * (0.75 + Math.random() * 0.5), deadline - Date.now());

@@ -1,4 +1,5 @@
 import { RpcTimeoutError } from "./rpc_timeout_error.ts";
+import { timerDelay } from "./timer_delay.ts";
 
 interface Pending {
   readonly method: string;
@@ -51,7 +52,7 @@ export class PendingCalls {
     const timer = setTimeout(() => {
       this.reject(id, new RpcTimeoutError(method, this.#peer, timeoutMs));
       onGiveUp?.(id);
-    }, timeoutMs);
+    }, timerDelay(timeoutMs));
     const onAbort = () => {
       const reason = signal?.reason;
       this.reject(

@@ -8,6 +8,7 @@ import { printable } from "./printable.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import { RemoteError } from "./remote_error.ts";
 import type { Transport } from "./transport.ts";
+import { watchSilence } from "./watch_silence.ts";
 import { check, importSecret, nonce, prove } from "./_hmac.ts";
 
 /**
@@ -32,6 +33,15 @@ export interface RpcClientOptions {
   readonly handshakeTimeoutMs?: number;
   /** Timeout of a call that gives none; default 30 s. */
   readonly defaultTimeoutMs?: number;
+  /**
+   * Checks the server even while no call is pending: once authenticated,
+   * `method` (the service's heartbeat, declared in its `methods.ts`) is
+   * called every fifth of `peerTimeoutMs`, and a server that sends nothing
+   * for `peerTimeoutMs` (stopped, hung, cut off) closes the connection:
+   * every pending call fails with a `ConnectionClosedError` naming it.
+   * Default: no heartbeat.
+   */
+  readonly heartbeat?: { readonly method: string; readonly peerTimeoutMs: number };
 }
 
 type State = "challenge" | "welcome" | "ready" | "closed";
@@ -67,6 +77,9 @@ export class RpcClient {
   #state: State = "challenge";
   #peer: string;
   readonly #closed = Promise.withResolvers<string>();
+  /** When the server was last heard from (any frame), in `performance.now()` ms. */
+  #lastHeard = 0;
+  #stopHeartbeat: () => void = () => {};
 
   private constructor(transport: Transport, options: RpcClientOptions) {
     this.#transport = transport;
@@ -76,6 +89,10 @@ export class RpcClient {
     );
     this.#defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
     this.#pending = new PendingCalls(this.#peer);
+    const beat = options.heartbeat;
+    if (beat && !(beat.peerTimeoutMs > 0 && Number.isFinite(beat.peerTimeoutMs))) {
+      throw new RangeError(`heartbeat.peerTimeoutMs must be > 0, got ${beat.peerTimeoutMs}`);
+    }
   }
 
   /**
@@ -89,6 +106,7 @@ export class RpcClient {
   ): Promise<RpcClient> {
     const client = new RpcClient(transport, options);
     await client.#handshake(options);
+    if (options.heartbeat) client.#startHeartbeat(options.heartbeat);
     return client;
   }
 
@@ -179,6 +197,7 @@ export class RpcClient {
     );
     this.#transport.attach({
       frame: (data) => {
+        this.#lastHeard = performance.now();
         let message: Message;
         try {
           message = this.#codec.decode(data);
@@ -243,6 +262,29 @@ export class RpcClient {
     }
   }
 
+  #startHeartbeat({ method, peerTimeoutMs }: NonNullable<RpcClientOptions["heartbeat"]>): void {
+    if (this.#state !== "ready") return;
+    this.#lastHeard = performance.now();
+    let beating = false;
+    this.#stopHeartbeat = watchSilence({
+      limitMs: peerTimeoutMs,
+      lastHeard: () => this.#lastHeard,
+      onSilent: (quiet) => {
+        const reason = `nothing heard for ${quiet} ms, more than the peer timeout ` +
+          `of ${peerTimeoutMs} ms: it is stopped, hung or cut off`;
+        this.#shutdown(reason, null);
+        this.#transport.close(4003, "peer silent");
+      },
+      onTick: () => {
+        if (beating) return;
+        beating = true;
+        this.call(method, null, { timeoutMs: peerTimeoutMs })
+          .catch(() => {}) // silence is judged by the watch
+          .finally(() => beating = false);
+      },
+    });
+  }
+
   #onMessage(message: Message): void {
     switch (message.kind) {
       case "response":
@@ -283,6 +325,7 @@ export class RpcClient {
   #shutdown(reason: string, cause: Error | null): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
+    this.#stopHeartbeat();
     this.#pending.rejectAll((method) =>
       cause instanceof ProtocolError
         ? new ProtocolError(

@@ -3,6 +3,8 @@ import { type Message, PROTOCOL_VERSION } from "./messages.ts";
 import type { MethodTable } from "./method_table.ts";
 import { printable } from "./printable.ts";
 import type { Transport } from "./transport.ts";
+import { timerDelay } from "./timer_delay.ts";
+import { watchSilence } from "./watch_silence.ts";
 import { check, importSecret, nonce, prove } from "./_hmac.ts";
 
 /**
@@ -31,6 +33,12 @@ export interface RpcSessionOptions {
   readonly handshakeTimeoutMs?: number;
   /** Where refusals and protocol errors are reported; default console.warn. */
   readonly log?: (line: string) => void;
+  /**
+   * Drops an authenticated client that sends nothing for this long (its
+   * heartbeats stopped: it is stopped, hung or cut off), aborting its
+   * running handlers with a reason that says so. Default: never.
+   */
+  readonly peerTimeoutMs?: number;
   /**
    * Reports a refused client instead of `log` (`serveRpc` sums them up with
    * a `RefusalLog`). `why` holds no peer-chosen text but the claimed name.
@@ -72,7 +80,13 @@ export class RpcSession {
   readonly #running = new Map<number, AbortController>();
   readonly #done = Promise.withResolvers<void>();
   readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #peerTimeoutMs: number | undefined;
+  #stopWatch: () => void = () => {};
+  /** When the client was last heard from, in `performance.now()` ms. */
+  #lastHeard = 0;
   #state: State = "auth";
+  /** #finish ran: handlers were told, `done` resolved. */
+  #finished = false;
   #peer: string;
   /** This end closed the connection (so it is no refusal). */
   #closing = false;
@@ -85,6 +99,10 @@ export class RpcSession {
     this.#transport = transport;
     this.#peer = transport.peer;
     this.#methods = options.methods;
+    this.#peerTimeoutMs = options.peerTimeoutMs;
+    if (this.#peerTimeoutMs !== undefined && !(this.#peerTimeoutMs > 0)) {
+      throw new RangeError(`peerTimeoutMs must be > 0, got ${this.#peerTimeoutMs}`);
+    }
     this.#log = options.log ?? ((line) => console.warn(line));
     this.#refused = options.refused ??
       ((peer, why) => this.#log(`rpc: refused connection from ${peer}: ${printable(why, 200)}`));
@@ -95,7 +113,7 @@ export class RpcSession {
     const timeoutMs = options.handshakeTimeoutMs ?? 10_000;
     this.#timer = setTimeout(() => {
       this.#refuse(`no authentication within ${timeoutMs} ms`);
-    }, timeoutMs);
+    }, timerDelay(timeoutMs));
     const challenge = nonce();
     const key = importSecret(options.secret);
     key.catch(() => {}); // reported where it is awaited
@@ -134,6 +152,7 @@ export class RpcSession {
     name: string | undefined,
   ): void {
     if (this.#state === "closed") return;
+    this.#lastHeard = performance.now();
     let message: Message;
     try {
       message = this.#codec.decode(data);
@@ -180,6 +199,7 @@ export class RpcSession {
       this.#state = "ready";
       this.#onAuthenticated();
       this.#send({ v: PROTOCOL_VERSION, kind: "welcome", peer: name ?? "server", mac });
+      this.#watchSilence();
     } catch (error) {
       this.#refuse(`authentication error: ${(error as Error).message}`);
     }
@@ -266,7 +286,28 @@ export class RpcSession {
     }
   }
 
+  #watchSilence(): void {
+    const limit = this.#peerTimeoutMs;
+    if (limit === undefined) return;
+    this.#lastHeard = performance.now();
+    this.#stopWatch = watchSilence({
+      limitMs: limit,
+      lastHeard: () => this.#lastHeard,
+      onSilent: (quiet) => {
+        if (this.#state === "closed") return;
+        const why = `sent nothing for ${quiet} ms, more than the ` +
+          `peer timeout of ${limit} ms: it is stopped, hung or cut off`;
+        this.#log(`rpc: dropped ${this.#peer}: ${why}`);
+        // Handlers learn it now; the socket's own close may never complete.
+        this.#finish(why);
+        this.close(4003, "peer silent");
+      },
+    });
+  }
+
   #finish(reason: string): void {
+    if (this.#finished) return;
+    this.#finished = true;
     if ((this.#state === "auth" || this.#state === "verifying") && !this.#closing) {
       this.#refused(this.#peer, `closed before authentication (${reason})`);
     } else if (this.#state === "ready" && /^code 100[29]\b/.test(reason)) {
@@ -275,8 +316,9 @@ export class RpcSession {
     }
     this.#state = "closed";
     clearTimeout(this.#timer);
+    this.#stopWatch();
     for (const controller of this.#running.values()) {
-      controller.abort(new DOMException("connection closed", "AbortError"));
+      controller.abort(new DOMException(`connection closed: ${reason}`, "AbortError"));
     }
     this.#running.clear();
     this.#done.resolve();

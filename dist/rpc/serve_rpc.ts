@@ -4,6 +4,7 @@ import { MAX_HANDSHAKE_MESSAGE_BYTES } from "./messages.ts";
 import type { MethodTable } from "./method_table.ts";
 import { RefusalLog } from "./refusal_log.ts";
 import { RpcSession } from "./rpc_session.ts";
+import { timerDelay } from "./timer_delay.ts";
 import type { TcpWebSocket } from "./tcp_websocket.ts";
 import { WebSocketTransport } from "./websocket_transport.ts";
 
@@ -76,6 +77,13 @@ export interface ServeRpcOptions {
   readonly log?: (line: string) => void;
   /** Interval of the refusal summaries; default 10 s. */
   readonly refusalLogIntervalMs?: number;
+  /** Drops an authenticated client that sends nothing for this long; default never. */
+  readonly peerTimeoutMs?: number;
+  /**
+   * How long `close` lets connections finish their close handshake before
+   * it drops them (a stopped or hostile peer never answers); default 1 s.
+   */
+  readonly closeGraceMs?: number;
 }
 
 /**
@@ -104,7 +112,10 @@ export interface RpcServer {
   readonly unauthenticatedCount: number;
   /** Connections refused since the server started. */
   readonly refusedCount: number;
-  /** Closes every connection, then stops listening. */
+  /**
+   * Stops listening, closes every connection, waits at most the close grace
+   * period for them to finish, then drops whatever is left.
+   */
   close(): Promise<void>;
 }
 
@@ -157,7 +168,8 @@ export function serveRpc(options: ServeRpcOptions): RpcServer {
       ? {}
       : { intervalMs: options.refusalLogIntervalMs }),
   });
-  const listener = Deno.listen({ hostname: options.hostname, port: options.port });
+  const graceMs = options.closeGraceMs ?? 1_000;
+  const listener = listen(options.hostname, options.port);
   const sessions = new Set<RpcSession>();
   /** Every open connection: its socket once upgraded, and what ends its bookkeeping. */
   const open = new Map<Deno.TcpConn, { socket: TcpWebSocket | null; leave: () => void }>();
@@ -221,6 +233,7 @@ export function serveRpc(options: ServeRpcOptions): RpcServer {
         freed();
       },
       ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.peerTimeoutMs === undefined ? {} : { peerTimeoutMs: options.peerTimeoutMs }),
     });
     sessions.add(session);
     session.done.then(() => {
@@ -277,7 +290,9 @@ export function serveRpc(options: ServeRpcOptions): RpcServer {
           leave();
         }
       }
-      await Promise.all(all.map((s) => s.done));
+      // A peer that never answers the close (stopped, hostile) is dropped after the grace period.
+      await withinGrace(Promise.all(all.map((s) => s.done)), graceMs);
+      for (const [, { socket }] of open) socket?.drop("server closing");
       refusals.close();
     },
   };
@@ -288,5 +303,27 @@ function closeQuietly(conn: Deno.Conn): void {
     conn.close();
   } catch {
     // already closed
+  }
+}
+
+/** Deno.listen, with an address that cannot be listened on named in the error. */
+function listen(hostname: string, port: number): Deno.TcpListener {
+  try {
+    return Deno.listen({ hostname, port });
+  } catch (error) {
+    throw new Error(`cannot listen on ${hostname}:${port}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Resolves when `p` settles or after `ms`, whichever comes first. */
+async function withinGrace(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, timerDelay(ms)));
+  try {
+    await Promise.race([p.then(() => {}, () => {}), grace]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -41,7 +41,11 @@ export class WebSocketTransport implements Transport {
       // A close event always follows; it carries the report.
     };
     socket.onclose = (event) => {
-      this.#closedReason ??= `code ${event.code}${event.reason ? `: ${event.reason}` : ""}`;
+      // Deno reports a connection lost without a close frame as code 0 or 1006.
+      const lost = (event.code === 0 || event.code === 1006) && !event.reason;
+      this.#closedReason ??= lost
+        ? "connection lost"
+        : `code ${event.code}${event.reason ? `: ${event.reason}` : ""}`;
       this.#queued = [];
       this.#finish();
     };

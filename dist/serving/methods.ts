@@ -16,6 +16,9 @@ import { hostMinibatchSchema } from "../worker/host_minibatch.ts";
 
 const int32 = z.instanceof(Int32Array);
 
+/** Called by a client on its server while connected: each notices when the other goes silent. */
+export const MINIBATCH_HEARTBEAT = "minibatch.heartbeat";
+
 /** The graph's sizes, the fan-outs the server samples with, and every partition's training seed count. */
 export const MINIBATCH_DESCRIBE = "minibatch.describe";
 export const describeRequest = z.null();

@@ -1,3 +1,4 @@
+import { registerHeartbeat } from "../rpc/heartbeat.ts";
 import type { MethodTable } from "../rpc/method_table.ts";
 import type { HostMinibatch } from "../worker/host_minibatch.ts";
 import type { PartitionServer } from "../worker/partition_server.ts";
@@ -9,6 +10,7 @@ import {
   MINIBATCH_DESCRIBE,
   MINIBATCH_EPOCH,
   MINIBATCH_FINISH,
+  MINIBATCH_HEARTBEAT,
   MINIBATCH_LIST_SEEDS,
   MINIBATCH_PRODUCE,
   produceRequest,
@@ -85,7 +87,8 @@ export interface MinibatchServiceOptions {
  *   nodes and their features, prepared by the partition server's Worker
  *   exactly as a collocated trainer's minibatches are;
  * - attach `{ client }`, held open while the client trains, and finish
- *   `{ client }`, which ends it.
+ *   `{ client }`, which ends it;
+ * - heartbeat, answered at once (each side notices when the other goes silent).
  *
  * `finished` resolves once `numClients` clients finished, and rejects,
  * naming the client, when an attached client's connection closes before it
@@ -134,7 +137,7 @@ export class MinibatchService {
   /** Registers the minibatch methods on `methods`; returns `methods`. */
   register(methods: MethodTable): MethodTable {
     const o = this.#options;
-    return methods
+    return registerHeartbeat(methods, MINIBATCH_HEARTBEAT)
       .register(MINIBATCH_DESCRIBE, describeRequest, () => o.info)
       .register(MINIBATCH_LIST_SEEDS, seedsRequest, ({ split, index, count }) => {
         const all = o.partition[split];
@@ -154,9 +157,9 @@ export class MinibatchService {
         return new Promise<null>((resolve) => {
           const onClose = () => {
             this.#attached.delete(client);
-            this.#done.reject(
-              new Error(`${ctx.peer} disconnected before it finished`),
-            );
+            const r = ctx.signal.reason;
+            const why = r instanceof Error || r instanceof DOMException ? r.message : String(r);
+            this.#done.reject(new Error(`${ctx.peer} disconnected before it finished (${why})`));
             resolve(null);
           };
           ctx.signal.addEventListener("abort", onClose, { once: true });

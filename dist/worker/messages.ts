@@ -30,6 +30,8 @@ export const startRequest = z.object({
   port: z.number().int().min(0).max(65535).optional(),
   secret: bytes,
   name: z.string().min(1),
+  /** Drop a client that sends nothing this long (its heartbeats stopped); absent: never. */
+  peerTimeoutMs: z.number().positive().optional(),
 });
 export const startResponse = z.object({ url: z.string().url() });
 
@@ -42,6 +44,8 @@ export const connectRequest = z.object({
   secret: bytes,
   fanouts: z.array(z.number().int().nonnegative()),
   timeoutMs: z.number().positive(),
+  /** Heartbeats to every peer: one silent this long is gone; absent: no heartbeat. */
+  peerTimeoutMs: z.number().positive().optional(),
 });
 export const connectResponse = z.null();
 
@@ -54,6 +58,12 @@ export const prepareRequest = z.object({
 });
 export const prepareResponse = hostMinibatchSchema;
 
+/**
+ * The caller gave up on request `id` (a prepare that timed out or was
+ * aborted): its minibatch is dropped instead of sent. Never answered.
+ */
+export const cancelRequest = z.object({ kind: z.literal("cancel"), id });
+
 /** Closes the service and the peers' connections, and frees the partition. */
 export const closeRequest = z.object({ kind: z.literal("close"), id });
 export const closeResponse = z.null();
@@ -63,6 +73,7 @@ export const workerRequestSchema = z.discriminatedUnion("kind", [
   startRequest,
   connectRequest,
   prepareRequest,
+  cancelRequest,
   closeRequest,
 ]);
 /** Any request to the Worker. */

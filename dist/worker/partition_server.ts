@@ -72,6 +72,8 @@ export class PartitionServer {
     readonly secret: Uint8Array;
     readonly name: string;
     readonly timeoutMs: number;
+    /** Drop a client silent this long (its heartbeats stopped); default never. */
+    readonly peerTimeoutMs?: number;
   }): Promise<PartitionServer> {
     const { timeoutMs, ...start } = options;
     const server = new PartitionServer(options.name, timeoutMs);
@@ -95,6 +97,8 @@ export class PartitionServer {
     readonly secret: Uint8Array;
     readonly fanouts: readonly number[];
     readonly timeoutMs: number;
+    /** Heartbeats to every peer: one silent this long is gone; default no heartbeat. */
+    readonly peerTimeoutMs?: number;
   }): Promise<void> {
     await this.#call(
       {
@@ -103,6 +107,7 @@ export class PartitionServer {
         secret: options.secret,
         fanouts: [...options.fanouts],
         timeoutMs: options.timeoutMs,
+        ...(options.peerTimeoutMs === undefined ? {} : { peerTimeoutMs: options.peerTimeoutMs }),
       },
       connectResponse,
       options.timeoutMs * Math.max(1, options.peers.length),
@@ -141,7 +146,13 @@ export class PartitionServer {
     timeoutMs: number,
     options: { signal?: AbortSignal | undefined; transfer?: ArrayBuffer[] } = {},
   ): Promise<z.infer<S>> {
-    const { id, promise } = this.#pending.add(ask.kind, timeoutMs, options.signal);
+    const { id, promise } = this.#pending.add(
+      ask.kind,
+      timeoutMs,
+      options.signal,
+      // The Worker then drops the answer instead of preparing it for nobody to the end.
+      ask.kind === "prepare" ? (gaveUp) => this.#cancel(gaveUp) : undefined,
+    );
     if (this.#failed) {
       this.#pending.reject(id, this.#failed);
     } else {
@@ -154,6 +165,10 @@ export class PartitionServer {
       }
       return parsed.data;
     });
+  }
+
+  #cancel(id: number): void {
+    if (!this.#failed) this.#worker.postMessage({ kind: "cancel", id });
   }
 
   #settle(data: unknown): void {

@@ -14,6 +14,7 @@ import { DistFeatureStore } from "../graph/dist_feature_store.ts";
 import { DistSampler } from "../graph/dist_sampler.ts";
 import { OwnedPartition } from "../graph/owned_partition.ts";
 import { registerPartitionService } from "../graph/partition_service.ts";
+import { PARTITION_HEARTBEAT } from "../graph/methods.ts";
 import { encodeError } from "./error_codec.ts";
 import { readMinibatch } from "./host_minibatch.ts";
 import { type WorkerRequest, workerRequestSchema } from "./messages.ts";
@@ -24,6 +25,9 @@ type Of<K extends WorkerRequest["kind"]> = Extract<WorkerRequest, { kind: K }>;
 class ServedPartition {
   readonly clients: RpcClient[] = [];
   readonly abort = new AbortController();
+  /** Prepares under way, and those of them the caller gave up on. */
+  readonly preparing = new Set<number>();
+  readonly cancelled = new Set<number>();
   source: LocalMinibatchSource | undefined;
   features: DistFeatureStore | undefined;
 
@@ -39,8 +43,15 @@ class ServedPartition {
     try {
       const owned = OwnedPartition.upload(device, partition);
       const methods = registerPartitionService(new MethodTable(), owned);
-      const { hostname, secret, name } = m;
-      const server = serveRpc({ hostname, port: m.port ?? 0, secret, methods, name });
+      const { hostname, secret, name, peerTimeoutMs } = m;
+      const server = serveRpc({
+        hostname,
+        port: m.port ?? 0,
+        secret,
+        methods,
+        name,
+        ...(peerTimeoutMs === undefined ? {} : { peerTimeoutMs }),
+      });
       return new ServedPartition(device, owned, server);
     } catch (err) {
       device.destroy();
@@ -59,6 +70,9 @@ class ServedPartition {
         secret: m.secret,
         name: `partition ${p}`,
         connectDeadlineMs: m.timeoutMs,
+        ...(m.peerTimeoutMs === undefined
+          ? {}
+          : { heartbeat: { method: PARTITION_HEARTBEAT, peerTimeoutMs: m.peerTimeoutMs } }),
       });
       this.clients.push(client);
       peers[p] = client;
@@ -75,18 +89,30 @@ class ServedPartition {
 
   async prepare(m: Of<"prepare">): Promise<void> {
     if (!this.source) throw new Error("prepare before connect");
-    // Minibatches are prepared one at a time, so the fetched rows counted
-    // meanwhile are this one's.
-    const before = this.features?.counts.remote ?? 0;
-    const batch = await this.source.next(m.seeds, m.seed);
-    const remoteRows = (this.features?.counts.remote ?? 0) - before;
+    this.preparing.add(m.id);
     try {
-      const [host, transfer] = await readMinibatch(this.device, batch, this.source.dim);
-      host.remoteBytes = remoteRows * this.source.dim * 4;
-      self.postMessage({ kind: "reply", id: m.id, payload: host }, transfer);
+      // Minibatches are prepared one at a time, so the fetched rows counted
+      // meanwhile are this one's.
+      const before = this.features?.counts.remote ?? 0;
+      const batch = await this.source.next(m.seeds, m.seed);
+      const remoteRows = (this.features?.counts.remote ?? 0) - before;
+      try {
+        if (this.cancelled.has(m.id)) return; // nobody waits for it any more
+        const [host, transfer] = await readMinibatch(this.device, batch, this.source.dim);
+        if (this.cancelled.has(m.id)) return;
+        host.remoteBytes = remoteRows * this.source.dim * 4;
+        self.postMessage({ kind: "reply", id: m.id, payload: host }, transfer);
+      } finally {
+        batch.release();
+      }
     } finally {
-      batch.release();
+      this.preparing.delete(m.id);
+      this.cancelled.delete(m.id);
     }
+  }
+
+  cancel(m: Of<"cancel">): void {
+    if (this.preparing.has(m.id)) this.cancelled.add(m.id);
   }
 
   async close(): Promise<null> {
@@ -118,6 +144,7 @@ self.onmessage = async (e: MessageEvent<unknown>) => {
     }
     if (!served) throw new Error(`${m.kind} before start`);
     if (m.kind === "prepare") return await served.prepare(m);
+    if (m.kind === "cancel") return served.cancel(m);
     const payload = m.kind === "connect" ? await served.connect(m) : await served.close();
     self.postMessage({ kind: "reply", id: m.id, payload });
   } catch (err) {

@@ -35,6 +35,8 @@ export interface WorkerSamplerOptions {
   readonly numNodes: number;
   /** Time allowed for each remote call. */
   readonly timeoutMs: number;
+  /** Heartbeats to every peer's service: one silent this long is gone; default none. */
+  readonly peerTimeoutMs?: number;
   /** Rejects every minibatch in flight with its reason (e.g. the world shuts down). */
   readonly signal?: AbortSignal;
 }

@@ -82,3 +82,44 @@ Deno.test("partitionCommand() partitions the synthetic graph and prints a JSON s
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("partition interrupted while writing removes its temporary directory and leaves --output as it was", async () => {
+  const parent = await Deno.makeTempDir();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        PARTITION,
+        "--scale=0.03",
+        "--num_partitions=4",
+        `--output=${parent}/p4`,
+      ],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    // Interrupt as soon as the hidden temporary directory appears.
+    let seen = false;
+    const deadline = performance.now() + 60_000;
+    while (!seen && performance.now() < deadline) {
+      for await (const e of Deno.readDir(parent)) seen ||= e.name.startsWith(".p4.tmp-");
+      if (!seen) await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.ok(seen, "the temporary directory appeared");
+    child.kill("SIGINT");
+    const { code, stderr } = await child.output();
+    const text = new TextDecoder().decode(stderr);
+    const left = [];
+    for await (const e of Deno.readDir(parent)) left.push(e.name);
+    // Writing may just have ended: then the output is whole and nothing hidden is left either.
+    if (code === 0) assert.deepEqual(left, ["p4"]);
+    else {
+      assert.equal(code, 130, text);
+      assert.match(text, /webgnn partition: interrupted by SIGINT; .*p4 is unchanged/);
+      assert.deepEqual(left, []);
+    }
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});

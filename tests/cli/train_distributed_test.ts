@@ -145,3 +145,41 @@ Deno.test("train: a node dying mid-epoch ends the other with an error naming it,
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("train: a normal run ends even while an unauthenticated socket is held open on the coordinator", async () => {
+  const dir = await partitioned(2);
+  const held: Deno.TcpConn[] = [];
+  try {
+    const port = freePort();
+    const args = [
+      `--dataset_root_dir=${dir}/parts`,
+      "--epochs=1",
+      "--batch_size=256",
+      "--fanout=3,3",
+      "--hidden=8",
+      "--eval_every=0",
+    ];
+    const nodes = [node(0, 2, port, args), node(1, 2, port, args)];
+    // As soon as the coordinator listens: one socket upgraded to a WebSocket, then silent.
+    for (let tries = 0; held.length === 0 && tries < 600; tries++) {
+      try {
+        held.push(await Deno.connect({ hostname: "127.0.0.2", port }));
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    await held[0]!.write(
+      new TextEncoder().encode(
+        "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+      ),
+    );
+    const limit = setTimeout(() => nodes.forEach((n) => n.kill("SIGKILL")), 90_000);
+    const results = await Promise.all(nodes.map(finish));
+    clearTimeout(limit);
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+  } finally {
+    for (const c of held) c.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

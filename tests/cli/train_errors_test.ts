@@ -5,10 +5,11 @@ import { partitioned } from "../_cluster.ts";
 
 const TRAIN = new URL("../../cli/train.ts", import.meta.url).pathname;
 
-async function train(args: string[]) {
+async function train(args: string[], env: Record<string, string> = {}) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", TRAIN, ...args],
     stdin: "null",
+    env,
   }).output();
   const text = (b: Uint8Array) => new TextDecoder().decode(b).trim();
   return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
@@ -71,4 +72,33 @@ Deno.test("train on one node refuses a dataset directory the synthetic graph wou
     r.stderr,
     /^webgnn train: warning: --master_port has no effect on one node with one trainer/m,
   );
+});
+
+Deno.test("train refuses timeouts a timer cannot hold and sizes no memory holds, naming the flag", async () => {
+  usage(
+    await train(["--rpc_timeout_ms=2147483648"]),
+    /--rpc_timeout_ms.*expected at most 2147483647 ms \(about 24\.8 days\), got 2147483648/,
+  );
+  usage(await train(["--peer_timeout_ms=99999999999"]), /--peer_timeout_ms.*expected at most/);
+  usage(await train(["--hidden=1000000000"]), /--hidden must be at most 65536/);
+  usage(await train(["--fanout=1000000000,5"]), /--fanout entries must be at most 100000/);
+});
+
+Deno.test("train names --node_addr when this machine cannot listen there, before loading", async () => {
+  const dir = await partitioned(2);
+  try {
+    usage(
+      await train([
+        "--num_nodes=2",
+        "--node_rank=1",
+        "--master_addr=127.0.0.2",
+        // TEST-NET-1: never an address of this machine.
+        "--node_addr=192.0.2.1",
+        `--dataset_root_dir=${dir}/parts`,
+      ], { WEBGNN_SECRET: "a test secret of the cluster" }),
+      /^webgnn train: --node_addr=192\.0\.2\.1: cannot listen there \(.*\); give an address of this machine$/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -103,3 +103,11 @@ Deno.test("RingAllReduce rejects bad arguments", async () => {
   await assert.rejects(solo.allReduce(new Float64Array(2) as never, "sum"), TypeError);
   await assert.rejects(solo.allReduce(new Float32Array(2), "max" as never), TypeError);
 });
+
+Deno.test("a ring receive that times out names the left neighbour's rank and address once known", async () => {
+  const mailbox = new RingMailbox("rank 2");
+  mailbox.left = "rank 2 (trainer at ws://127.0.0.4:5002)";
+  const error = await mailbox.take(0, 0, 0, 20).catch((e) => e);
+  assert.ok(error instanceof RpcTimeoutError);
+  assert.match(error.message, /to rank 2 \(trainer at ws:\/\/127\.0\.0\.4:5002\) timed out/);
+});

@@ -148,7 +148,10 @@ Deno.test("a rank that disconnects without leaving ends the world; one that leav
     if (m0.shutdownSignal.aborted) resolve(null);
     m0.shutdownSignal.addEventListener("abort", resolve);
   });
-  assert.equal(m0.shutdownSignal.reason, "rank 2 (trainer at ws://127.0.0.4:5002) disconnected");
+  assert.match(
+    m0.shutdownSignal.reason,
+    /^rank 2 \(trainer at ws:\/\/127\.0\.0\.4:5002\) disconnected \(connection closed: code 1000: vanished\)$/,
+  );
   m0.close();
   await raw.closed;
   await host.close();
@@ -166,4 +169,64 @@ Deno.test("serviceUrl() finds a rank's service by name, and names the rank when 
     () => serviceUrl(rank, "dashboard"),
     /rank 3 \(server at ws:\/\/127\.0\.0\.5:1\) serves no "dashboard" service \(it serves partition\)/,
   );
+});
+
+Deno.test("join() names the ranks that never joined, with those that did, at the coordinator's join timeout", async () => {
+  const host = serveCoordinator({
+    hostname: "127.0.0.1",
+    port: 0,
+    worldSize: 3,
+    secret,
+    joinTimeoutMs: 400,
+  });
+  const join = (rank: number) =>
+    WorldMember.join({
+      coordinatorUrl: host.server.url,
+      rank,
+      role: "trainer",
+      address: `ws://127.0.0.${rank + 2}:${5000 + rank}`,
+      secret,
+      joinTimeoutMs: 400,
+    }).catch((e) => e);
+  const t0 = performance.now();
+  const errors = await Promise.all([join(0), join(2)]);
+  assert.ok(
+    performance.now() - t0 < 3000,
+    "answered by the coordinator, not at the call's timeout",
+  );
+  for (const e of errors) {
+    assert.ok(e instanceof RemoteError, String(e));
+    assert.match(
+      e.message,
+      /rank 1 of 3 never joined within 400 ms \(joined: rank 0 \(trainer at ws:\/\/127\.0\.0\.2:5000\), rank 2 \(trainer at ws:\/\/127\.0\.0\.4:5002\)\)/,
+    );
+  }
+  await host.close();
+});
+
+Deno.test("a rank lost while the world forms fails every other rank's join at once, naming it", async () => {
+  const host = serveCoordinator({ hostname: "127.0.0.1", port: 0, worldSize: 3, secret });
+  const waiting = WorldMember.join({
+    coordinatorUrl: host.server.url,
+    rank: 0,
+    role: "trainer",
+    address: "ws://127.0.0.2:5000",
+    secret,
+  }).catch((e) => e);
+  const lost = await connectRpc(host.server.url, { secret, name: "rank 1" });
+  const joining = lost.call(COORD_JOIN, {
+    rank: 1,
+    role: "server",
+    address: "ws://127.0.0.3:5001",
+    services: {},
+  });
+  joining.catch(() => {});
+  await new Promise((r) => setTimeout(r, 200));
+  lost.close("vanished");
+  const error = await waiting;
+  assert.match(
+    String(error?.message),
+    /rank 1 \(server at ws:\/\/127\.0\.0\.3:5001\) disconnected before every rank joined/,
+  );
+  await host.close();
 });
