@@ -84,8 +84,12 @@ export async function serveDashboard(options: ServeDashboardOptions): Promise<Da
     for (const s of sockets) if (s.readyState === WebSocket.OPEN) s.send(text);
   };
   view.onChange(() => {
-    if (timer !== undefined || sockets.size === 0) return;
-    timer = setTimeout(broadcast, Math.max(0, lastSent + intervalMs - Date.now()));
+    if (sockets.size === 0) return;
+    // Once the world ends, every change goes out at once: the process may be gone soon.
+    const ending = view.state().shutdown !== null;
+    if (timer !== undefined && !ending) return;
+    clearTimeout(timer);
+    timer = setTimeout(broadcast, ending ? 0 : Math.max(0, lastSent + intervalMs - Date.now()));
   });
   const handler = (request: Request): Response => {
     const url = new URL(request.url);
@@ -134,8 +138,12 @@ export async function serveDashboard(options: ServeDashboardOptions): Promise<Da
     port,
     close: async () => {
       // A rank that vanished is noticed when its connection drops, which may
-      // come just after the world ended: wait for it (2 s at most).
-      await view.settled(2_000);
+      // come just after the world ended: wait for it (1 s at most).
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        broadcast();
+      }
+      await view.settled(1_000);
       if (view.state().shutdown !== null) {
         view.markSilent("did not leave when the world ended: gone without a word");
       }

@@ -112,7 +112,8 @@ await testNeeding(
           const rows = await browser!.evaluate(
             `document.querySelector("#members").textContent + " | " + document.querySelector("#status").textContent`,
           );
-          throw new Error(`${e.message}; the page shows: ${rows}`);
+          await n0.status;
+          throw new Error(`${e.message}; the page shows: ${rows}; node 0: ${await stderr0}`);
         },
       );
       const row = await browser.evaluate(
