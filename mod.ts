@@ -92,6 +92,7 @@ export { LocalMinibatchSource } from "./engine/local_minibatch_source.ts";
 export {
   type EpochPlan,
   type EpochReport,
+  type EpochSoFar,
   type Trainable,
   trainEpoch,
 } from "./engine/train_epoch.ts";

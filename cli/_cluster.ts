@@ -1,5 +1,8 @@
 // Helpers shared by the processes of a cluster: collocated trainers, and the
 // servers and clients of server-client mode.
+import type { DashboardAddress } from "./dashboard_address.ts";
+import { serveDashboard } from "../dashboard/serve_dashboard.ts";
+import type { Coordinator } from "../dist/cluster/coordinator.ts";
 import { type CoordinatorHost, serveCoordinator } from "../dist/cluster/serve_coordinator.ts";
 import type { WorldMember } from "../dist/cluster/world_member.ts";
 import { loadPartitionMeta } from "../partition/load_partition_meta.ts";
@@ -193,4 +196,21 @@ function causeOf(err: unknown): string {
   const e = err instanceof Error ? err : new Error(String(err));
   const inner = e.cause instanceof Error ? e.cause : e;
   return inner.message;
+}
+
+/**
+ * With `--dashboard`, serves the live page of `coordinator`'s world beside it
+ * (closed with the scope) and prints the page's URL with its token.
+ */
+export async function hostDashboard(
+  scope: ProcessScope,
+  coordinator: Coordinator,
+  secret: Uint8Array,
+  address: DashboardAddress | undefined,
+  title: string,
+): Promise<void> {
+  if (address === undefined) return;
+  const page = await serveDashboard({ ...address, coordinator, secret, title });
+  scope.onClose(() => page.close());
+  console.log(`webgnn: dashboard at ${page.url}`);
 }

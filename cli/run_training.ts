@@ -4,6 +4,7 @@ import type { MinibatchSource } from "../engine/minibatch_source.ts";
 import { shuffled } from "../engine/shuffle.ts";
 import { type EpochReport, type Trainable, trainEpoch } from "../engine/train_epoch.ts";
 import type { ModelKeeper } from "./keep_model.ts";
+import type { LiveReporter } from "./live_reporter.ts";
 import { ProgressBar } from "./progress_bar.ts";
 import type { TrainFlags } from "./train_flags.ts";
 
@@ -35,6 +36,8 @@ export interface TrainingSetup {
   readonly metricsPath?: string | undefined;
   /** Called after each epoch's line, with its metrics (a client tells its server). */
   readonly onEpoch?: (m: EpochMetrics) => Promise<void>;
+  /** Hears every step's running totals and every epoch's figures (the dashboard's reports). */
+  readonly live?: LiveReporter;
   /** Keeps the model (`--save_model`, `--save_best`): told of every evaluation and of the end. */
   readonly keeper?: ModelKeeper;
   /** The epoch already done (a resumed checkpoint's): training starts after it; default 0. */
@@ -109,7 +112,10 @@ export async function runTraining(
         prefetch: flags.prefetch,
         steps,
         ...(setup.reduceGradients ? { reduceGradients: setup.reduceGradients } : {}),
-        onStep: (done) => bar.update(done),
+        onStep: (done, total, sofar) => {
+          bar.update(done);
+          setup.live?.step(epoch, done, total, sofar);
+        },
       });
       bar.stop();
       const evalNow = flags.evalEvery > 0
@@ -128,6 +134,7 @@ export async function runTraining(
       all.push(m);
       if (setup.print) console.log(epochLine(m, flags.epochs));
       await metricsFile?.write(new TextEncoder().encode(JSON.stringify(m) + "\n"));
+      setup.live?.epoch(m);
       await setup.onEpoch?.(m);
       await setup.afterEpoch?.(epoch);
     }

@@ -9,6 +9,7 @@ import { RunCheckpoints } from "./run_checkpoints.ts";
 import type { ReportError } from "./run_command.ts";
 import {
   checkListenAddress,
+  hostDashboard,
   hostPort,
   localStartMs,
   PARTITION_SERVICE,
@@ -16,7 +17,7 @@ import {
   runClusterProcess,
 } from "./_cluster.ts";
 import { serviceUrl } from "../dist/cluster/world.ts";
-import { serveWorld } from "../dist/cluster/serve_world.ts";
+import { serveWorld, type WorldHost } from "../dist/cluster/serve_world.ts";
 import { takeCensus } from "../dist/cluster/take_census.ts";
 import { nodeAddress } from "./node_address.ts";
 import { listening, rankPorts } from "./rank_ports.ts";
@@ -33,6 +34,7 @@ import { WorldMember } from "../dist/cluster/world_member.ts";
 import { loadPartitionSeeds } from "../partition/load_partition_seeds.ts";
 import { type EpochMetrics, metricsPathFor, runTraining } from "./run_training.ts";
 import { keeperFor } from "./keep_model.ts";
+import { LiveReporter } from "./live_reporter.ts";
 import { startFrom } from "./model_file_options.ts";
 import { shareOf, stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "../engine/sage_trainable.ts";
@@ -84,8 +86,9 @@ export async function trainDistributed(
   return await runClusterProcess(name, async (scope) => {
     // The first trainer hosts the coordinator; before anyone joins, a census
     // forms the world, so that nodes may run different numbers of trainers.
+    let host: WorldHost | undefined;
     if (first) {
-      const host = await listening(
+      host = await listening(
         "the coordinator",
         flags.masterAddr,
         flags.masterPort,
@@ -102,7 +105,7 @@ export async function trainDistributed(
             peerTimeoutMs,
           }),
       );
-      scope.onClose(() => host.close());
+      scope.onClose(() => host!.close());
     }
     const census = await takeCensus({
       node: flags.nodeRank,
@@ -126,6 +129,10 @@ export async function trainDistributed(
       ...trainingFields(flags),
     ];
     const checkpoints = rank === 0 ? await RunCheckpoints.open(flags, fingerprint) : undefined;
+    if (host) {
+      const title = `webgnn: ${worldSize} trainers on ${flags.numNodes} nodes`;
+      await hostDashboard(scope, await host.coordinator, secret, flags.dashboard, title);
+    }
     const ports = rankPorts(flags, rank, worldSize);
     const metricsPath = metricsPathFor(flags.metrics, rank);
     if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
@@ -248,6 +255,8 @@ export async function trainDistributed(
       place.counts,
       flags.batchSize,
     );
+    const live = new LiveReporter(rank, (r) => world.report(r), 1000, true);
+    scope.onClose(() => live.close());
     const metrics = await runTraining({
       device,
       model: sageTrainable(model, flags.lr),
@@ -261,6 +270,7 @@ export async function trainDistributed(
       ...ringReducers(device, model, ring, world.shutdownSignal),
       print: rank === 0,
       metricsPath,
+      live,
       ...keeperFor(flags, {
         device,
         model,

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { type DashboardAddress, dashboardAddress } from "./dashboard_address.ts";
 import { deviceList, finiteNumber, newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
 import { placeProcess } from "./place_process.ts";
 import {
@@ -39,6 +40,8 @@ export interface TrainFlags
   readonly evalMode: "sampled" | "layerwise";
   /** Flags given that have no effect in the chosen mode, each with why (train warns). */
   readonly unused: readonly string[];
+  /** `--dashboard`: where rank 0 serves the live page; off when undefined. */
+  readonly dashboard?: DashboardAddress | undefined;
 }
 
 /**
@@ -75,6 +78,7 @@ export function parseTrainFlags(
     checkpointKeep: o.checkpoint_keep,
     resume: Boolean(o.resume),
     unused: unusedFlags(p),
+    dashboard: o.dashboard,
   };
   checkTrainFlags(flags, p);
   return flags;
@@ -95,7 +99,7 @@ function unusedFlags(p: Command): string[] {
     );
   }
   const cluster = ["master_addr", "master_port", "node_addr", "secret", "secret_file"]
-    .concat(["rpc_timeout_ms", "peer_timeout_ms"]).filter(given).map((name) =>
+    .concat(["rpc_timeout_ms", "peer_timeout_ms", "dashboard"]).filter(given).map((name) =>
       `--${name} has no effect on one node with one trainer ` +
       "(--num_nodes=1, --num_training_procs=1): it forms no cluster"
     );
@@ -209,6 +213,12 @@ function trainProgram(): Command {
       "test accuracy by sampled inference over the test nodes (GLT) or layerwise: every layer " +
         "once over all nodes with full neighbourhoods (DGL; one node, much faster on large graphs)",
       "sampled",
+    )
+    .option(
+      "--dashboard <host:port>",
+      "node 0 serves a live page of the cluster there (off by default; the URL with its access " +
+        "token is printed at start)",
+      dashboardAddress,
     );
   addCheckpointOptions(p, "node 0's first trainer");
   addClusterOptions(p, "node 0");

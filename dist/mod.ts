@@ -66,6 +66,8 @@ export { WebSocketTransport } from "./rpc/websocket_transport.ts";
 export { BarrierTimeoutError } from "./cluster/barrier_timeout_error.ts";
 export { Coordinator, type CoordinatorOptions } from "./cluster/coordinator.ts";
 export type { Fingerprint } from "./cluster/fingerprint.ts";
+export type { CoordinatorEvent } from "./cluster/coordinator_event.ts";
+export type { EpochFigures, RankReport } from "./cluster/rank_report.ts";
 export { openRing, type OpenRingOptions } from "./cluster/open_ring.ts";
 export { RingAllReduce, type RingAllReduceOptions } from "./cluster/ring_all_reduce.ts";
 export { RingMailbox } from "./cluster/ring_mailbox.ts";

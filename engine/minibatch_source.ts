@@ -19,6 +19,8 @@ export interface PreparedMinibatch extends MiniBatch {
   readonly sampleMs: number;
   /** Time spent gathering (and fetching) the input features, in milliseconds. */
   readonly featureMs: number;
+  /** Feature bytes fetched from other partitions for this minibatch, where the source knows. */
+  readonly remoteBytes?: number;
 }
 
 /**

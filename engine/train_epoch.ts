@@ -83,8 +83,37 @@ export interface EpochPlan {
    * is skipped (on every trainer alike), never applied to a 0/0 average.
    */
   readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<boolean | void>;
-  /** Called after each step with the steps done. */
-  readonly onStep?: (done: number, total: number) => void;
+  /** Called after each step with the steps done and the epoch's figures so far. */
+  readonly onStep?: (done: number, total: number, sofar: EpochSoFar) => void;
+}
+
+/**
+ * An epoch's figures after some of its steps: what a live view turns into
+ * rates. Times in milliseconds, as in {@link EpochReport}.
+ *
+ * @example
+ * ```ts
+ * import type { EpochSoFar } from "./train_epoch.ts";
+ * const edgesPerSeed = (s: EpochSoFar) => s.edges / Math.max(1, s.seeds);
+ * ```
+ */
+export interface EpochSoFar {
+  /** Seeds trained on. */
+  readonly seeds: number;
+  /** Edges sampled in the minibatches trained on. */
+  readonly edges: number;
+  /** Feature bytes fetched from other partitions for those minibatches, where the source says. */
+  readonly remoteBytes: number;
+  /** Sampling time of those minibatches. */
+  readonly sampleMs: number;
+  /** Feature gathering and fetching time of those minibatches. */
+  readonly featureMs: number;
+  /** The loop's own training time so far. */
+  readonly trainMs: number;
+  /** Gradient all-reduce time so far. */
+  readonly reduceMs: number;
+  /** Time waited for prepared minibatches so far. */
+  readonly waitMs: number;
 }
 
 /**
@@ -190,7 +219,7 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
   };
   const losses: Promise<Float32Array>[] = [];
   let sampleMs = 0, featureMs = 0, trainMs = 0, reduceMs = 0, waitMs = 0;
-  let trained = 0, seedSum = 0, seedSquareSum = 0;
+  let trained = 0, seedSum = 0, seedSquareSum = 0, edges = 0, remoteBytes = 0;
   try {
     for (let step = 0; step < steps; step++) {
       refill();
@@ -217,6 +246,8 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
       if (prepared) {
         sampleMs += prepared.batch.sampleMs;
         featureMs += prepared.batch.featureMs;
+        remoteBytes += prepared.batch.remoteBytes ?? 0;
+        for (const b of prepared.batch.blocks) edges += b.numEdges;
         refill();
         const labels = device.createBuffer(prepared.seeds.length * 4, "labels");
         try {
@@ -246,7 +277,16 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
         if (await reduce(false)) model.applyGradients();
       }
       compute();
-      plan.onStep?.(step + 1, steps);
+      plan.onStep?.(step + 1, steps, {
+        seeds: trained,
+        edges,
+        remoteBytes,
+        sampleMs,
+        featureMs,
+        trainMs,
+        reduceMs,
+        waitMs,
+      });
     }
   } finally {
     for (const item of queue) {

@@ -1,13 +1,14 @@
 // Tests that need a part of the system that Deno does not bring (sshd,
-// OpenBLAS, a WebGPU adapter, Slurm): where the part is missing they are
+// OpenBLAS, a WebGPU adapter, Slurm, Chromium): where the part is missing they are
 // registered as ignored, and one line per part says what is missing and which
 // Debian package brings it. With WEBGNN_REQUIRE_ALL=1 (as .ci/run sets it) a
 // missing part fails the tests that need it instead.
 import { Blas } from "../engine/blas.ts";
 import { ensureRuntimeDir } from "../engine/ensure_runtime_dir.ts";
+import { chromiumPath } from "../cli/headless_chromium.ts";
 
 /** A system part some tests need, with the Debian package that brings it. */
-export type SystemPart = "sshd" | "ssh" | "openblas" | "webgpu" | "slurm";
+export type SystemPart = "sshd" | "ssh" | "openblas" | "webgpu" | "slurm" | "chromium";
 
 /** What each part is called in the reason line, and its Debian package. */
 export const SYSTEM_PARTS: Readonly<Record<SystemPart, { what: string; debian: string }>> = {
@@ -20,6 +21,7 @@ export const SYSTEM_PARTS: Readonly<Record<SystemPart, { what: string; debian: s
       "Slurm and munge (srun, scontrol, sinfo, slurmctld, slurmd and munged on PATH, run as root)",
     debian: "slurm-wlm munge",
   },
+  chromium: { what: "a headless Chromium (chromium on PATH)", debian: "chromium" },
 };
 
 /** The variable under which a missing part fails its tests instead of skipping them. */
@@ -65,6 +67,8 @@ async function present(part: SystemPart): Promise<boolean> {
       return Deno.uid() === 0 &&
         ["srun", "scontrol", "sinfo", "slurmctld", "slurmd", "munged"]
           .every((c) => findOnPath(c) !== undefined);
+    case "chromium":
+      return chromiumPath() !== undefined;
   }
 }
 

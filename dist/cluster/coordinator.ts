@@ -10,14 +10,17 @@ import {
   COORD_HEARTBEAT,
   COORD_JOIN,
   COORD_LEAVE,
+  COORD_REPORT,
   COORD_SHUTDOWN,
   COORD_WATCH,
   joinRequest,
   leaveRequest,
+  reportRequest,
   shutdownRequest,
   watchRequest,
 } from "./methods.ts";
 import type { RankInfo, World } from "./world.ts";
+import type { CoordinatorEvent } from "./coordinator_event.ts";
 
 interface Barrier {
   readonly arrived: Map<number, (error: Error | null) => void>;
@@ -69,6 +72,7 @@ export class Coordinator {
   #shutdownReason: string | null = null;
   /** Ranks that said they are leaving; any other rank whose connection drops ends the world. */
   readonly #left = new Set<number>();
+  readonly #listeners = new Set<(event: CoordinatorEvent) => void>();
   readonly #joinTimeoutMs: number;
   #joinTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -90,6 +94,30 @@ export class Coordinator {
     return this.#shutdown.promise;
   }
 
+  /**
+   * Calls `listener` with every join, report, departure, loss and shutdown
+   * from now on (a dashboard's feed); returns the function that stops it.
+   */
+  listen(listener: (event: CoordinatorEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Every rank that joined so far, by rank. */
+  get members(): readonly RankInfo[] {
+    return [...this.#ranks.values()].sort((a, b) => a.rank - b.rank);
+  }
+
+  #emit(event: CoordinatorEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own; the world goes on.
+      }
+    }
+  }
+
   /** Registers the `coord.*` methods on `methods`. */
   register(methods: MethodTable): void {
     // The census before it (serveWorld) may have registered the heartbeat already.
@@ -108,13 +136,18 @@ export class Coordinator {
       .register(COORD_WATCH, watchRequest, ({ rank }, ctx) => this.#watch(rank, ctx.signal))
       .register(COORD_LEAVE, leaveRequest, ({ rank }) => {
         this.#left.add(rank);
+        this.#emit({ kind: "leave", rank });
         return null;
       })
-      .register(
-        COORD_SHUTDOWN,
-        shutdownRequest,
-        ({ rank, reason }) => this.shutdown(`rank ${rank}: ${reason}`),
-      );
+      .register(COORD_REPORT, reportRequest, (report) => {
+        this.#checkRank(report.rank);
+        this.#emit({ kind: "report", report });
+        return null;
+      })
+      .register(COORD_SHUTDOWN, shutdownRequest, ({ rank, reason }) => {
+        this.#emit({ kind: "failed", rank, reason });
+        return this.shutdown(`rank ${rank}: ${reason}`);
+      });
   }
 
   /** Ends the world: every watching rank is told `reason`. Idempotent. */
@@ -124,6 +157,7 @@ export class Coordinator {
     this.#shutdown.resolve(reason);
     clearTimeout(this.#joinTimer);
     this.#joined.reject(new Error(`the world is shutting down (${reason})`));
+    this.#emit({ kind: "shutdown", reason });
     for (const [, barrier] of this.#barriers) {
       clearTimeout(barrier.timer);
       for (const release of barrier.arrived.values()) {
@@ -152,6 +186,7 @@ export class Coordinator {
     this.#compare(info, fingerprint);
     this.#ranks.set(info.rank, info);
     this.#fingerprints.set(info.rank, fingerprint);
+    this.#emit({ kind: "join", info });
     this.#joinTimer ??= setTimeout(() => this.#joinTimedOut(), timerDelay(this.#joinTimeoutMs));
     if (this.#ranks.size === this.size) {
       clearTimeout(this.#joinTimer);
@@ -269,6 +304,11 @@ export class Coordinator {
         if (!this.#left.has(rank)) {
           const info = this.#ranks.get(rank);
           const who = info ? describe(info) : `rank ${rank}`;
+          this.#emit({
+            kind: "failed",
+            rank,
+            reason: `disconnected without leaving (${abortReason(signal)})`,
+          });
           this.shutdown(`${who} disconnected (${abortReason(signal)})`);
         }
         reject(signal.reason);

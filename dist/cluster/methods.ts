@@ -14,6 +14,7 @@
 import { z } from "npm:zod@4.6.7";
 import { type Fingerprint, fingerprintSchema } from "./fingerprint.ts";
 import { type RankInfo, rankInfoSchema, worldSchema } from "./world.ts";
+import { rankReportSchema } from "./rank_report.ts";
 
 const rank = z.number().int();
 
@@ -95,3 +96,11 @@ export const censusResult = z.object({
   /** Every rank's node and index there, in rank order. */
   places: z.array(z.object({ node: z.number().int(), local: z.number().int() })),
 });
+
+/**
+ * A rank's live figures (`RankReport`), sent about once a second while it
+ * trains. Answered with nothing; cheap to lose.
+ */
+export const COORD_REPORT = "coord.report";
+export const reportRequest = rankReportSchema;
+export const reportResponse = z.null();

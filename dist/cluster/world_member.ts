@@ -13,14 +13,17 @@ import {
   COORD_HEARTBEAT,
   COORD_JOIN,
   COORD_LEAVE,
+  COORD_REPORT,
   COORD_SHUTDOWN,
   COORD_WATCH,
   joinResponse,
   leaveResponse,
+  reportResponse,
   shutdownResponse,
   watchResponse,
 } from "./methods.ts";
 import type { World } from "./world.ts";
+import type { RankReport } from "./rank_report.ts";
 
 /**
  * Options of {@link WorldMember.join}.
@@ -189,6 +192,15 @@ export class WorldMember {
       }
       throw error;
     }
+  }
+
+  /**
+   * Tells the coordinator this rank's live figures (for its dashboard). One
+   * small message, answered at once; a lost one is only a gap on the page,
+   * so failures reject without ending anything.
+   */
+  async report(report: RankReport): Promise<void> {
+    await callChecked(this.#client, COORD_REPORT, report, reportResponse, { timeoutMs: 5_000 });
   }
 
   /**

@@ -69,6 +69,8 @@ export interface HostMinibatch {
   sampleMs: number;
   /** Time gathering and fetching the features took where it ran, in milliseconds. */
   featureMs: number;
+  /** Feature bytes fetched from other partitions for it, where its maker knows. */
+  remoteBytes?: number | undefined;
 }
 
 const count = z.number().int().nonnegative();
@@ -93,6 +95,7 @@ export const hostMinibatchSchema: z.ZodType<HostMinibatch> = z.object({
   rows: z.custom<Float32Array<ArrayBuffer>>((v) => v instanceof Float32Array),
   sampleMs: ms,
   featureMs: ms,
+  remoteBytes: ms.optional(),
 });
 
 /**

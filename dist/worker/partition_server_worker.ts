@@ -29,6 +29,7 @@ class ServedPartition {
   readonly preparing = new Set<number>();
   readonly cancelled = new Set<number>();
   source: LocalMinibatchSource | undefined;
+  features: DistFeatureStore | undefined;
 
   private constructor(
     readonly device: CpuDevice,
@@ -77,10 +78,11 @@ class ServedPartition {
       peers[p] = client;
     }
     const remote = { owned: this.owned, peers, timeoutMs: m.timeoutMs, signal: this.abort.signal };
+    this.features = new DistFeatureStore(remote);
     this.source = new LocalMinibatchSource(
       this.device,
       new DistSampler({ ...remote, fanouts: m.fanouts }),
-      new DistFeatureStore(remote),
+      this.features,
     );
     return null;
   }
@@ -89,11 +91,16 @@ class ServedPartition {
     if (!this.source) throw new Error("prepare before connect");
     this.preparing.add(m.id);
     try {
+      // Minibatches are prepared one at a time, so the fetched rows counted
+      // meanwhile are this one's.
+      const before = this.features?.counts.remote ?? 0;
       const batch = await this.source.next(m.seeds, m.seed);
+      const remoteRows = (this.features?.counts.remote ?? 0) - before;
       try {
         if (this.cancelled.has(m.id)) return; // nobody waits for it any more
         const [host, transfer] = await readMinibatch(this.device, batch, this.source.dim);
         if (this.cancelled.has(m.id)) return;
+        host.remoteBytes = remoteRows * this.source.dim * 4;
         self.postMessage({ kind: "reply", id: m.id, payload: host }, transfer);
       } finally {
         batch.release();

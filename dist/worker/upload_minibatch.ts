@@ -60,6 +60,7 @@ export function uploadMinibatch(
     inputs: put(host.rows, "inputs"),
     sampleMs: host.sampleMs,
     featureMs: host.featureMs,
+    ...(host.remoteBytes === undefined ? {} : { remoteBytes: host.remoteBytes }),
     release: () => {
       for (const b of owned) device.release(b);
     },

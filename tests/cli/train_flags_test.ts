@@ -13,6 +13,9 @@ Deno.test("parseTrainFlags() gives GLT's defaults", () => {
   assert.equal(f.batchSize, 512);
   assert.equal(f.device, "auto");
   assert.equal(f.evalMode, "sampled");
+  assert.equal(f.dashboard, undefined, "no page unless asked");
+  const d = parseTrainFlags(["--num_nodes=2", "--dashboard=[::1]:0"]).dashboard;
+  assert.deepEqual(d, { hostname: "::1", port: 0 });
 });
 
 for (
@@ -28,6 +31,8 @@ for (
     [["--dropout=1"], /--dropout must be in \[0, 1\)/],
     [["--eval=full"], /--eval must be sampled or layerwise, got "full"/],
     [["--eval=layerwise", "--num_nodes=2"], /--eval=layerwise runs on one node only/],
+    [["--dashboard=8080"], /--dashboard.*expected HOST:PORT/],
+    [["--dashboard=host:70000"], /--dashboard.*expected HOST:PORT \(port 0 to 65535\)/],
   ] as const
 ) {
   Deno.test(`parseTrainFlags() rejects ${args.join(" ")} with a usage error`, () => {

@@ -14,6 +14,7 @@ export function realMethods(ran: Map<string, number>): MethodTable {
     [cluster.COORD_WATCH, cluster.watchRequest],
     [cluster.COORD_LEAVE, cluster.leaveRequest],
     [cluster.COORD_SHUTDOWN, cluster.shutdownRequest],
+    [cluster.COORD_REPORT, cluster.reportRequest],
     [cluster.RING_PUSH, cluster.pushRequest],
     [graph.PARTITION_SAMPLE, graph.sampleRequest],
     [graph.PARTITION_LOOKUP, graph.lookupRequest],
