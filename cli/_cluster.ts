@@ -1,7 +1,7 @@
 // Helpers shared by the processes of a cluster: collocated trainers, and the
 // servers and clients of server-client mode.
 import type { DashboardAddress } from "./dashboard_address.ts";
-import { serveDashboard } from "../dashboard/serve_dashboard.ts";
+import { serveDashboard } from "../dist/dashboard/serve_dashboard.ts";
 import type { Coordinator } from "../dist/cluster/coordinator.ts";
 import { type CoordinatorHost, serveCoordinator } from "../dist/cluster/serve_coordinator.ts";
 import type { WorldMember } from "../dist/cluster/world_member.ts";

@@ -10,7 +10,7 @@ const MAX_LINES = 400;
 
 /**
  * What each folder may import besides itself, from the READMEs of `engine/`,
- * `partition/`, `dist/`, `dashboard/` and `cli/`. Folders not listed (`cli/`, `bench/`,
+ * `partition/`, `dist/` and `cli/`. Folders not listed (`cli/`, `bench/`,
  * `tests/`, the root `mod.ts`) may import anything.
  */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
@@ -21,7 +21,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   "dist/graph": ["dist/rpc", "engine", "partition"],
   "dist/worker": ["dist/graph", "dist/rpc", "engine", "partition"],
   "dist/serving": ["dist/worker", "dist/graph", "dist/rpc", "engine", "partition"],
-  "dashboard": ["dist/cluster", "dist/rpc"],
+  "dist/dashboard": ["dist/cluster", "dist/rpc"],
 };
 
 const IMPORT =

@@ -2,9 +2,9 @@ import { newProgram } from "./flags.ts";
 import { HeadlessChromium } from "./headless_chromium.ts";
 import { runCommand } from "./run_command.ts";
 import { UsageError } from "./usage_error.ts";
-import { pageHtml } from "../dashboard/page_html.ts";
-import { readRuns } from "../dashboard/read_runs.ts";
-import { reportSvg } from "../dashboard/report_svg.ts";
+import { pageHtml } from "../dist/dashboard/page_html.ts";
+import { readRuns } from "../dist/dashboard/read_runs.ts";
+import { reportSvg } from "../dist/dashboard/report_svg.ts";
 
 /**
  * The `report` command: the curves (loss, validation and test accuracy per

@@ -1,7 +1,7 @@
-import type { Coordinator } from "../dist/cluster/coordinator.ts";
-import type { CoordinatorEvent } from "../dist/cluster/coordinator_event.ts";
-import type { EpochFigures, RankReport } from "../dist/cluster/rank_report.ts";
-import type { RankInfo } from "../dist/cluster/world.ts";
+import type { Coordinator } from "../cluster/coordinator.ts";
+import type { CoordinatorEvent } from "../cluster/coordinator_event.ts";
+import type { EpochFigures, RankReport } from "../cluster/rank_report.ts";
+import type { RankInfo } from "../cluster/world.ts";
 import { meanOverRanks, type MemberView, type Rates, type ViewState } from "./view_state.ts";
 
 interface Member {
@@ -35,7 +35,7 @@ function ratesBetween(a: RankReport, b: RankReport): Rates | null {
  *
  * @example
  * ```ts
- * import { Coordinator } from "../dist/cluster/coordinator.ts";
+ * import { Coordinator } from "../cluster/coordinator.ts";
  * import { ClusterView } from "./cluster_view.ts";
  * const view = new ClusterView(new Coordinator(2), "2 trainers");
  * console.assert(view.state().members.length === 0);

@@ -1,4 +1,4 @@
-import type { EpochFigures } from "../dist/cluster/rank_report.ts";
+import type { EpochFigures } from "../cluster/rank_report.ts";
 import type { RunView } from "./view_state.ts";
 
 const W = 460, H = 280, PAD = { l: 52, r: 12, t: 28, b: 76 };

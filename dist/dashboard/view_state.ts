@@ -1,4 +1,4 @@
-import type { EpochFigures } from "../dist/cluster/rank_report.ts";
+import type { EpochFigures } from "../cluster/rank_report.ts";
 
 /**
  * A member of the world as the live page shows it: who it is, its state,

@@ -1,5 +1,5 @@
 import { z } from "npm:zod@4.6.7";
-import type { EpochFigures } from "../dist/cluster/rank_report.ts";
+import type { EpochFigures } from "../cluster/rank_report.ts";
 import { meanOverRanks } from "./view_state.ts";
 import type { RunView } from "./view_state.ts";
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { serveCoordinator } from "../../dist/cluster/serve_coordinator.ts";
-import { WorldMember } from "../../dist/cluster/world_member.ts";
-import type { RankReport } from "../../dist/cluster/rank_report.ts";
-import { ClusterView } from "../../dashboard/cluster_view.ts";
-import { dashboardToken, sameToken } from "../../dashboard/dashboard_token.ts";
-import { LiveReporter } from "../../cli/live_reporter.ts";
+import { serveCoordinator } from "../../../dist/cluster/serve_coordinator.ts";
+import { WorldMember } from "../../../dist/cluster/world_member.ts";
+import type { RankReport } from "../../../dist/cluster/rank_report.ts";
+import { ClusterView } from "../../../dist/dashboard/cluster_view.ts";
+import { dashboardToken, sameToken } from "../../../dist/dashboard/dashboard_token.ts";
+import { LiveReporter } from "../../../cli/live_reporter.ts";
 
 const secret = new TextEncoder().encode("a test secret of the cluster");
 

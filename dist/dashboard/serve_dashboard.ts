@@ -1,4 +1,4 @@
-import type { Coordinator } from "../dist/cluster/coordinator.ts";
+import type { Coordinator } from "../cluster/coordinator.ts";
 import { ClusterView } from "./cluster_view.ts";
 import { dashboardToken, sameToken } from "./dashboard_token.ts";
 import { pageHtml } from "./page_html.ts";
@@ -9,7 +9,7 @@ import { pageHtml } from "./page_html.ts";
  * @example
  * ```ts
  * import type { ServeDashboardOptions } from "./serve_dashboard.ts";
- * import { Coordinator } from "../dist/cluster/coordinator.ts";
+ * import { Coordinator } from "../cluster/coordinator.ts";
  * const options: ServeDashboardOptions = {
  *   hostname: "127.0.0.1", port: 0, coordinator: new Coordinator(2),
  *   secret: new TextEncoder().encode("a shared secret"), title: "2 trainers",
@@ -58,7 +58,7 @@ export interface Dashboard {
  *
  * @example
  * ```ts
- * import { Coordinator } from "../dist/cluster/coordinator.ts";
+ * import { Coordinator } from "../cluster/coordinator.ts";
  * import { serveDashboard } from "./serve_dashboard.ts";
  * const dashboard = await serveDashboard({
  *   hostname: "127.0.0.1", port: 0, coordinator: new Coordinator(1),
