@@ -213,7 +213,14 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
   const refill = () => {
     while (queue.length < depth && next < batches) {
       const b = next++;
-      queue.push(new Promise<Prepared>((resolve) => waiting.push({ b, settle: resolve })));
+      const item = new Promise<Prepared>((resolve) => waiting.push({ b, settle: resolve }));
+      // A prefetched minibatch may fail (its server died) while the loop
+      // awaits something else (a step's gradient all-reduce): the loop sees
+      // the error when it reaches it, or ends for a reason of its own first;
+      // either way the rejection must not count as unhandled meanwhile, which
+      // would end the process with a bare stack instead of the loop's error.
+      item.catch(() => {});
+      queue.push(item);
       if (!running) startNext();
     }
   };
@@ -266,7 +273,9 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
           } else {
             loss = model.trainStep(blocks, prepared.batch.inputs, labels, n);
           }
-          losses.push(device.read(loss, "f32", 0, 2));
+          const read = device.read(loss, "f32", 0, 2);
+          read.catch(() => {}); // awaited after the loop, which may end first (see above)
+          losses.push(read);
           device.release(loss);
         } finally {
           device.release(labels);

@@ -85,3 +85,30 @@ Deno.test("trainEpoch() uses every seed once and takes empty steps up to the agr
     for (const ms of [r.sampleMs, r.featureMs, r.trainMs, r.waitMs]) assert.ok(ms >= 0);
   });
 });
+
+Deno.test("trainEpoch() rejects with a prefetched minibatch's error that came during another step", async () => {
+  await withDevices(async (cpu) => {
+    const s = setup(cpu);
+    const local = s.source;
+    let calls = 0;
+    // The second minibatch fails while the first step's all-reduce still waits
+    // (a macrotask later): the failure is the epoch's, not an unhandled rejection.
+    const source = {
+      fanouts: local.fanouts,
+      dim: local.dim,
+      next: (seeds: Int32Array, seed: number) =>
+        ++calls === 2 ? Promise.reject(new Error("server 1 is gone")) : local.next(seeds, seed),
+    };
+    await assert.rejects(
+      trainEpoch({
+        ...s,
+        source,
+        seeds: data.split.train.subarray(0, 48),
+        batchSize: 16,
+        seed: 1,
+        reduceGradients: () => new Promise((r) => setTimeout(r, 50)),
+      }),
+      /server 1 is gone/,
+    );
+  });
+});
