@@ -2,6 +2,7 @@
 // block (also `bash`, `shell`), its commands (continuation lines joined,
 // comment lines dropped), and the `<!-- readme-test: ... -->` directives
 // written right before it. See tests/README.md, "README blocks".
+import { SYSTEM_PARTS, type SystemPart } from "../_needs.ts";
 
 /** A command of a README block, with the README line it starts on. */
 export interface ReadmeCommand {
@@ -29,6 +30,8 @@ export interface ReadmeBlock {
   readonly skipped: readonly SkippedCommand[];
   /** Set when a `skip (REASON)` directive leaves the whole block out. */
   readonly skipReason: string | undefined;
+  /** System parts the block needs (`needs PART[,PART]`): it runs as `testNeeding` runs a test. */
+  readonly needs: readonly SystemPart[];
 }
 
 /** A README that breaks the rules of its command blocks (a directive without a reason...). */
@@ -40,6 +43,7 @@ const SHELLS = ["sh", "bash", "shell"];
 const DIRECTIVE = /^\s*<!--\s*readme-test:(.*?)-->\s*$/;
 const SKIP = /^skip(?:\s+`([^`]+)`)?\s*(?:\((.*)\))?\s*$/;
 const BEFORE = /^before\s+`([^`]+)`\s*$/;
+const NEEDS = /^needs\s+([a-z,]+)\s*$/;
 /** A line of a block without a language that reads as a command a user would type. */
 const COMMAND_LIKE = /^\s*(?:\$\s+)?(?:[A-Z_]+=\S+\s+)*(?:deno|npm|npx|srun|sbatch|kubectl|bash)\s/;
 
@@ -167,11 +171,13 @@ function withDirectives(
   let skipReason: string | undefined;
   const before: ReadmeCommand[] = [];
   const skipped: SkippedCommand[] = [];
+  const needs: SystemPart[] = [];
   let kept = commands;
   for (const d of directives) {
     const where = `${file}:${d.line}`;
     const skip = SKIP.exec(d.text);
     const pre = BEFORE.exec(d.text);
+    const need = NEEDS.exec(d.text);
     if (skip) {
       const reason = skip[2]?.trim() ?? "";
       if (reason === "") {
@@ -194,12 +200,21 @@ function withDirectives(
       kept = kept.filter((c) => !matched.includes(c));
     } else if (pre) {
       before.push({ line: d.line, text: pre[1]!.trim() });
+    } else if (need) {
+      for (const part of need[1]!.split(",")) {
+        if (!(part in SYSTEM_PARTS)) {
+          throw new ReadmeFormatError(
+            `${where}: needs ${part}: expected one of ${Object.keys(SYSTEM_PARTS).join(", ")}`,
+          );
+        }
+        needs.push(part as SystemPart);
+      }
     } else {
       throw new ReadmeFormatError(
         `${where}: unknown directive "readme-test: ${d.text}" (skip (why), skip \`PREFIX\` (why), ` +
-          "before `COMMAND`)",
+          "before `COMMAND`, needs PART)",
       );
     }
   }
-  return { line, heading, commands: kept, before, skipped, skipReason };
+  return { line, heading, commands: kept, before, skipped, skipReason, needs };
 }

@@ -48,6 +48,11 @@ Deno.test("readmeBlocks() reads sh blocks' commands, joined and without comment 
     reason: "needs a Kubernetes cluster",
   }]);
   assert.equal(b!.skipReason, "needs a Slurm cluster");
+  assert.deepEqual(a!.needs, []);
+  const [gpu] = readmeBlocks(
+    `<!-- readme-test: needs webgpu,chromium -->\n${fence}sh\ndeno task bench --report=out\n${fence}`,
+  );
+  assert.deepEqual(gpu!.needs, ["webgpu", "chromium"], "needs names the system parts");
 });
 
 Deno.test("readmeBlocks() refuses a block neither runnable nor visibly marked", () => {
@@ -64,6 +69,7 @@ Deno.test("readmeBlocks() refuses a block neither runnable nor visibly marked", 
       /matches no command/,
     ],
     [`<!-- readme-test: skipp (x) -->\n${fence}sh\nsrun x\n${fence}`, /unknown directive/],
+    [`<!-- readme-test: needs gpu -->\n${fence}sh\nsrun x\n${fence}`, /needs gpu: expected one of/],
     [
       `<!-- readme-test: skip (x) -->\ntext\n${fence}sh\nsrun x\n${fence}`,
       /right before a code block/,

@@ -5,6 +5,7 @@
 // ignored test carrying that reason.
 import { codeOf, type ReadmeBlock, readmeBlocks } from "./_blocks.ts";
 import { runBlock } from "./_run_block.ts";
+import { testNeeding } from "../_needs.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const FILE = "README.md";
@@ -33,7 +34,9 @@ for (const block of blocks) {
   }
   if (block.commands.length === 0) continue;
   const n = block.before.length + block.commands.length;
-  Deno.test(`${where} runs as written (${n} command${n === 1 ? "" : "s"})`, async () => {
-    await runBlock(block, { root: ROOT, file: FILE });
-  });
+  await testNeeding(
+    block.needs,
+    `${where} runs as written (${n} command${n === 1 ? "" : "s"})`,
+    () => runBlock(block, { root: ROOT, file: FILE }),
+  );
 }
