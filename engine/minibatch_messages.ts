@@ -31,6 +31,8 @@ export interface HostMinibatch {
   readonly rows: Float32Array<ArrayBuffer>;
   readonly sampleMs: number;
   readonly featureMs: number;
+  /** Feature bytes fetched from other partitions for it, where its maker knows. */
+  readonly remoteBytes?: number | undefined;
 }
 
 /** What the training thread asks of the Worker. */

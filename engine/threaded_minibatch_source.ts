@@ -1,7 +1,8 @@
-import type { Device, DeviceBuffer } from "./device.ts";
+import type { Device } from "./device.ts";
 import type { CsrGraph } from "./graph.ts";
 import { checkWorkerReply, type HostMinibatch, type WorkerRequest } from "./minibatch_messages.ts";
 import type { MinibatchSource, PreparedMinibatch } from "./minibatch_source.ts";
+import { uploadHostMinibatch } from "./upload_host_minibatch.ts";
 
 /** Options of {@link ThreadedMinibatchSource.start}. */
 export interface ThreadedSourceOptions {
@@ -133,7 +134,7 @@ export class ThreadedMinibatchSource implements MinibatchSource {
       throw new Error(`the minibatch worker answered batch ${id} with the wrong shape`);
     }
     const t = performance.now();
-    const batch = this.#upload(host);
+    const batch = uploadHostMinibatch(this.#device, host);
     const buffers = [host.inputNodes.buffer, host.rows.buffer];
     for (const b of host.blocks) buffers.push(b.indptr.buffer, b.indices.buffer);
     if (!this.#broken) {
@@ -152,36 +153,6 @@ export class ThreadedMinibatchSource implements MinibatchSource {
       // A Worker that cannot close cleanly is terminated all the same.
     }
     this.#fail(new Error("the minibatch worker is closed"));
-  }
-
-  #upload(host: HostMinibatch): PreparedMinibatch {
-    const device = this.#device;
-    const owned: DeviceBuffer[] = [];
-    const put = (data: Int32Array<ArrayBuffer> | Float32Array<ArrayBuffer>, label: string) => {
-      const b = device.createBuffer(Math.max(4, data.byteLength), label, "uninitialised");
-      if (data.length > 0) device.write(b, data);
-      owned.push(b);
-      return b;
-    };
-    const blocks = host.blocks.map((b) => ({
-      numDst: b.numDst,
-      numSrc: b.numSrc,
-      numEdges: b.numEdges,
-      indptr: put(b.indptr, "block indptr"),
-      indices: put(b.indices, "block indices"),
-    }));
-    return {
-      numSeeds: host.numSeeds,
-      numInput: host.numInput,
-      blocks,
-      inputNodes: put(host.inputNodes, "input nodes"),
-      inputs: put(host.rows, "inputs"),
-      sampleMs: host.sampleMs,
-      featureMs: host.featureMs,
-      release: () => {
-        for (const b of owned) device.release(b);
-      },
-    };
   }
 
   #request(

@@ -1,5 +1,6 @@
-import type { Device, DeviceBuffer } from "../../engine/device.ts";
+import type { Device } from "../../engine/device.ts";
 import type { PreparedMinibatch } from "../../engine/minibatch_source.ts";
+import { uploadHostMinibatch } from "../../engine/upload_host_minibatch.ts";
 import type { HostMinibatch } from "./host_minibatch.ts";
 
 /**
@@ -38,31 +39,5 @@ export function uploadMinibatch(
       `${from} answered ${host.rows.length} feature values for ${host.numInput} rows of ${expected.dim}`,
     );
   }
-  const owned: DeviceBuffer[] = [];
-  const put = (data: Int32Array<ArrayBuffer> | Float32Array<ArrayBuffer>, label: string) => {
-    const b = device.createBuffer(Math.max(4, data.byteLength), label);
-    if (data.length > 0) device.write(b, data);
-    owned.push(b);
-    return b;
-  };
-  const blocks = host.blocks.map((b) => ({
-    numDst: b.numDst,
-    numSrc: b.numSrc,
-    numEdges: b.numEdges,
-    indptr: put(b.indptr, "block indptr"),
-    indices: put(b.indices, "block indices"),
-  }));
-  return {
-    numSeeds: host.numSeeds,
-    numInput: host.numInput,
-    blocks,
-    inputNodes: put(host.inputNodes, "input nodes"),
-    inputs: put(host.rows, "inputs"),
-    sampleMs: host.sampleMs,
-    featureMs: host.featureMs,
-    ...(host.remoteBytes === undefined ? {} : { remoteBytes: host.remoteBytes }),
-    release: () => {
-      for (const b of owned) device.release(b);
-    },
-  };
+  return uploadHostMinibatch(device, host);
 }
