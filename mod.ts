@@ -22,6 +22,7 @@ export type { Block } from "./engine/block.ts";
 export { createDevice, type DeviceChoice } from "./engine/create_device.ts";
 export { CpuDevice } from "./engine/cpu_device.ts";
 export type { NodeDataset } from "./engine/dataset.ts";
+export type { LinkEdges, LinkSplit } from "./engine/link_split.ts";
 export type {
   ArrayOf,
   BufferContents,

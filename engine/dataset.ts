@@ -1,4 +1,5 @@
 import type { CsrGraph } from "./graph.ts";
+import type { LinkSplit } from "./link_split.ts";
 
 /**
  * A node-property-prediction dataset held in memory: the graph, one float32
@@ -35,6 +36,11 @@ export interface NodeDataset {
    * sampling reads); absent for an unweighted graph.
    */
   readonly edgeWeights?: Float32Array;
+  /**
+   * The link-prediction edges, when the dataset has them (an `ogbl-*` split, or `--edge_split`):
+   * what `--task=link` trains and evaluates on.
+   */
+  readonly links?: LinkSplit;
   /** Node ids of the training, validation and test seeds; the three lists are disjoint. */
   readonly split: {
     readonly train: Int32Array;
