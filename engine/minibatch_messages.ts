@@ -10,30 +10,7 @@
  * ```
  * @module
  */
-
-/** One block of a minibatch as host arrays. */
-export interface HostBlock {
-  readonly numDst: number;
-  readonly numSrc: number;
-  readonly numEdges: number;
-  readonly indptr: Int32Array<ArrayBuffer>;
-  readonly indices: Int32Array<ArrayBuffer>;
-}
-
-/** A prepared minibatch as host arrays, with the time its preparation took. */
-export interface HostMinibatch {
-  readonly numSeeds: number;
-  readonly numInput: number;
-  readonly inputNodes: Int32Array<ArrayBuffer>;
-  /** Outermost first, as `MiniBatch.blocks`. */
-  readonly blocks: readonly HostBlock[];
-  /** `numInput * dim` input features, row after row. */
-  readonly rows: Float32Array<ArrayBuffer>;
-  readonly sampleMs: number;
-  readonly featureMs: number;
-  /** Feature bytes fetched from other partitions for it, where its maker knows. */
-  readonly remoteBytes?: number | undefined;
-}
+import type { HostMinibatch } from "./host_minibatch.ts";
 
 /** What the training thread asks of the Worker. */
 export type WorkerRequest =

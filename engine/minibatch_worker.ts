@@ -10,12 +10,8 @@ import { DeviceTable } from "./device_table.ts";
 import { LocalFeatureStore } from "./local_feature_store.ts";
 import { LocalMinibatchSource } from "./local_minibatch_source.ts";
 import { LocalSampler } from "./local_sampler.ts";
-import {
-  checkWorkerRequest,
-  type HostMinibatch,
-  type WorkerReply,
-  type WorkerRequest,
-} from "./minibatch_messages.ts";
+import type { HostMinibatch } from "./host_minibatch.ts";
+import { checkWorkerRequest, type WorkerReply, type WorkerRequest } from "./minibatch_messages.ts";
 
 interface Loaded {
   readonly device: CpuDevice;

@@ -1,6 +1,7 @@
 import type { Device } from "./device.ts";
 import type { CsrGraph } from "./graph.ts";
-import { checkWorkerReply, type HostMinibatch, type WorkerRequest } from "./minibatch_messages.ts";
+import type { HostMinibatch } from "./host_minibatch.ts";
+import { checkWorkerReply, type WorkerRequest } from "./minibatch_messages.ts";
 import type { MinibatchSource, PreparedMinibatch } from "./minibatch_source.ts";
 import { uploadHostMinibatch } from "./upload_host_minibatch.ts";
 

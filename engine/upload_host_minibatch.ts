@@ -1,5 +1,5 @@
 import type { Device, DeviceBuffer } from "./device.ts";
-import type { HostMinibatch } from "./minibatch_messages.ts";
+import type { HostMinibatch } from "./host_minibatch.ts";
 import type { PreparedMinibatch } from "./minibatch_source.ts";
 
 /**

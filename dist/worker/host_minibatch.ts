@@ -16,62 +16,10 @@
  */
 import { z } from "npm:zod@4.6.7";
 import type { Device } from "../../engine/device.ts";
+import type { HostBlock, HostMinibatch } from "../../engine/host_minibatch.ts";
 import type { PreparedMinibatch } from "../../engine/minibatch_source.ts";
 
-/**
- * One block as host arrays: the host form of a `Block`.
- *
- * @example
- * ```ts
- * import type { HostBlock } from "./host_minibatch.ts";
- * // Two destinations, each with the other as its one sampled neighbour.
- * const block: HostBlock = {
- *   numDst: 2, numSrc: 2, numEdges: 2, indptr: new Int32Array([0, 1, 2]), indices: new Int32Array([1, 0]),
- * };
- * ```
- */
-export interface HostBlock {
-  /** Destination nodes; also the first `numDst` sources. */
-  numDst: number;
-  /** Source nodes, `>= numDst`. */
-  numSrc: number;
-  /** Sampled edges, the length of `indices`. */
-  numEdges: number;
-  /** `numDst + 1` offsets into `indices`. */
-  indptr: Int32Array<ArrayBuffer>;
-  /** `numEdges` local source ids in `[0, numSrc)`. */
-  indices: Int32Array<ArrayBuffer>;
-}
-
-/**
- * A minibatch as host arrays, with the time its preparation took: what the
- * partition server's Worker posts to its trainer, and what `minibatch.produce`
- * answers a client.
- *
- * @example
- * ```ts
- * import type { HostMinibatch } from "./host_minibatch.ts";
- * const featureBytes = (m: HostMinibatch) => m.rows.byteLength;
- * ```
- */
-export interface HostMinibatch {
-  /** Seeds of the minibatch, the first `numSeeds` input nodes. */
-  numSeeds: number;
-  /** Input nodes, the length of `inputNodes`. */
-  numInput: number;
-  /** `numInput` global ids, seeds first. */
-  inputNodes: Int32Array<ArrayBuffer>;
-  /** Outermost first, as `MiniBatch.blocks`. */
-  blocks: HostBlock[];
-  /** `numInput * dim` input features, row after row. */
-  rows: Float32Array<ArrayBuffer>;
-  /** Time sampling took where it ran, in milliseconds. */
-  sampleMs: number;
-  /** Time gathering and fetching the features took where it ran, in milliseconds. */
-  featureMs: number;
-  /** Feature bytes fetched from other partitions for it, where its maker knows. */
-  remoteBytes?: number | undefined;
-}
+export type { HostBlock, HostMinibatch };
 
 const count = z.number().int().nonnegative();
 const int32 = z.custom<Int32Array<ArrayBuffer>>((v) => v instanceof Int32Array);

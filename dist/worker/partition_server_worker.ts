@@ -100,8 +100,8 @@ class ServedPartition {
         if (this.cancelled.has(m.id)) return; // nobody waits for it any more
         const [host, transfer] = await readMinibatch(this.device, batch, this.source.dim);
         if (this.cancelled.has(m.id)) return;
-        host.remoteBytes = remoteRows * this.source.dim * 4;
-        self.postMessage({ kind: "reply", id: m.id, payload: host }, transfer);
+        const payload = { ...host, remoteBytes: remoteRows * this.source.dim * 4 };
+        self.postMessage({ kind: "reply", id: m.id, payload }, transfer);
       } finally {
         batch.release();
       }
