@@ -168,3 +168,28 @@ export function deviceList(text: string): number[] {
   }
   return text.split(",").map(Number);
 }
+
+/**
+ * Parses `--edge_split=0.85,0.05,0.10`: the training, validation and test
+ * shares of a graph's edges, three non-negative numbers summing to 1.
+ *
+ * @example
+ * ```ts
+ * import { edgeSplit } from "./flags.ts";
+ * console.log(edgeSplit("0.85,0.05,0.10")); // [0.85, 0.05, 0.1]
+ * ```
+ */
+export function edgeSplit(text: string): [number, number, number] {
+  const parts = text.split(",").map((s) => s.trim());
+  const xs = parts.map(Number);
+  const ok = parts.length === 3 && parts.every((s) => s !== "") &&
+    xs.every((x) => Number.isFinite(x) && x >= 0) &&
+    Math.abs(xs[0]! + xs[1]! + xs[2]! - 1) < 1e-6 && xs[0]! > 0;
+  if (!ok) {
+    throw new InvalidArgumentError(
+      `expected three shares train,valid,test, non-negative, summing to 1, with some training ` +
+        `edges (e.g. 0.85,0.05,0.10), got "${text}"`,
+    );
+  }
+  return [xs[0]!, xs[1]!, xs[2]!];
+}

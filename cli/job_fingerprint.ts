@@ -10,7 +10,8 @@ import type { TrainingOptions } from "./shared_options.ts";
 
 /**
  * The fields that decide what a trainer computes, in the order a user
- * would look for a mistake: the model's shape, the sampling, the optimizer,
+ * would look for a mistake: the task (and, for link prediction, its
+ * negatives and embedding width), the model's shape, the sampling, the optimizer,
  * the random seed and the epoch loop. Each is named by its flag. `epochs`
  * and `--eval_every` must agree because every trainer takes part in every
  * step's all-reduce and every evaluation's sum; a resumed run may change
@@ -26,11 +27,23 @@ export function trainingFields(
   f:
     & Pick<
       TrainingOptions,
-      "fanout" | "hidden" | "dropout" | "batchSize" | "lr" | "seed" | "epochs" | "evalEvery"
+      | "fanout"
+      | "hidden"
+      | "dropout"
+      | "batchSize"
+      | "lr"
+      | "seed"
+      | "epochs"
+      | "evalEvery"
+      | "task"
+      | "negSampling"
+      | "negRatio"
+      | "outChannels"
     >
     & { readonly numLayers: number },
 ): Fingerprint {
   return [
+    ...taskFields(f),
     ["--num_layers", String(f.numLayers)],
     ["--hidden", String(f.hidden)],
     ["--fanout", f.fanout.join(",")],
@@ -40,6 +53,31 @@ export function trainingFields(
     ["--seed", String(f.seed)],
     ["--epochs", String(f.epochs)],
     ["--eval_every", String(f.evalEvery)],
+  ];
+}
+
+/**
+ * What kind of training a rank does: `--task` always (so that a node
+ * classification rank and a link prediction one never join each other, nor
+ * resume each other's checkpoints), and for link prediction its negatives
+ * and embedding width. Sampling servers send it too.
+ *
+ * @example
+ * ```ts
+ * import { taskFields } from "./job_fingerprint.ts";
+ * console.log(taskFields({ task: "node", negSampling: "binary", negRatio: 1, outChannels: 256 }));
+ * // [["--task", "node"]]
+ * ```
+ */
+export function taskFields(
+  f: Pick<TrainingOptions, "task" | "negSampling" | "negRatio" | "outChannels">,
+): Fingerprint {
+  if (f.task === "node") return [["--task", "node"]];
+  return [
+    ["--task", "link"],
+    ["--neg_sampling", f.negSampling],
+    ["--neg_ratio", String(f.negRatio)],
+    ["--out_channels", String(f.outChannels)],
   ];
 }
 

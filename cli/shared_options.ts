@@ -8,9 +8,10 @@ import {
   tcpPort,
   timeoutMs,
 } from "./flags.ts";
+import { addLinkOptions, type LinkOptions, readLinkOptions } from "./link_options.ts";
 
-/** The flags every training process has: model, optimizer, epoch loop and output. */
-export interface TrainingOptions {
+/** The flags every training process has: task, model, optimizer, epoch loop and output. */
+export interface TrainingOptions extends LinkOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly fanout: number[];
@@ -79,9 +80,14 @@ export interface ClusterOptions {
  * ```
  */
 export function addTrainingOptions(p: Command, what: string, fanoutHelp: string): Command {
-  return p
+  return addLinkOptions(p)
     .option("--epochs <n>", "training epochs", positiveInt, 10)
-    .option("--batch_size <n>", "seeds per minibatch", positiveInt, 512)
+    .option(
+      "--batch_size <n>",
+      "seeds per minibatch (training edges with --task=link)",
+      positiveInt,
+      512,
+    )
     .option("--fanout <list>", fanoutHelp, parseFanout, [15, 10, 5])
     .option("--hidden <n>", "hidden channels", positiveInt, 256)
     .option("--lr <x>", "Adam learning rate", finiteNumber, 0.003)
@@ -95,7 +101,7 @@ export function addTrainingOptions(p: Command, what: string, fanoutHelp: string)
     .option("--seed <n>", "random seed", nonNegativeInt, 0)
     .option(
       "--eval_every <n>",
-      "evaluate test accuracy every n epochs (0: only after the last)",
+      "evaluate (test accuracy; AUC with --task=link) every n epochs (0: only after the last)",
       nonNegativeInt,
       1,
     )
@@ -137,6 +143,7 @@ export function readTrainingOptions(p: Command): TrainingOptions {
     p.error(`--device must be auto, webgpu, webgpu:N or cpu, got "${o.device}"`);
   }
   return {
+    ...readLinkOptions(p, o.hidden),
     epochs: o.epochs,
     batchSize: o.batch_size,
     fanout: o.fanout,

@@ -1,6 +1,13 @@
 import type { Command } from "commander";
 import { type DashboardAddress, dashboardAddress } from "./dashboard_address.ts";
-import { deviceList, finiteNumber, newProgram, nonNegativeInt, positiveInt } from "./flags.ts";
+import {
+  deviceList,
+  edgeSplit,
+  finiteNumber,
+  newProgram,
+  nonNegativeInt,
+  positiveInt,
+} from "./flags.ts";
 import { placeProcess } from "./place_process.ts";
 import {
   addModelFileOptions,
@@ -26,6 +33,8 @@ export interface TrainFlags
   /** Which `split/NAME/` of an OGB directory (one node), when it has several. */
   readonly split: string | undefined;
   readonly scale: number;
+  /** `--edge_split`: train, valid and test shares of the graph's edges (one node, `--task=link`). */
+  readonly edgeSplit: readonly [number, number, number] | undefined;
   readonly numNodes: number;
   readonly nodeRank: number;
   /** Trainers on this node; undefined when only the census will tell (one task per trainer). */
@@ -71,6 +80,7 @@ export function parseTrainFlags(
     datasetRootDir: o.dataset_root_dir,
     split: o.split,
     scale: o.scale,
+    edgeSplit: o.edge_split,
     numLayers: o.num_layers ?? o.fanout.length,
     evalMode: o.eval,
     checkpointDir: o.checkpoint_dir,
@@ -93,9 +103,10 @@ function unusedFlags(p: Command): string[] {
   const o = p.opts();
   const given = (name: string) => p.getOptionValueSource(name) === "cli";
   if (o.num_nodes > 1 || o.num_training_procs > 1) {
-    return ["split", "scale"].filter(given).map((name) =>
+    return ["split", "scale", "edge_split"].filter(given).map((name) =>
       `--${name} has no effect with --num_nodes > 1 or --num_training_procs > 1: ` +
-      "trainers read the partition directory (--dataset_root_dir)"
+      "trainers read the partition directory (--dataset_root_dir)" +
+      (name === "edge_split" ? "; split its edges with deno task partition --edge_split" : "")
     );
   }
   const cluster = ["master_addr", "master_port", "node_addr", "secret", "secret_file"]
@@ -172,6 +183,9 @@ function checkTrainFlags(f: TrainFlags, p: Command): void {
       p.error(`--${name} needs --checkpoint_dir: the directory that holds the checkpoints`);
     }
   }
+  if (f.edgeSplit !== undefined && f.task !== "link") {
+    p.error("--edge_split makes link-prediction edges: it is read only with --task=link");
+  }
   if (f.evalMode === "layerwise" && f.numNodes > 1) {
     p.error("--eval=layerwise runs on one node only (--num_nodes=1)");
   }
@@ -193,6 +207,12 @@ function trainProgram(): Command {
       "OGB dataset directory, or the partition directory with --num_nodes > 1",
     )
     .option("--split <name>", "which split/NAME/ of an OGB directory, when it has several")
+    .option(
+      "--edge_split <shares>",
+      "with --task=link on one node: train,valid,test shares of the graph's edges (e.g. " +
+        "0.85,0.05,0.10), for a dataset without link-prediction edges",
+      edgeSplit,
+    )
     .option(
       "--scale <x>",
       "synthetic dataset size as a fraction of ogbn-products",
