@@ -1,5 +1,9 @@
-// `deno task predict`: the class of every node (or of --nodes) by a saved model.
+// `deno task predict`: the class (or with --task=link the embedding) of every node (or of --nodes)
+// by a saved model.
 import { createDevice } from "../engine/create_device.ts";
+import type { NodeDataset } from "../engine/dataset.ts";
+import type { Device } from "../engine/device.ts";
+import { embed } from "../engine/embed.ts";
 import { predict, type Predictions } from "../engine/predict.ts";
 import { SafetensorsFormatError } from "../engine/safetensors.ts";
 import { checkModelFits, loadModel, type TrainedModel } from "../engine/trained_model.ts";
@@ -11,6 +15,7 @@ import { ProgressBar } from "./progress_bar.ts";
 import { readNodeList } from "./read_node_list.ts";
 import { runCommand } from "./run_command.ts";
 import { UsageError } from "./usage_error.ts";
+import { writeEmbeddings } from "./write_embeddings.ts";
 import { writePredictions } from "./write_predictions.ts";
 
 /**
@@ -18,7 +23,9 @@ import { writePredictions } from "./write_predictions.ts";
  * dataset (feature width, classes: both named), predicts by layer-wise or
  * sampled inference, writes the output and prints one line: nodes, time,
  * throughput and the accuracy on the labelled test nodes among those
- * predicted. Returns the predictions and the seconds inference took.
+ * predicted. Returns the predictions and the seconds inference took. With
+ * `--task=link` it writes each node's embedding instead (any output width)
+ * and returns no predictions.
  *
  * @example
  * ```ts ignore
@@ -29,7 +36,7 @@ import { writePredictions } from "./write_predictions.ts";
  */
 export async function runPredict(
   flags: PredictFlags,
-): Promise<{ predictions: Predictions; seconds: number }> {
+): Promise<{ predictions?: Predictions; seconds: number }> {
   checkWritable("--output", flags.output);
   let model: TrainedModel;
   try {
@@ -49,7 +56,13 @@ export async function runPredict(
     quiet: flags.quiet,
   });
   try {
-    checkModelFits(model.shape, data, `--model=${flags.model}`);
+    if (flags.task === "node") checkModelFits(model.shape, data, `--model=${flags.model}`);
+    else if (model.shape.inDim !== data.featureDim) {
+      throw new RangeError(
+        `--model=${flags.model} (${describeShape(model.shape)}) takes ${model.shape.inDim} ` +
+          `features per node, but ${data.name} has ${data.featureDim}`,
+      );
+    }
   } catch (err) {
     throw err instanceof RangeError ? new UsageError(err.message) : err;
   }
@@ -75,6 +88,9 @@ export async function runPredict(
     flags.quiet,
   );
   try {
+    if (flags.task === "link") {
+      return await embedAll(flags, model, data, device, nodes, bar);
+    }
     const t0 = performance.now();
     const predictions = await predict(model, data, {
       device,
@@ -108,6 +124,43 @@ export async function runPredict(
     bar.stop();
     device.destroy();
   }
+}
+
+/** `--task=link`: every node's (or --nodes') embedding, written and summed up in one line. */
+async function embedAll(
+  flags: PredictFlags,
+  model: TrainedModel,
+  data: NodeDataset,
+  device: Device,
+  nodes: Int32Array | undefined,
+  bar: ProgressBar,
+): Promise<{ seconds: number }> {
+  const t0 = performance.now();
+  const embeddings = await embed(model, data, {
+    device,
+    onProgress: (done) => bar.update(done),
+    inference: flags.inference,
+    batchSize: flags.batchSize,
+    seed: flags.seed,
+    ...(nodes === undefined ? {} : { nodes }),
+    ...(flags.fanout === undefined ? {} : { fanout: flags.fanout }),
+  });
+  bar.stop();
+  const seconds = (performance.now() - t0) / 1000;
+  await writeEmbeddings(flags.output, flags.format, embeddings, {
+    producer: "webgnn",
+    model: flags.model,
+    dataset: data.name,
+    inference: flags.inference,
+    embedding_dim: String(embeddings.dim),
+  });
+  const n = embeddings.nodes.length;
+  console.log(
+    `webgnn predict: embeddings (${embeddings.dim} wide) of ${n} nodes of ${data.name} by ` +
+      `${flags.inference} inference on ${device.description} in ${seconds.toFixed(2)} s ` +
+      `(${Math.round(n / seconds)} nodes/s); wrote ${flags.output}`,
+  );
+  return { seconds };
 }
 
 if (import.meta.main) {

@@ -5,6 +5,8 @@ export type PredictionFormat = "csv" | "safetensors";
 
 /** The flags of `deno task predict`, parsed and checked. */
 export interface PredictFlags {
+  /** `node`: each node's class; `link`: each node's embedding (a link-prediction model's output). */
+  readonly task: "node" | "link";
   /** The safetensors model to predict with. */
   readonly model: string;
   readonly dataset: string;
@@ -61,6 +63,12 @@ export function parsePredictFlags(args: string[]): PredictFlags {
   if (format !== "csv" && format !== "safetensors") {
     p.error(`--format must be csv or safetensors, got "${format}"`);
   }
+  if (o.task !== "node" && o.task !== "link") {
+    p.error(`--task must be node or link, got "${o.task}"`);
+  }
+  if (o.task === "link" && o.probabilities) {
+    p.error("--probabilities is read only with --task=node: --task=link writes embeddings");
+  }
   if (o.inference !== "layerwise" && o.inference !== "sampled") {
     p.error(`--inference must be layerwise or sampled, got "${o.inference}"`);
   }
@@ -77,6 +85,7 @@ export function parsePredictFlags(args: string[]): PredictFlags {
     if (path !== undefined && !isFile(path)) p.error(`${flag}=${path}: no such file`);
   }
   return {
+    task: o.task,
     model: o.model,
     dataset: o.dataset,
     datasetRootDir: o.dataset_root_dir,
@@ -107,8 +116,14 @@ function isFile(path: string): boolean {
 function predictProgram() {
   return newProgram(
     "predict",
-    "predict node classes with a saved GraphSAGE model (deno task train --save_model)",
+    "predict node classes, or node embeddings with --task=link, with a saved GraphSAGE model " +
+      "(deno task train --save_model)",
   )
+    .option(
+      "--task <kind>",
+      "node (each node's class) or link (each node's embedding: a model trained with --task=link)",
+      "node",
+    )
     .option("--model <path>", "the safetensors model (PyG GraphSAGE tensor names)")
     .option(
       "--dataset <name>",
@@ -129,7 +144,10 @@ function predictProgram() {
       "--nodes <file>",
       "predict only these nodes: one id per line (first comma-separated field; a header line is skipped)",
     )
-    .option("--output <file>", "where the predictions go: FILE.csv or FILE.safetensors")
+    .option(
+      "--output <file>",
+      "where the predictions (or embeddings) go: FILE.csv or FILE.safetensors",
+    )
     .option("--format <kind>", "csv or safetensors (default: from --output's extension)")
     .option("--probabilities", "write every class's probability beside the predicted class")
     .option(

@@ -1,0 +1,71 @@
+import type { Embeddings } from "../engine/embed.ts";
+import { saveSafetensors } from "../engine/safetensors_file.ts";
+import type { PredictionFormat } from "./predict_flags.ts";
+
+/** Rows of CSV formatted and written at a time. */
+const CSV_ROWS = 16_384;
+
+/**
+ * Writes node embeddings to `path`, replacing it atomically (a temporary
+ * file in the same directory, synced, then renamed), as `writePredictions`
+ * writes classes:
+ *
+ * - `csv`: a header `node,e0 .. e{D-1}` and one row per node, values with 6
+ *   significant digits.
+ * - `safetensors`: `node` int32 `[n]` and `embedding` float32 `[n, D]`,
+ *   `metadata` in the header (NumPy and PyTorch read it with `safetensors`).
+ *
+ * @example
+ * ```ts
+ * import { writeEmbeddings } from "./write_embeddings.ts";
+ * const e = { nodes: new Int32Array([4, 7]), embeddings: new Float32Array([0.5, -1, 2, 0]), dim: 2 };
+ * const path = `${await Deno.makeTempDir()}/e.csv`;
+ * await writeEmbeddings(path, "csv", e, {});
+ * console.log(await Deno.readTextFile(path)); // node,e0,e1 / 4,0.5,-1 / 7,2,0
+ * ```
+ */
+export async function writeEmbeddings(
+  path: string,
+  format: PredictionFormat,
+  e: Embeddings,
+  metadata: Readonly<Record<string, string>>,
+): Promise<void> {
+  const n = e.nodes.length, d = e.dim;
+  if (format === "safetensors") {
+    await saveSafetensors(
+      path,
+      new Map([
+        ["node", { dtype: "I32", shape: [n], data: e.nodes }],
+        ["embedding", { dtype: "F32", shape: [n, d], data: e.embeddings }],
+      ]),
+      metadata,
+    );
+    return;
+  }
+  const tmp = `${path}.${Deno.pid}.tmp`;
+  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  try {
+    const encoder = new TextEncoder();
+    const write = async (text: string) => {
+      const bytes = encoder.encode(text);
+      for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+    };
+    await write(`node${Array.from({ length: d }, (_, k) => `,e${k}`).join("")}\n`);
+    for (let r0 = 0; r0 < n; r0 += CSV_ROWS) {
+      const lines: string[] = [];
+      for (let i = r0; i < Math.min(n, r0 + CSV_ROWS); i++) {
+        let line = String(e.nodes[i]);
+        for (let k = 0; k < d; k++) line += "," + Number(e.embeddings[i * d + k]!.toPrecision(6));
+        lines.push(line);
+      }
+      await write(lines.join("\n") + "\n");
+    }
+    await file.sync();
+  } catch (err) {
+    file.close();
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
+  }
+  file.close();
+  await Deno.rename(tmp, path);
+}
