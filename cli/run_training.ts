@@ -20,7 +20,8 @@ export interface TrainingSetup {
   readonly validSeeds: Int32Array;
   /** This trainer's share of the test nodes. */
   readonly testSeeds: Int32Array;
-  readonly labelOf: (id: number) => number;
+  /** A training seed's label (node classification; link minibatches bring their own targets). */
+  readonly labelOf?: (id: number) => number;
   /** Trainer name for messages, e.g. "node 0 trainer 1". */
   readonly name: string;
   /** Steps per epoch every trainer takes (the largest batch count among trainers). */
@@ -28,6 +29,11 @@ export interface TrainingSetup {
   readonly reduceGradients?: (model: Trainable, hasBatch: boolean) => Promise<boolean | void>;
   /** Replaces sampled evaluation over `validSeeds` and `testSeeds` (layer-wise inference, say). */
   readonly evaluateSplits?: () => Promise<{ valid: Accuracy; test: Accuracy }>;
+  /**
+   * Link prediction's evaluation in place of accuracy: the figures on the validation and test
+   * edges, the same on every trainer (null for a split without edges).
+   */
+  readonly evaluateLinks?: (epoch: number) => Promise<LinkEvaluation>;
   /** Sums accuracy counts across trainers so every trainer reports the global figure. */
   readonly reduceAccuracy?: (local: Accuracy) => Promise<Accuracy>;
   /** Whether this trainer prints the per-epoch lines. */
@@ -52,6 +58,24 @@ export type EpochFlags = Pick<
   "epochs" | "batchSize" | "seed" | "prefetch" | "evalEvery" | "evalBatchSize" | "quiet"
 >;
 
+/**
+ * Link-prediction figures of one split: ROC-AUC and recall, and OGB's Hits@K
+ * and MRR when the split has fixed negatives (the shape of the engine's
+ * `LinkMetrics`).
+ */
+export interface LinkFigures {
+  readonly auc: number;
+  readonly recall: number;
+  readonly hits?: Readonly<Record<number, number>>;
+  readonly mrr?: number;
+}
+
+/** What a link-prediction evaluation gives: the validation and the test edges' figures. */
+export interface LinkEvaluation {
+  readonly valid: LinkFigures | null;
+  readonly test: LinkFigures | null;
+}
+
 /** One epoch's line of the metrics file. */
 export interface EpochMetrics extends EpochReport {
   readonly epoch: number;
@@ -62,6 +86,17 @@ export interface EpochMetrics extends EpochReport {
   readonly testAccuracy: number | null;
   /** Time spent evaluating validation and test accuracy after this epoch; null when not evaluated. */
   readonly evalMs: number | null;
+  /** `--task=link`: ROC-AUC on the validation edges (against as many negatives); null when not evaluated. */
+  readonly validAuc?: number | null;
+  readonly validRecall?: number | null;
+  /** `--task=link` with fixed negatives: Hits@K by K, and the mean reciprocal rank. */
+  readonly validHits?: Readonly<Record<number, number>> | null;
+  readonly validMrr?: number | null;
+  /** `--task=link`: ROC-AUC on the test edges; null when not evaluated. */
+  readonly testAuc?: number | null;
+  readonly testRecall?: number | null;
+  readonly testHits?: Readonly<Record<number, number>> | null;
+  readonly testMrr?: number | null;
 }
 
 /**
@@ -106,7 +141,7 @@ export async function runTraining(
         model: setup.model,
         source: setup.source,
         seeds: shuffled(setup.trainSeeds, flags.seed * 1000 + epoch),
-        labelOf: setup.labelOf,
+        labelOf: setup.labelOf ?? noLabels,
         batchSize: flags.batchSize,
         seed: flags.seed * 1000 + epoch,
         prefetch: flags.prefetch,
@@ -121,15 +156,22 @@ export async function runTraining(
       const evalNow = flags.evalEvery > 0
         ? epoch % flags.evalEvery === 0 || epoch === flags.epochs
         : epoch === flags.epochs;
-      const evaluated = evalNow ? await evaluateSplits(setup, flags, epoch) : undefined;
-      await setup.keeper?.evaluated(epoch, evaluated);
+      const link = setup.evaluateLinks;
+      const evaluated = !evalNow
+        ? undefined
+        : link
+        ? await evaluateLinkSplits(link, epoch)
+        : await evaluateSplits(setup, flags, epoch);
+      await setup.keeper?.evaluated(epoch, evaluated && scoreOf(evaluated));
       const m: EpochMetrics = {
         epoch,
         time: new Date().toISOString(),
         ...report,
-        validAccuracy: evaluated?.validAccuracy ?? null,
-        testAccuracy: evaluated?.testAccuracy ?? null,
+        validAccuracy: null,
+        testAccuracy: null,
+        ...evaluated,
         evalMs: evaluated?.evalMs ?? null,
+        ...(link && !evaluated ? linkFields(null, null) : {}),
       };
       all.push(m);
       if (setup.print) console.log(epochLine(m, flags.epochs));
@@ -143,6 +185,47 @@ export async function runTraining(
     metricsFile?.close();
   }
   return all;
+}
+
+/** The labels of a setup without any: its minibatches bring their own targets (link prediction). */
+function noLabels(id: number): number {
+  throw new TypeError(`runTraining: seed ${id} has no label (the setup gives no labelOf)`);
+}
+
+/** The figure `--save_best` keeps the best of: validation accuracy, or AUC for link prediction. */
+function scoreOf(
+  e: { validAccuracy?: number | null; testAccuracy?: number | null } & {
+    validAuc?: number | null;
+    testAuc?: number | null;
+  },
+) {
+  return e.validAuc !== undefined
+    ? { validAccuracy: e.validAuc, testAccuracy: e.testAuc ?? 0 }
+    : { validAccuracy: e.validAccuracy ?? null, testAccuracy: e.testAccuracy ?? 0 };
+}
+
+/** Link prediction's validation and test figures, as the metrics' fields, and their time. */
+async function evaluateLinkSplits(
+  evaluate: (epoch: number) => Promise<LinkEvaluation>,
+  epoch: number,
+) {
+  const t0 = performance.now();
+  const { valid, test } = await evaluate(epoch);
+  return { ...linkFields(valid, test), evalMs: performance.now() - t0 };
+}
+
+/** The link fields of a metrics line. */
+function linkFields(valid: LinkFigures | null, test: LinkFigures | null) {
+  return {
+    validAuc: valid?.auc ?? null,
+    validRecall: valid?.recall ?? null,
+    validHits: valid?.hits ?? null,
+    validMrr: valid?.mrr ?? null,
+    testAuc: test?.auc ?? null,
+    testRecall: test?.recall ?? null,
+    testHits: test?.hits ?? null,
+    testMrr: test?.mrr ?? null,
+  };
 }
 
 /**
@@ -163,7 +246,7 @@ async function evaluateSplits(setup: TrainingSetup, flags: EpochFlags, epoch: nu
       setup.model,
       setup.source,
       ids,
-      setup.labelOf,
+      setup.labelOf ?? noLabels,
       flags.evalBatchSize,
       flags.seed * 1000 + epoch + offset,
       (n) => bar.update(done + n),
@@ -183,20 +266,39 @@ async function evaluateSplits(setup: TrainingSetup, flags: EpochFlags, epoch: nu
 
 /**
  * `2026-01-02T10:11:12Z Epoch 3/10: 12.10 s (sampling 2.00 s, features 0.90 s, training 9.10 s,
- * waited 0.20 s), loss 1.2345, valid accuracy 0.7801, test accuracy 0.7712 (evaluated in 3.10 s)`
+ * waited 0.20 s), loss 1.2345, valid accuracy 0.7801, test accuracy 0.7712 (evaluated in 3.10 s)`;
+ * for link prediction `..., loss 0.4512, valid AUC 0.9012, recall 0.8100, test AUC 0.8990, recall
+ * 0.8050 (evaluated in 1.20 s)`, with hits@K and MRR where the edges have fixed negatives.
  */
 export function epochLine(m: EpochMetrics, epochs: number): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const valid = m.validAccuracy === null ? "" : `, valid accuracy ${m.validAccuracy.toFixed(4)}`;
-  const acc = m.testAccuracy === null
+  const acc = m.evalMs === null
     ? ""
-    : `${valid}, test accuracy ${m.testAccuracy.toFixed(4)} (evaluated in ${s(m.evalMs ?? 0)})`;
+    : m.validAuc !== undefined
+    ? `${linkText("valid", m, "valid")}${linkText("test", m, "test")} (evaluated in ${s(m.evalMs)})`
+    : m.testAccuracy === null
+    ? ""
+    : `${valid}, test accuracy ${m.testAccuracy.toFixed(4)} (evaluated in ${s(m.evalMs)})`;
   const reduce = m.reduceMs > 0 ? `, all-reduce ${s(m.reduceMs)}` : "";
   return `${m.time.slice(0, 19)}Z Epoch ${m.epoch}/${epochs}: ${s(m.totalMs)} (sampling ${
     s(m.sampleMs)
   }, features ${s(m.featureMs)}, training ${s(m.trainMs)}${reduce}, waited ${s(m.waitMs)}), loss ${
     m.loss.toFixed(4)
   }${acc}`;
+}
+
+/** `, test AUC 0.9100, recall 0.8200, hits@50 0.3100, MRR 0.2000` (empty for a split not scored). */
+function linkText(name: string, m: EpochMetrics, split: "valid" | "test"): string {
+  const auc = m[`${split}Auc`], recall = m[`${split}Recall`];
+  if (auc === null || auc === undefined) return "";
+  const hits = Object.entries(m[`${split}Hits`] ?? {}).map(([k, v]) =>
+    `, hits@${k} ${v.toFixed(4)}`
+  ).join("");
+  const mrr = m[`${split}Mrr`];
+  return `, ${name} AUC ${auc.toFixed(4)}, recall ${(recall ?? 0).toFixed(4)}${hits}${
+    mrr === null || mrr === undefined ? "" : `, MRR ${mrr.toFixed(4)}`
+  }`;
 }
 
 /**
