@@ -19,6 +19,7 @@
 export { generateSynthetic, type SyntheticOptions } from "./synthetic.ts";
 export { loadOgbDataset, type OgbLoadOptions } from "./ogb_loader.ts";
 export { OgbFormatError } from "./ogb_format_error.ts";
+export { splitEdges } from "./split_edges.ts";
 export { Progress, type ProgressFn, type ProgressOptions } from "./_util.ts";
 export { type FeatureSignal, featureSignal } from "./feature_signal.ts";
 export { partitionDataset } from "./partition_dataset.ts";
