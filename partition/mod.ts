@@ -32,6 +32,7 @@ export { type LoadedPartition, loadPartition } from "./load_partition.ts";
 export { loadPartitionMeta } from "./load_partition_meta.ts";
 export { type OutputDirState, outputDirState } from "./output_dir_state.ts";
 export { loadPartitionSeeds, type PartitionSeeds } from "./load_partition_seeds.ts";
+export { loadPartitionLinks, type PartitionLinks } from "./load_partition_links.ts";
 export { PartitionFormatError } from "./partition_format_error.ts";
 export {
   type DType,

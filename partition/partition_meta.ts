@@ -112,8 +112,15 @@ export interface PartitionMeta {
   readonly edgeCut: number;
   /** `edgeCut / numEdges`. */
   readonly edgeCutRatio: number;
-  /** max / mean of the per-partition node and training-seed counts. */
-  readonly balance: { readonly nodes: number; readonly train: number };
+  /**
+   * max / mean of the per-partition node and training-seed counts, and of the link-prediction
+   * training edges when there are `links`.
+   */
+  readonly balance: {
+    readonly nodes: number;
+    readonly train: number;
+    readonly linkTrain?: number;
+  };
   /** Per-partition counts, in partition order. */
   readonly partitions: readonly PartitionStats[];
   /**
