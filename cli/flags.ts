@@ -171,7 +171,8 @@ export function deviceList(text: string): number[] {
 
 /**
  * Parses `--edge_split=0.85,0.05,0.10`: the training, validation and test
- * shares of a graph's edges, three non-negative numbers summing to 1.
+ * shares of a graph's edges (`splitEdges`), three non-negative numbers that
+ * sum to 1.
  *
  * @example
  * ```ts
@@ -181,15 +182,13 @@ export function deviceList(text: string): number[] {
  */
 export function edgeSplit(text: string): [number, number, number] {
   const parts = text.split(",").map((s) => s.trim());
-  const xs = parts.map(Number);
-  const ok = parts.length === 3 && parts.every((s) => s !== "") &&
-    xs.every((x) => Number.isFinite(x) && x >= 0) &&
-    Math.abs(xs[0]! + xs[1]! + xs[2]! - 1) < 1e-6 && xs[0]! > 0;
-  if (!ok) {
+  const xs = parts.map((p) => (/^(\d+\.?\d*|\.\d+)$/.test(p) ? Number(p) : NaN));
+  const sum = xs.reduce((a, b) => a + b, 0);
+  if (xs.length !== 3 || xs.some((x) => !Number.isFinite(x)) || Math.abs(sum - 1) > 1e-9) {
     throw new InvalidArgumentError(
-      `expected three shares train,valid,test, non-negative, summing to 1, with some training ` +
-        `edges (e.g. 0.85,0.05,0.10), got "${text}"`,
+      `expected three non-negative fractions train,valid,test that sum to 1, such as 0.85,0.05,0.10, got "${text}"` +
+        (xs.length === 3 && xs.every(Number.isFinite) ? ` (sum ${sum})` : ""),
     );
   }
-  return [xs[0]!, xs[1]!, xs[2]!];
+  return xs as [number, number, number];
 }

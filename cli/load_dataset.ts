@@ -57,7 +57,7 @@ export async function loadDataset(flags: DatasetFlags): Promise<NodeDataset> {
   const split = await chooseSplit(dir, flags.split);
   return await loadOgbDataset(dir, {
     quiet,
-    ...(/^ogbn-[a-z0-9-]+$/.test(flags.dataset) ? { name: flags.dataset } : {}),
+    ...(/^ogb[nl]-[a-z0-9-]+$/.test(flags.dataset) ? { name: flags.dataset } : {}),
     ...(split === undefined ? {} : { split }),
   });
 }
@@ -75,9 +75,9 @@ async function ogbDirectory(flags: DatasetFlags): Promise<string> {
     if (await isDirectory(`${name}/raw`)) return name;
     throw new UsageError(`--dataset=${name}: no OGB raw layout there (expected ${name}/raw/)`);
   }
-  if (name !== "ogb" && !/^ogbn-[a-z0-9-]+$/.test(name)) {
+  if (name !== "ogb" && !/^ogb[nl]-[a-z0-9-]+$/.test(name)) {
     throw new UsageError(
-      `--dataset=${name}: unknown dataset; expected "synthetic", "ogb" (any OGB-layout directory, with --dataset_root_dir), an OGB node-property dataset name such as ogbn-products, or a directory's path`,
+      `--dataset=${name}: unknown dataset; expected "synthetic", "ogb" (any OGB-layout directory, with --dataset_root_dir), an OGB dataset name such as ogbn-products or ogbl-collab, or a directory's path`,
     );
   }
   const root = flags.datasetRootDir;
