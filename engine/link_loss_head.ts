@@ -31,11 +31,11 @@ export const linkLossHead: LossHead = {
       );
     }
     const pairGrad = temp(count * 4, "link pair gradients");
-    device.dispatch(linkBceKernel, { emb: out, target, pair_grad: pairGrad, loss }, {
+    device.dispatch(linkBceKernel, { emb: out, link: target, pair_grad: pairGrad, loss }, {
       num_pairs: count,
       dim,
     });
-    device.dispatch(linkBceBackwardKernel, { emb: out, target, pair_grad: pairGrad, grad }, {
+    device.dispatch(linkBceBackwardKernel, { emb: out, link: target, pair_grad: pairGrad, grad }, {
       num_pairs: count,
       rows,
       dim,

@@ -1,5 +1,5 @@
 // Binary cross-entropy with logits on dot products of pairs of embedding
-// rows, one workgroup. `target` packs, for P = u.num_pairs: the pairs' first
+// rows, one workgroup. `link` packs, for P = u.num_pairs: the pairs' first
 // rows [0, P), second rows [P, 2P) and 0/1 labels [2P, 3P). Each thread takes
 // pairs t, t + WORKGROUP_SIZE, ...: score s = emb[a] . emb[b], loss
 // softplus(s) - y s, and d(mean loss)/ds = (sigmoid(s) - y) / P into
@@ -15,9 +15,9 @@ fn main(@builtin(local_invocation_index) t: u32) {
   var total = 0.0;
   var hits = 0.0;
   for (var p = t; p < p_count; p += WORKGROUP_SIZE) {
-    let a = u32(target[p]) * u.dim;
-    let b = u32(target[p_count + p]) * u.dim;
-    let y = f32(target[2u * p_count + p]);
+    let a = u32(link[p]) * u.dim;
+    let b = u32(link[p_count + p]) * u.dim;
+    let y = f32(link[2u * p_count + p]);
     var s = 0.0;
     for (var k = 0u; k < u.dim; k++) {
       s += emb[a + k] * emb[b + k];

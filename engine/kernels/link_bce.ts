@@ -4,7 +4,7 @@ import { defineKernel } from "../kernel.ts";
 /**
  * Binary cross-entropy with logits on the dot products of pairs of embedding
  * rows (link prediction's loss, as PyG's `F.binary_cross_entropy_with_logits`
- * on `(h[src] * h[dst]).sum(-1)`): `emb` is `rows x dim`; `target` packs, for
+ * on `(h[src] * h[dst]).sum(-1)`): `emb` is `rows x dim`; `link` (a link target) packs, for
  * `P = num_pairs`, the pairs' first rows `[0, P)`, second rows `[P, 2P)` and
  * 0/1 labels `[2P, 3P)` (the rest of a link target follows, see
  * `link_target.ts`). Writes `loss[0]`, the mean loss over the pairs,
@@ -18,7 +18,7 @@ import { defineKernel } from "../kernel.ts";
  * import linkBceKernel from "./link_bce.ts";
  * const loss = new Float32Array(2), pairGrad = new Float32Array(1);
  * linkBceKernel.cpu({
- *   buffers: { emb: new Float32Array([1, 0, 0, 1]), target: new Int32Array([0, 1, 1]), pair_grad: pairGrad, loss },
+ *   buffers: { emb: new Float32Array([1, 0, 0, 1]), link: new Int32Array([0, 1, 1]), pair_grad: pairGrad, loss },
  *   uniforms: { num_pairs: 1, dim: 2 }, begin: 0, end: 256,
  * });
  * console.log(loss[0]!.toFixed(4), pairGrad[0]); // 0.6931 -0.5
@@ -31,7 +31,7 @@ const linkBceKernel = defineKernel({
   workgroupSize: 256,
   bindings: [
     { name: "emb", type: "f32", access: "read" },
-    { name: "target", type: "i32", access: "read" },
+    { name: "link", type: "i32", access: "read" },
     { name: "pair_grad", type: "f32", access: "read_write" },
     { name: "loss", type: "f32", access: "read_write" },
   ],
@@ -43,7 +43,7 @@ const linkBceKernel = defineKernel({
   cpu: ({ buffers, uniforms: { num_pairs: n, dim }, begin }) => {
     if (begin > 0) return;
     const emb = buffers.emb as Float32Array, grad = buffers.pair_grad as Float32Array;
-    const { target, loss } = buffers;
+    const { link: target, loss } = buffers;
     const inv = 1 / Math.max(n, 1);
     let total = 0, hits = 0;
     for (let p = 0; p < n; p++) {
