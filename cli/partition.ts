@@ -55,6 +55,12 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
       finiteNumber,
       0.01,
     )
+    .option(
+      "--edge_weight",
+      "the partitions must carry edge weights (for training with --edge_weight): generated for " +
+        "the synthetic graph, read from raw/edge-weight.csv(.gz) of an OGB directory (which are " +
+        "kept whenever present)",
+    )
     .option("--num_partitions <n>", "number of partitions", positiveInt, 2)
     .option("--partitioner <name>", PARTITIONERS.join(" | "), partitionerName, "locality")
     .option(
@@ -88,6 +94,7 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
     scale: o.scale,
     seed: o.seed,
     quiet,
+    edgeWeight: o.edge_weight === true,
   });
   if (o.num_partitions > dataset.graph.numNodes) {
     throw new UsageError(

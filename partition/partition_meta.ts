@@ -7,7 +7,7 @@
  * const readable = (meta: { version: number }) => meta.version === PARTITION_FORMAT_VERSION;
  * ```
  */
-export const PARTITION_FORMAT_VERSION = 1;
+export const PARTITION_FORMAT_VERSION = 2;
 
 /**
  * Element type of a raw little-endian array file.
@@ -75,7 +75,7 @@ export interface PartitionStats {
  * ```ts
  * import { PARTITION_FORMAT_VERSION, type PartitionMeta } from "./partition_meta.ts";
  * const owns = (m: PartitionMeta, p: number) => m.partitionBook[p + 1]! - m.partitionBook[p]!;
- * console.log(PARTITION_FORMAT_VERSION); // 1
+ * console.log(PARTITION_FORMAT_VERSION); // 2
  * ```
  */
 export interface PartitionMeta {
@@ -115,4 +115,11 @@ export interface PartitionMeta {
   readonly files: Readonly<Record<string, FileEntry>>;
   /** The hash recorded for every file in `files`. */
   readonly checksum: "sha256";
+  /**
+   * Null for an unweighted dataset. Otherwise every partition holds
+   * `part_<p>/edge_weights.bin` (one float32 per `indices.bin` entry), and
+   * `maxWeight` is the whole dataset's largest weight, which every owner
+   * uploads its weights with so that its draws are those of the whole graph.
+   */
+  readonly edgeWeights: { readonly maxWeight: number } | null;
 }
