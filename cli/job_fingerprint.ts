@@ -125,6 +125,14 @@ export function datasetFields(d: NodeDataset): Fingerprint {
     ["dataset", `${d.name} (${d.graph.numNodes} nodes, ${d.graph.indices.length} edges)`],
     ["features x classes", `${d.featureDim} x ${d.numClasses}`],
     ["train seeds", String(d.split.train.length)],
+    ...(d.links
+      ? [
+        [
+          "link edges (train/valid/test)",
+          [d.links.train, d.links.valid, d.links.test].map((e) => e.source.length).join("/"),
+        ] as const,
+      ]
+      : []),
   ];
 }
 

@@ -1,4 +1,8 @@
 import { requireNodeLabels } from "./require_node_labels.ts";
+import { requireLinkEdges } from "./require_link_edges.ts";
+import { linkSetup } from "./link_setup.ts";
+import { loadPartitionLinks } from "../partition/load_partition_links.ts";
+import { untilShutdown } from "../dist/cluster/until_shutdown.ts";
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { broadcastTrainingState } from "../dist/cluster/broadcast_state.ts";
@@ -79,7 +83,15 @@ export async function trainDistributed(
     flags.numNodes,
     "--num_nodes",
   );
-  requireNodeLabels(`--dataset_root_dir=${dir}`, meta.dataset.numClasses, meta.links !== undefined);
+  if (flags.task === "link") {
+    requireLinkEdges(`--dataset_root_dir=${dir}`, meta.links !== undefined);
+  } else {
+    requireNodeLabels(
+      `--dataset_root_dir=${dir}`,
+      meta.dataset.numClasses,
+      meta.links !== undefined,
+    );
+  }
   const secret = await clusterSecret(flags);
   const partitioning = await partitionFields(meta);
   if (flags.nodeAddr !== undefined) checkListenAddress("--node_addr", flags.nodeAddr);
@@ -139,6 +151,7 @@ export async function trainDistributed(
     const metricsPath = metricsPathFor(flags.metrics, rank);
     if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
     const partition = await loadPartitionSeeds(dir, flags.nodeRank);
+    const links = flags.task === "link" ? await loadPartitionLinks(dir, flags.nodeRank) : undefined;
     const nodeAddr = await nodeAddress(flags);
     if (flags.adapter !== undefined) await useWebGpuAdapter(flags.adapter);
     const device: Device = await createDevice(flags.device, {
@@ -234,7 +247,7 @@ export async function trainDistributed(
     const model = new SageModel(device, {
       inDim: partition.meta.dataset.featureDim,
       hidden: flags.hidden,
-      outDim: partition.meta.dataset.numClasses,
+      outDim: links ? flags.outChannels : partition.meta.dataset.numClasses,
       numLayers: flags.numLayers,
       dropout: flags.dropout,
       seed: flags.seed,
@@ -253,23 +266,44 @@ export async function trainDistributed(
       );
     }
     const steps = stepsPerEpoch(
-      partition.meta.partitions.map((p) => p.train),
+      partition.meta.partitions.map((p) => links ? p.linkTrain ?? 0 : p.train),
       place.counts,
       flags.batchSize,
     );
     const live = new LiveReporter(rank, (r) => world.report(r), 1000, true);
     scope.onClose(() => live.close());
+    const reducers = ringReducers(device, model, ring, world.shutdownSignal);
+    // Link prediction: this trainer's contiguous share of its partition's training edges.
+    const own = links && contiguousShare(links.train.source.length, procs, localRank);
+    const task = links && own
+      ? linkSetup({
+        device,
+        model,
+        source,
+        train: {
+          source: links.train.source.subarray(own.first, own.first + own.count),
+          target: links.train.target.subarray(own.first, own.first + own.count),
+        },
+        firstEdge: links.trainOffset + own.first,
+        eval: links,
+        numNodes: partition.partitionBook[partition.partitionBook.length - 1]!,
+        share: { index: rank, count: worldSize },
+        sum: (v) => untilShutdown(ring.allReduce(v, "sum"), world.shutdownSignal),
+      }, flags)
+      : {
+        model: sageTrainable(model, flags.lr),
+        source,
+        trainSeeds: shareOf(partition.train, procs, localRank),
+        validSeeds: shareOf(partition.valid, procs, localRank),
+        testSeeds: shareOf(partition.test, procs, localRank),
+        labelOf: (id: number) => partition.labels[id - partition.offset]!,
+      };
     const metrics = await runTraining({
       device,
-      model: sageTrainable(model, flags.lr),
-      source,
-      trainSeeds: shareOf(partition.train, procs, localRank),
-      validSeeds: shareOf(partition.valid, procs, localRank),
-      testSeeds: shareOf(partition.test, procs, localRank),
-      labelOf: (id) => partition.labels[id - partition.offset]!,
+      ...task,
       name,
       stepsPerEpoch: () => Promise.resolve(steps),
-      ...ringReducers(device, model, ring, world.shutdownSignal),
+      ...reducers,
       print: rank === 0,
       metricsPath,
       live,
@@ -294,4 +328,10 @@ function trainers(counts: readonly number[]): string {
   return counts.every((c) => c === counts[0])
     ? `${counts.length} nodes x ${counts[0]} trainers`
     : `${counts.length} nodes, ${total} trainers (${counts.join(" + ")})`;
+}
+
+/** Trainer `k` of `procs`' contiguous share of `n` training edges (as many as `shareOf` gives, within one). */
+function contiguousShare(n: number, procs: number, k: number): { first: number; count: number } {
+  const first = Math.floor(n * k / procs);
+  return { first, count: Math.floor(n * (k + 1) / procs) - first };
 }

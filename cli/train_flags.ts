@@ -186,6 +186,11 @@ function checkTrainFlags(f: TrainFlags, p: Command): void {
   if (f.edgeSplit !== undefined && f.task !== "link") {
     p.error("--edge_split makes link-prediction edges: it is read only with --task=link");
   }
+  if (f.evalMode === "layerwise" && f.task === "link") {
+    p.error(
+      "--eval=layerwise is for node classification; --task=link evaluates by sampled inference",
+    );
+  }
   if (f.evalMode === "layerwise" && f.numNodes > 1) {
     p.error("--eval=layerwise runs on one node only (--num_nodes=1)");
   }

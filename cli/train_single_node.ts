@@ -9,6 +9,9 @@ import { sageTrainable } from "../engine/sage_trainable.ts";
 import { keeperFor } from "./keep_model.ts";
 import { loadDataset } from "./load_dataset.ts";
 import { requireNodeLabels } from "./require_node_labels.ts";
+import { linkSetup } from "./link_setup.ts";
+import { splitEdges } from "../partition/split_edges.ts";
+import type { NodeDataset } from "../engine/dataset.ts";
 import { startFrom } from "./model_file_options.ts";
 import { type EpochMetrics, runTraining } from "./run_training.ts";
 import type { TrainFlags } from "./train_flags.ts";
@@ -39,7 +42,7 @@ export async function trainSingleNode(
   }
   if (flags.saveModel !== undefined) checkWritable("--save_model", flags.saveModel);
   const t0 = performance.now();
-  const data = await loadDataset({
+  const loaded = await loadDataset({
     dataset: flags.dataset,
     datasetRootDir: flags.datasetRootDir,
     split: flags.split,
@@ -47,7 +50,10 @@ export async function trainSingleNode(
     seed: flags.seed,
     quiet: flags.quiet,
   });
-  requireNodeLabels(data.name, data.numClasses, data.links !== undefined);
+  const data = flags.task === "link" ? withLinks(loaded, flags) : loaded;
+  if (flags.task === "node") {
+    requireNodeLabels(data.name, data.numClasses, data.links !== undefined);
+  }
   const checkpoints = await RunCheckpoints.open(flags, [
     ...protocolField(),
     ["--num_nodes", "1"],
@@ -70,7 +76,7 @@ export async function trainSingleNode(
     const model = new SageModel(device, {
       inDim: data.featureDim,
       hidden: flags.hidden,
-      outDim: data.numClasses,
+      outDim: flags.task === "link" ? flags.outChannels : data.numClasses,
       numLayers: flags.numLayers,
       dropout: flags.dropout,
       seed: flags.seed,
@@ -86,10 +92,14 @@ export async function trainSingleNode(
           `${device.description}, which holds ${device.maxBindingBytes}; use --eval=sampled`,
       );
     }
+    const links = data.links;
+    const seeds = links
+      ? `${links.train.source.length} train / ${links.valid.source.length} valid / ${links.test.source.length} test edges (link prediction)`
+      : `${data.split.train.length} train / ${data.split.valid.length} valid / ${data.split.test.length} test seeds`;
     if (print) {
       console.log(
         `webgnn: ${data.name}, ${data.graph.numNodes} nodes, ${data.graph.indices.length} edges, ` +
-          `${data.split.train.length} train / ${data.split.valid.length} valid / ${data.split.test.length} test seeds, on ${device.description}, ` +
+          `${seeds}, on ${device.description}, ` +
           `fan-out [${flags.fanout}], ${model.numParameters} parameters, ready in ${
             ((performance.now() - t0) / 1000).toFixed(1)
           } s`,
@@ -104,18 +114,34 @@ export async function trainSingleNode(
       dim: data.featureDim,
       fanouts: flags.fanout,
       prefetch: flags.prefetch,
-      warmUpSeeds: data.split.train.subarray(0, flags.batchSize),
+      warmUpSeeds: links
+        ? links.train.source.subarray(0, flags.batchSize)
+        : data.split.train.subarray(0, flags.batchSize),
     });
     stop.push(() => source.close());
     const startEpoch = checkpoints?.resume(device, model) ?? 0;
+    const task = links
+      ? linkSetup({
+        device,
+        model,
+        source,
+        train: links.train,
+        firstEdge: 0,
+        eval: links,
+        numNodes: data.graph.numNodes,
+        share: { index: 0, count: 1 },
+      }, flags)
+      : {
+        model: sageTrainable(model, flags.lr),
+        source,
+        trainSeeds: data.split.train,
+        validSeeds: data.split.valid,
+        testSeeds: data.split.test,
+        labelOf,
+      };
     return await runTraining({
       device,
-      model: sageTrainable(model, flags.lr),
-      source,
-      trainSeeds: data.split.train,
-      validSeeds: data.split.valid,
-      testSeeds: data.split.test,
-      labelOf,
+      ...task,
       ...(layerwiseInputs
         ? {
           evaluateSplits: async () => {
@@ -148,4 +174,27 @@ export async function trainSingleNode(
     for (const close of stop) await close();
     device.destroy();
   }
+}
+
+/**
+ * The dataset of `--task=link`: its own link-prediction edges, or the ones
+ * `--edge_split` makes from its graph; neither, or both, is a usage error
+ * saying how to get them.
+ */
+function withLinks(data: NodeDataset, flags: TrainFlags): NodeDataset {
+  const where = flags.datasetRootDir ?? flags.dataset;
+  if (flags.edgeSplit !== undefined) {
+    if (data.links) {
+      throw new UsageError(
+        `--edge_split: ${data.name} (${where}) already has link-prediction edges (two-column ` +
+          "split files); drop --edge_split to train on them",
+      );
+    }
+    return splitEdges(data, flags.edgeSplit, flags.seed);
+  }
+  if (data.links) return data;
+  throw new UsageError(
+    `--task=link: ${data.name} (${where}) has no link-prediction edges (no two-column ` +
+      "split/NAME/ files); give --edge_split=0.85,0.05,0.10 to make them from its graph",
+  );
 }
