@@ -5,7 +5,12 @@ import { clusterSecret } from "./cluster_secret.ts";
 import { connectRpc } from "../dist/rpc/connect_rpc.ts";
 import { broadcastTrainingState } from "../dist/cluster/broadcast_state.ts";
 import { ringReducers } from "../dist/cluster/ring_reducers.ts";
-import { protocolField, serverClientFields, trainingFields } from "./job_fingerprint.ts";
+import {
+  partitionFields,
+  protocolField,
+  serverClientFields,
+  trainingFields,
+} from "./job_fingerprint.ts";
 import { CheckpointDir } from "./checkpoint_dir.ts";
 import { RunCheckpoints } from "./run_checkpoints.ts";
 import { createDevice } from "../engine/create_device.ts";
@@ -39,7 +44,12 @@ import type { ServerClientFlags } from "./server_client_flags.ts";
 import { stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "../engine/sage_trainable.ts";
 import { UsageError } from "./usage_error.ts";
-import { checkListenAddress, hostPort, runClusterProcess } from "./_cluster.ts";
+import { linkSetup } from "./link_setup.ts";
+import { requireLinkEdges } from "./require_link_edges.ts";
+import { firstDifference } from "../dist/cluster/fingerprint.ts";
+import { untilShutdown } from "../dist/cluster/until_shutdown.ts";
+import { loadPartitionLinks, type PartitionLinks } from "../partition/load_partition_links.ts";
+import { checkListenAddress, hostPort, partitionDirectory, runClusterProcess } from "./_cluster.ts";
 import type { ReportError } from "./run_command.ts";
 
 /** How long a client's attachment to its server may last: one day (a timer must be finite). */
@@ -53,7 +63,10 @@ const ATTACH_MS = 86_400_000;
  * step; test accuracy is summed over the clients. Client 0 prints the epoch
  * lines and alone writes and reads `--checkpoint_dir` (its state reaches the
  * others at the start). Any failure ends the whole world with an error naming
- * this client.
+ * this client. With `--task=link` the client reads its training edges from
+ * the partition directory (`--dataset_root_dir`, the servers' own, checked
+ * against theirs): its contiguous share of its server's partition's, and
+ * scores its share of the validation and test edges.
  *
  * @example
  * ```ts ignore
@@ -81,6 +94,12 @@ export async function runClient(
   }
   const peerTimeoutMs = flags.peerTimeoutMs;
   if (flags.nodeAddr !== undefined) checkListenAddress("--node_addr", flags.nodeAddr);
+  const linkDir = flags.task === "link"
+    ? await partitionDirectory(flags.datasetRootDir, flags.numServers, "--num_dataset_partitions")
+    : undefined;
+  if (linkDir) {
+    requireLinkEdges(`--dataset_root_dir=${linkDir.dir}`, linkDir.meta.links !== undefined);
+  }
   return await runClusterProcess(name, async (scope) => {
     if (flags.adapter !== undefined) await useWebGpuAdapter(flags.adapter);
     const device: Device = await createDevice(flags.device, {
@@ -154,11 +173,28 @@ export async function runClient(
     };
     const seeds = (split: "train" | "valid" | "test") =>
       callChecked(server, MINIBATCH_LIST_SEEDS, { split, ...share }, seedsResponse, { timeoutMs });
-    const train = await seeds("train");
-    const valid = await seeds("valid");
-    const test = await seeds("test");
+    let links: PartitionLinks | undefined;
     const labels = new Map<number, number>();
-    for (const s of [train, valid, test]) s.seeds.forEach((id, i) => labels.set(id, s.labels[i]!));
+    let nodeSeeds: { train: Int32Array; valid: Int32Array; test: Int32Array } | undefined;
+    if (linkDir) {
+      // The servers' partitions must be the ones this client read its edges from.
+      const d = firstDifference(await partitionFields(linkDir.meta), info.partitionFields);
+      if (d) {
+        throw new UsageError(
+          `--dataset_root_dir=${linkDir.dir} is not the servers' partition directory: its ` +
+            `${d.field} is ${d.mine}, theirs ${d.theirs}`,
+        );
+      }
+      links = await loadPartitionLinks(linkDir.dir, serverIndex);
+    } else {
+      const train = await seeds("train");
+      const valid = await seeds("valid");
+      const test = await seeds("test");
+      for (const s of [train, valid, test]) {
+        s.seeds.forEach((id, i) => labels.set(id, s.labels[i]!));
+      }
+      nodeSeeds = { train: train.seeds, valid: valid.seeds, test: test.seeds };
+    }
     const { ring, right } = await openRing({
       addresses: clientRanks.map((r) => r.address),
       index: c,
@@ -181,7 +217,7 @@ export async function runClient(
     const model = new SageModel(device, {
       inDim: info.featureDim,
       hidden: flags.hidden,
-      outDim: info.numClasses,
+      outDim: links ? flags.outChannels : info.numClasses,
       numLayers: flags.numLayers,
       dropout: flags.dropout,
       seed: flags.seed,
@@ -206,18 +242,45 @@ export async function runClient(
     }
     // Every client takes as many steps as the busiest one.
     let steps = 0;
-    info.trainCounts.forEach((n, s) => {
+    const counts = linkDir
+      ? linkDir.meta.partitions.map((p) => p.linkTrain ?? 0)
+      : info.trainCounts;
+    counts.forEach((n, s) => {
       const clientsOfS = Math.ceil((numClients - s) / numServers);
       steps = Math.max(steps, stepsPerEpoch([n], clientsOfS, flags.batchSize));
     });
+    let task;
+    if (links) {
+      const n = links.train.source.length;
+      const first = Math.floor(n * share.index / share.count);
+      const end = Math.floor(n * (share.index + 1) / share.count);
+      task = linkSetup({
+        device,
+        model,
+        source,
+        train: {
+          source: links.train.source.subarray(first, end),
+          target: links.train.target.subarray(first, end),
+        },
+        firstEdge: links.trainOffset + first,
+        eval: links,
+        numNodes: info.numNodes,
+        share: { index: c, count: numClients },
+        sum: (v) => untilShutdown(ring.allReduce(v, "sum"), world.shutdownSignal),
+      }, flags);
+    } else {
+      task = {
+        model: sageTrainable(model, flags.lr),
+        source,
+        trainSeeds: nodeSeeds!.train,
+        validSeeds: nodeSeeds!.valid,
+        testSeeds: nodeSeeds!.test,
+        labelOf: (id: number) => labels.get(id)!,
+      };
+    }
     const metrics = await runTraining({
       device,
-      model: sageTrainable(model, flags.lr),
-      source,
-      trainSeeds: train.seeds,
-      validSeeds: valid.seeds,
-      testSeeds: test.seeds,
-      labelOf: (id) => labels.get(id)!,
+      ...task,
       name,
       stepsPerEpoch: () => Promise.resolve(steps),
       ...ringReducers(device, model, ring, world.shutdownSignal),

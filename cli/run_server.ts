@@ -1,4 +1,5 @@
 import { requireNodeLabels } from "./require_node_labels.ts";
+import { requireLinkEdges } from "./require_link_edges.ts";
 import { nodeAddress } from "./node_address.ts";
 import { listening, rankPorts } from "./rank_ports.ts";
 import { clusterSecret } from "./cluster_secret.ts";
@@ -55,7 +56,15 @@ export async function runServer(
     flags.numDatasetPartitions,
     "--num_dataset_partitions",
   );
-  requireNodeLabels(`--dataset_root_dir=${dir}`, meta.dataset.numClasses, meta.links !== undefined);
+  if (flags.task === "link") {
+    requireLinkEdges(`--dataset_root_dir=${dir}`, meta.links !== undefined);
+  } else {
+    requireNodeLabels(
+      `--dataset_root_dir=${dir}`,
+      meta.dataset.numClasses,
+      meta.links !== undefined,
+    );
+  }
   const metricsPath = metricsPathFor(flags.metrics, rank);
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   const secret = await clusterSecret(flags);
@@ -147,6 +156,7 @@ export async function runServer(
         ...protocolField(),
         ...serverClientFields(flags),
         ["--fanout", flags.fanout.join(",")],
+        ["--task", flags.task],
         ...await partitionFields(meta),
       ],
       connectDeadlineMs: timeoutMs,
@@ -164,7 +174,9 @@ export async function runServer(
       `webgnn ${name}: ready in ${
         ((performance.now() - t0) / 1000).toFixed(1)
       } s, partition ${rank} ` +
-        `(${partition.train.length} train / ${partition.test.length} test seeds) at ${server.url}, ` +
+        (flags.task === "link"
+          ? `(${meta.partitions[rank]!.linkTrain ?? 0} training edges) at ${server.url}, `
+          : `(${partition.train.length} train / ${partition.test.length} test seeds) at ${server.url}, `) +
         `waiting for ${Math.ceil((flags.numClients - rank) / flags.numServers)} clients`,
     );
     await untilShutdown(minibatches.finished, world.shutdownSignal);

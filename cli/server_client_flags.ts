@@ -28,7 +28,7 @@ export interface ServerClientFlags
   readonly numDatasetPartitions: number;
   readonly numServerProcsPerNode: number;
   readonly numClientProcsPerNode: number;
-  /** The partition directory (servers). */
+  /** The partition directory (servers, and clients of `--task=link`). */
   readonly datasetRootDir: string | undefined;
   /** numServerNodes x numServerProcsPerNode. */
   readonly numServers: number;
@@ -163,7 +163,11 @@ function program(role: "server" | "client"): Command {
     )
     .option("--num_server_procs_per_node <n>", "server processes per server node", positiveInt, 1)
     .option("--num_client_procs_per_node <n>", "client processes per client node", positiveInt, 1)
-    .option("--dataset_root_dir <dir>", "the partition directory (servers)");
+    .option(
+      "--dataset_root_dir <dir>",
+      "the partition directory (servers; with --task=link clients too: they read their " +
+        "training edges there)",
+    );
   if (role === "client") addCheckpointOptions(p, "client 0");
   addClusterOptions(p, "server node 0");
   // Clients keep the model; servers hold none.
