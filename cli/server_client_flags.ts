@@ -88,9 +88,10 @@ export function parseServerClientFlags(
       `server-client mode needs at least as many clients as servers: ${numClients} clients (--num_client_nodes x --num_client_procs_per_node) for ${numServers} servers`,
     );
   }
+  const training = readTrainingOptions(p);
   return {
     origin: place.origin,
-    ...readTrainingOptions(p),
+    ...training,
     ...readModelFileOptions(p),
     ...readClusterOptions(p, role === "server" && o.node_rank === 0),
     role,
@@ -103,7 +104,7 @@ export function parseServerClientFlags(
     datasetRootDir: o.dataset_root_dir,
     numServers,
     numClients,
-    numLayers: o.fanout.length,
+    numLayers: training.fanout.length,
     checkpointDir: o.checkpoint_dir,
     checkpointEvery: o.checkpoint_every ?? 1,
     checkpointKeep: o.checkpoint_keep ?? 3,

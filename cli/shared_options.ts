@@ -88,7 +88,12 @@ export function addTrainingOptions(p: Command, what: string, fanoutHelp: string)
       positiveInt,
       512,
     )
-    .option("--fanout <list>", fanoutHelp, parseFanout, [15, 10, 5])
+    .option(
+      "--fanout <list>",
+      `${fanoutHelp} (default 15,10 with --task=link)`,
+      parseFanout,
+      [15, 10, 5],
+    )
     .option("--hidden <n>", "hidden channels", positiveInt, 256)
     .option("--lr <x>", "Adam learning rate", finiteNumber, 0.003)
     .option("--dropout <x>", "dropout between layers", finiteNumber, 0.5)
@@ -146,7 +151,8 @@ export function readTrainingOptions(p: Command): TrainingOptions {
     ...readLinkOptions(p, o.hidden),
     epochs: o.epochs,
     batchSize: o.batch_size,
-    fanout: o.fanout,
+    // Link prediction's default fan-out is GLT's link example's, two hops.
+    fanout: o.task === "link" && p.getOptionValueSource("fanout") !== "cli" ? [15, 10] : o.fanout,
     hidden: o.hidden,
     lr: o.lr,
     dropout: o.dropout,

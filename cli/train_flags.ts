@@ -70,8 +70,9 @@ export function parseTrainFlags(
   const p = trainProgram().parse(args, { from: "user" });
   const o = p.opts();
   const place = placeProcess(p, env);
+  const training = readTrainingOptions(p);
   const flags: TrainFlags = {
-    ...readTrainingOptions(p),
+    ...training,
     ...readModelFileOptions(p),
     ...readClusterOptions(p, place.nodeRank === 0, place.masterAddr),
     ...place,
@@ -81,7 +82,7 @@ export function parseTrainFlags(
     split: o.split,
     scale: o.scale,
     edgeSplit: o.edge_split,
-    numLayers: o.num_layers ?? o.fanout.length,
+    numLayers: o.num_layers ?? training.fanout.length,
     evalMode: o.eval,
     checkpointDir: o.checkpoint_dir,
     checkpointEvery: o.checkpoint_every,

@@ -19,6 +19,10 @@ Deno.test("train's link flags: defaults, and --out_channels defaults to --hidden
   const f = parseTrainFlags(["--task=link", "--hidden=64"]);
   assert.deepEqual([f.task, f.negSampling, f.negRatio, f.outChannels], ["link", "binary", 1, 64]);
   assert.equal(parseTrainFlags([]).task, "node");
+  // GLT's link example samples two hops, 15 and 10.
+  assert.deepEqual([f.fanout, f.numLayers], [[15, 10], 2]);
+  assert.deepEqual(parseTrainFlags(["--task=link", "--fanout=5,5,5"]).numLayers, 3);
+  assert.deepEqual(parseServerClientFlags("client", ["--task=link"]).fanout, [15, 10]);
   const g = parseTrainFlags([
     "--task=link",
     "--neg_sampling=triplet",
