@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import type { Device } from "../../engine/device.ts";
 import { LinkMinibatchSource } from "../../engine/link_minibatch_source.ts";
 import { linkTarget } from "../../engine/link_target.ts";
+import type { MinibatchSource } from "../../engine/minibatch_source.ts";
+import { ThreadedMinibatchSource } from "../../engine/threaded_minibatch_source.ts";
 import { withDevices } from "../_devices.ts";
 import { plantedGraph, plantedSource } from "./_link_graph.ts";
 
@@ -129,6 +131,49 @@ Deno.test("LinkMinibatchSource and linkTarget reject edge ids and endpoints out 
       );
     } finally {
       release();
+    }
+  });
+});
+
+Deno.test("LinkMinibatchSource gives the same minibatch over a Worker's node source as over the local one", async () => {
+  await withDevices(async (cpu) => {
+    const ids = new Int32Array([3, 9, 27, 50, 51]);
+    const fanouts = [3, 2];
+    const read = async (inner: MinibatchSource) => {
+      const links = new LinkMinibatchSource(cpu, inner, graph.train, { numNodes: graph.numNodes });
+      const batch = await links.next(ids, 5);
+      try {
+        const blocks = [];
+        for (const b of batch.blocks) {
+          blocks.push([
+            await cpu.read(b.indptr, "i32", 0, b.numDst + 1),
+            b.numEdges > 0 ? await cpu.read(b.indices, "i32", 0, b.numEdges) : [],
+          ]);
+        }
+        return {
+          blocks,
+          nodes: await cpu.read(batch.inputNodes, "i32", 0, batch.numInput),
+          inputs: await cpu.read(batch.inputs, "f32", 0, batch.numInput * graph.dim),
+          target: await cpu.read(batch.target!.buffer, "i32"),
+        };
+      } finally {
+        batch.release();
+      }
+    };
+    const local = plantedSource(cpu, graph, fanouts);
+    const threaded = await ThreadedMinibatchSource.start({
+      device: cpu,
+      graph: local.csr,
+      features: graph.features,
+      dim: graph.dim,
+      fanouts,
+      warmUpSeeds: new Int32Array([0]),
+    });
+    try {
+      assert.deepEqual(await read(threaded), await read(local.source));
+    } finally {
+      await threaded.close();
+      local.release();
     }
   });
 });
