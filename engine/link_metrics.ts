@@ -39,6 +39,11 @@ export interface LinkMetrics {
   readonly auc: number;
   /** Share of positives predicted as links (score above 0, i.e. sigmoid above 0.5). */
   readonly recall: number;
+  /**
+   * GLT's printed "AUC": `roc_auc_score` of the rounded sigmoid, which is the mean of the
+   * positives' and the negatives' recall (balanced accuracy), for comparing with its logs.
+   */
+  readonly roundedAuc: number;
   /** Hits@K for each K asked for (`ranking`), keyed by K. */
   readonly hits?: Readonly<Record<number, number>>;
   /** Mean reciprocal rank of the positives among the negatives (`ranking`). */
@@ -75,17 +80,25 @@ export interface LinkMetricsOptions {
  *   { positive: new Float32Array([2, -1]), negative: new Float32Array([0.5, -3]) },
  *   { ranking: true, hitsK: [1] },
  * );
- * console.log(m.auc, m.recall, m.hits![1]); // 0.75 0.5 0.5
+ * console.log(m.auc, m.recall, m.roundedAuc, m.hits![1]); // 0.75 0.5 0.5 0.5
  * ```
  */
 export function linkMetrics(scores: LinkScores, options: LinkMetricsOptions = {}): LinkMetrics {
   const { positive, negative } = scores;
-  let above = 0;
+  let above = 0, below = 0;
   for (const s of positive) if (s > 0) above++;
-  const base = { auc: rocAuc(positive, negative), recall: above / Math.max(1, positive.length) };
+  for (const s of negative) if (s <= 0) below++;
+  const recall = above / Math.max(1, positive.length);
+  const base = {
+    auc: rocAuc(positive, negative),
+    recall,
+    roundedAuc: (recall + below / Math.max(1, negative.length)) / 2,
+  };
   if (!options.ranking) return base;
   const hits: Record<number, number> = {};
-  for (const k of options.hitsK ?? [20, 50, 100]) hits[k] = hitsAtK(positive, negative, k);
+  for (const k of options.hitsK ?? [20, 50, 100]) {
+    hits[k] = hitsAtK(positive, negative, k, options.negativesPerPositive);
+  }
   return {
     ...base,
     hits,

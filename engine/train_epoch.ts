@@ -24,7 +24,9 @@ export interface Trainable extends Predictor {
    * Records forward, loss over the first `numSeeds` rows and backward,
    * leaving the gradients in the model; returns a new device buffer holding
    * `[mean loss, correct predictions]` (float32), which the caller reads when
-   * it likes and releases.
+   * it likes and releases. For a minibatch with its own target
+   * (`PreparedMinibatch.target`), `labels` is that target and `numSeeds` its
+   * count (link prediction: pairs).
    */
   forwardBackward(
     blocks: readonly Block[],

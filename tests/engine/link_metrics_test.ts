@@ -27,6 +27,10 @@ Deno.test("hitsAtK() is the share of positives strictly above the K-th best nega
   close(hitsAtK(pos, neg, 3), 1, "K=3");
   close(hitsAtK(pos, neg, 4), 1, "fewer negatives than K (OGB: 1)");
   assert.throws(() => hitsAtK(pos, neg, 0), /K is 0/);
+  // Own negatives: positive 0 (1.0) vs [2, 1] -> rank 2.5; positive 1 (1.0) vs [0, 0] -> rank 1.
+  close(hitsAtK([1, 1], [2, 1, 0, 0], 1, 2), 1 / 2, "K=1 per positive");
+  close(hitsAtK([1, 1], [2, 1, 0, 0], 2, 2), 1 / 2, "K=2 per positive: 2.5 is past 2");
+  close(hitsAtK([1, 1], [2, 1, 0, 0], 3, 2), 1, "K=3 per positive");
 });
 
 Deno.test("meanReciprocalRank() ranks each positive among the negatives, ties averaged", () => {
@@ -43,6 +47,8 @@ Deno.test("linkMetrics() gives AUC and recall, and Hits@K and MRR when ranking",
   // Pairs: 2 > both, -1 > -3 only, 0.5 > -3 only: 4 of 6. Recall: 2 and 0.5 above 0.
   close(plain.auc, 4 / 6, "auc");
   close(plain.recall, 2 / 3, "recall");
+  // GLT's rounded AUC: (recall of positives 2/3 + negatives at or below 0, 1/2) / 2.
+  close(plain.roundedAuc, (2 / 3 + 1 / 2) / 2, "rounded auc");
   assert.equal(plain.hits, undefined);
   const ranked = linkMetrics(scores, { ranking: true, hitsK: [1, 2, 3] });
   close(ranked.hits![1]!, 1 / 3, "hits@1");
