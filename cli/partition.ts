@@ -113,6 +113,7 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
     dataset: o.dataset,
     datasetRootDir: root,
     split: o.split,
+    splitOptional: o.edge_split !== undefined,
     scale: o.scale,
     seed: o.seed,
     quiet,
