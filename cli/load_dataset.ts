@@ -15,6 +15,11 @@ export interface DatasetFlags {
   readonly datasetRootDir?: string | undefined;
   /** Which `split/NAME/` to use when the directory has several. */
   readonly split?: string | undefined;
+  /**
+   * An OGB directory may lack `split/` (and `raw/node-label`): the link split is made from its
+   * graph (`--edge_split`).
+   */
+  readonly splitOptional?: boolean;
   /** For the synthetic dataset: fraction of ogbn-products' size. */
   readonly scale: number;
   readonly seed: number;
@@ -71,6 +76,7 @@ export async function loadDataset(flags: DatasetFlags): Promise<NodeDataset> {
     quiet,
     ...(/^ogb[nl]-[a-z0-9-]+$/.test(flags.dataset) ? { name: flags.dataset } : {}),
     ...(split === undefined ? {} : { split }),
+    ...(flags.splitOptional ? { splitOptional: true } : {}),
   });
   if (flags.edgeWeight && !data.edgeWeights) {
     throw new UsageError(

@@ -119,6 +119,7 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
     dataset: o.dataset,
     datasetRootDir: root,
     split: o.split,
+    splitOptional: o.edge_split !== undefined,
     scale: o.scale,
     seed: o.seed,
     quiet,

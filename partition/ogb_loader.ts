@@ -19,6 +19,11 @@ export interface OgbLoadOptions extends ProgressOptions {
   readonly name?: string;
   /** Split subdirectory under `split/`; needed only when there are several. */
   readonly split?: string;
+  /**
+   * Accept a directory without `split/` (a graph to make a link split of, `--edge_split`): its
+   * node split is then empty and `raw/node-label` optional.
+   */
+  readonly splitOptional?: boolean;
 }
 
 /**
@@ -32,7 +37,8 @@ export interface OgbLoadOptions extends ProgressOptions {
  * source,destination edges (two columns) as `links`, with the fixed negatives
  * `valid_neg` and `test_neg` where present; such a link split leaves the node
  * split empty and may come without `raw/node-label` (labels all -1, no
- * classes). And, where present,
+ * classes); with `splitOptional`, a directory without `split/` loads with an
+ * empty node split. And, where present,
  * `raw/edge-weight.csv.gz` (one finite non-negative weight per line of
  * `raw/edge.csv`, applied to both directions; of duplicate edges the first
  * line's weight is kept) as `edgeWeights`. Every file may also be
@@ -96,15 +102,21 @@ export async function loadOgbDataset(
     progress,
   });
 
-  const splitDir = await findSplitDir(root, options.split);
-  const { split, links } = await readOgbSplit(
-    splitDir,
-    n,
-    (stem, required) => findFile(root, stem, required),
-  );
+  const splitDir = options.splitOptional && options.split === undefined &&
+      !(await isDirectory(`${root}/split`))
+    ? undefined
+    : await findSplitDir(root, options.split);
+  const empty = new Int32Array(0);
+  const { split, links } = splitDir === undefined
+    ? { split: { train: empty, valid: empty, test: empty }, links: undefined }
+    : await readOgbSplit(splitDir, n, (stem, required) => findFile(root, stem, required));
 
   // A link split may come without node labels (ogbl-*); a node split needs them.
-  const labelFile = await findFile(root, "raw/node-label", links === undefined);
+  const labelFile = await findFile(
+    root,
+    "raw/node-label",
+    links === undefined && splitDir !== undefined,
+  );
   const labels = labelFile ? await readLabels(labelFile, n) : new Int32Array(n).fill(-1);
   let numClasses = 0;
   for (let v = 0; v < n; v++) numClasses = Math.max(numClasses, labels[v]! + 1);
@@ -135,6 +147,15 @@ export async function loadOgbDataset(
 function baseName(path: string): string {
   const parts = path.replace(/\/+$/, "").split("/");
   return parts[parts.length - 1] || path;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -78,43 +78,34 @@ export function splitEdges(
   }
 
   // The graph without validation and test edges, in both directions.
-  const seen = new Uint8Array(m);
+  const posRole = pairs.rolesOfPositions(role, dataset.name);
   const keptIndptr = new Int32Array(n + 1);
   const keep = new Uint8Array(indices.length);
   for (let v = 0; v < n; v++) {
     let k = 0;
-    for (let e = indptr[v]!, end = indptr[v + 1]!; e < end; e++) {
+    const from = indptr[v]!, to = indptr[v + 1]!;
+    const lo = pairs.indptr[v]!, hi = pairs.indptr[v + 1]!;
+    for (let e = from, q = lo; e < to; e++) {
       const u = indices[e]!;
-      if (u === v) {
-        keep[e] = 1;
-        k++;
-        continue;
+      if (u !== v) {
+        // the entry's place in the sorted row: walked along a sorted row, else searched
+        if (pairs.sortedRow[v] === 1) { while (pairs.indices[q]! < u) q++; }
+        else q = search(pairs.indices, lo, hi, u);
+        if (posRole[q] !== 0) continue;
       }
-      const id = pairs.find(Math.min(u, v), Math.max(u, v));
-      if (id < 0) {
-        throw new RangeError(
-          `splitEdges: ${dataset.name}'s graph is not undirected: node ${v} has neighbour ${u}, ` +
-            `but ${u} lacks ${v}`,
-        );
-      }
-      seen[id]! |= v < u ? 1 : 2;
-      if (role[id] === 0) {
-        keep[e] = 1;
-        k++;
-      }
+      keep[e] = 1;
+      k++;
     }
     keptIndptr[v + 1] = keptIndptr[v]! + k;
   }
-  const oneWay = seen.indexOf(1);
-  if (oneWay >= 0) {
-    const { a, b } = pairs.nodes(oneWay);
-    throw new RangeError(
-      `splitEdges: ${dataset.name}'s graph is not undirected: node ${a} has neighbour ${b}, ` +
-        `but ${b} lacks ${a}`,
-    );
+  const kept = keptIndptr[n]!;
+  const keptIndices = new Int32Array(kept);
+  const weights = dataset.edgeWeights ? new Float32Array(kept) : undefined;
+  for (let e = 0, w = 0; e < indices.length; e++) {
+    if (keep[e] === 0) continue;
+    if (weights) weights[w] = dataset.edgeWeights![e]!;
+    keptIndices[w++] = indices[e]!;
   }
-  const keptIndices = indices.filter((_, e) => keep[e] === 1);
-  const weights = dataset.edgeWeights?.filter((_, e) => keep[e] === 1);
   const [trainEdges, validEdges, testEdges] = lists as [LinkEdges, LinkEdges, LinkEdges];
   return {
     ...dataset,
@@ -138,20 +129,36 @@ function checkFractions(fractions: readonly number[]): void {
   }
 }
 
+/** Position of `x` in the ascending `a[lo..hi)`, which holds it. */
+function search(a: Int32Array, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The graph's undirected edges, numbered: each row sorted and deduplicated
- * (`indptr`, `indices`), `first[a]` the position of row a's first neighbour
- * above a, and `start[a]` the number of the first edge (a, b) with a < b.
+ * without self-loops (`indptr`, `indices`), `first[a]` the position of row
+ * a's first neighbour above a, `start[a]` the number of the first edge
+ * (a, b) with a < b, and `sortedRow[v]` 1 where the graph's own row v was
+ * already in ascending order.
  */
 function canonicalPairs(n: number, indptr: Int32Array, indices: Int32Array) {
   const sorted = new Int32Array(indices.length);
   const rows = new Int32Array(n + 1);
   const first = new Int32Array(n);
   const start = new Int32Array(n + 1);
+  const sortedRow = new Uint8Array(n);
   let w = 0;
   for (let v = 0; v < n; v++) {
     const from = indptr[v]!, to = indptr[v + 1]!;
-    const row = indices.subarray(from, to).slice().sort();
+    let ascending = 1;
+    for (let e = from + 1; e < to; e++) if (indices[e]! < indices[e - 1]!) ascending = 0;
+    sortedRow[v] = ascending;
+    const row = ascending ? indices.subarray(from, to) : indices.slice(from, to).sort();
     let prev = -1;
     first[v] = -1;
     for (const u of row) {
@@ -164,23 +171,34 @@ function canonicalPairs(n: number, indptr: Int32Array, indices: Int32Array) {
     if (first[v] === -1) first[v] = w;
     start[v + 1] = start[v]! + w - first[v]!;
   }
-  const find = (a: number, b: number): number => {
-    let lo = first[a]!, hi = rows[a + 1]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < b) lo = mid + 1;
-      else hi = mid;
+  /**
+   * The role of every sorted position: an edge's (a, b) at a < b from
+   * `role`, and its reverse (b, a) found by one cursor per row, since the
+   * a of each row's lower neighbours come in ascending order. A neighbour
+   * that lacks its reverse is a RangeError.
+   */
+  const rolesOfPositions = (role: Uint8Array, name: string): Uint8Array => {
+    const out = new Uint8Array(w);
+    const cursor = rows.slice(0, n);
+    const oneWay = (v: number, u: number) =>
+      new RangeError(
+        `splitEdges: ${name}'s graph is not undirected: node ${v} has neighbour ${u}, ` +
+          `but ${u} lacks ${v}`,
+      );
+    for (let a = 0; a < n; a++) {
+      for (let p = first[a]!, end = rows[a + 1]!; p < end; p++) {
+        const b = sorted[p]!;
+        let c = cursor[b]!;
+        if (c < first[b]! && sorted[c]! < a) throw oneWay(b, sorted[c]!);
+        if (c >= first[b]! || sorted[c] !== a) throw oneWay(a, b);
+        out[p] = out[c] = role[start[a]! + p - first[a]!]!;
+        cursor[b] = ++c;
+      }
     }
-    return lo < rows[a + 1]! && sorted[lo] === b ? start[a]! + lo - first[a]! : -1;
-  };
-  const nodes = (id: number): { a: number; b: number } => {
-    let lo = 0, hi = n - 1; // the last a with start[a] <= id
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (start[mid]! <= id) lo = mid;
-      else hi = mid - 1;
+    for (let b = 0; b < n; b++) {
+      if (cursor[b]! < first[b]!) throw oneWay(b, sorted[cursor[b]!]!);
     }
-    return { a: lo, b: sorted[first[lo]! + id - start[lo]!]! };
+    return out;
   };
-  return { indptr: rows, indices: sorted, first, start, find, nodes };
+  return { indptr: rows, indices: sorted, first, start, sortedRow, rolesOfPositions };
 }

@@ -119,6 +119,20 @@ Deno.test("partition writes the link split of an ogbl-style dataset and refuses 
   });
 });
 
+Deno.test("partition --edge_split takes an OGB-layout graph without split/ or labels", async () => {
+  await withDir(async (dir) => {
+    const root = await writeLinkDataset(dir);
+    await Deno.remove(`${root}/split`, { recursive: true });
+    const args = [`--dataset=${root}`, "--num_partitions=2", `--output=${dir}/p`];
+    await assert.rejects(partition(args), /missing split directory/);
+    await partition([...args, "--edge_split=0.5,0.25,0.25"]);
+    const meta = await loadPartitionMeta(`${dir}/p`);
+    // 6 edges: round(1.5) each to validation and test, the rest to training
+    assert.deepEqual(meta.links, { train: 2, valid: 2, test: 2 });
+    assert.equal(meta.dataset.numEdges, 4);
+  });
+});
+
 Deno.test("partition ends a bad --edge_split with one line and exit code 2", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", PARTITION, "--edge_split=0.5,0.5"],

@@ -193,3 +193,20 @@ Deno.test("loadOgbDataset() refuses fixed negatives beside a node split", async 
     );
   });
 });
+
+Deno.test("loadOgbDataset() with splitOptional loads a graph without split/ or labels", async () => {
+  const noSplit = Object.fromEntries(
+    Object.keys(base).filter((k) => k.startsWith("split/")).map((k) => [k, null]),
+  );
+  await withDataset(noSplit, async (root) => {
+    await assert.rejects(
+      () => loadOgbDataset(root, { quiet: true }),
+      (e: unknown) => e instanceof OgbFormatError && /missing split directory/.test(e.message),
+    );
+    const ds = await loadOgbDataset(root, { quiet: true, splitOptional: true });
+    assert.equal(ds.links, undefined);
+    assert.equal(ds.split.train.length + ds.split.valid.length + ds.split.test.length, 0);
+    assert.equal(ds.numClasses, 0);
+    assert.equal(ds.graph.indices.length, 6);
+  });
+});

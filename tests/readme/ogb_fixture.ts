@@ -1,18 +1,22 @@
 // For the README test: writes a small graph in OGB's raw layout, standing in
 // for a dataset a user downloads (ogbn-products, or their own graph):
 //
-//   deno run --allow-all tests/readme/ogb_fixture.ts DIR [--splits=NAME,NAME] [--keep=K] [--links]
+//   deno run --allow-all tests/readme/ogb_fixture.ts DIR [--splits=NAME,NAME] [--links] [--keep=K]
 //
 // DIR/raw/{edge,node-feat,node-label}.csv.gz and DIR/split/NAME/{train,valid,
 // test}.csv.gz (default split: sales_ranking, as ogbn-products has), from the
-// synthetic generator at a tiny scale; each undirected edge is written once,
-// or only every K-th with --keep=K (a sparser, quicker graph). With --links
-// the split is an ogbl-style one instead: two columns (source, destination),
-// every tenth edge for validation and the next tenth for test (only the
-// training edges stay in raw/edge.csv.gz), and as many fixed random negatives
-// (valid_neg, test_neg), as ogbl-collab has.
+// synthetic generator at a tiny scale; each undirected edge is written once.
+// With --links it is a link-prediction dataset as an ogbl-* one is: no
+// node-label file, raw/edge holds the training edges only, and each split
+// holds two-column (source, destination) train/valid/test edges (85/5/10%,
+// splitEdges) with 100 fixed negatives each in valid_neg and test_neg.
+// --keep=K keeps only every K-th undirected edge of the generated graph (a
+// sparser graph, quicker to train on).
 import { parseArgs } from "node:util";
 import { generateSynthetic } from "../../partition/synthetic.ts";
+import { splitEdges } from "../../partition/split_edges.ts";
+import { nodeDataset } from "../../engine/node_dataset.ts";
+import type { NodeDataset } from "../../engine/dataset.ts";
 
 async function writeGzip(path: string, lines: Iterable<string>): Promise<void> {
   const text = [...lines].join("\n") + "\n";
@@ -28,32 +32,50 @@ const { values, positionals } = parseArgs({
   args: Deno.args,
   options: {
     splits: { type: "string", default: "sales_ranking" },
-    keep: { type: "string", default: "1" },
     links: { type: "boolean", default: false },
+    keep: { type: "string", default: "1" },
   },
   allowPositionals: true,
 });
 const dir = positionals[0];
 if (positionals.length !== 1 || dir === undefined) {
-  console.error("usage: ogb_fixture.ts DIR [--splits=NAME,NAME] [--keep=K] [--links]");
+  console.error("usage: ogb_fixture.ts DIR [--splits=NAME,NAME] [--links] [--keep=K]");
   Deno.exit(2);
 }
-const ds = generateSynthetic({ scale: 0.001, seed: 5, quiet: true });
+/** The dataset with every `keep`-th of its undirected edges only. */
+function thinned(d: NodeDataset, keep: number): NodeDataset {
+  if (keep === 1) return d;
+  const source: number[] = [], target: number[] = [];
+  for (let v = 0, k = 0; v < d.graph.numNodes; v++) {
+    for (let e = d.graph.indptr[v]!; e < d.graph.indptr[v + 1]!; e++) {
+      const u = d.graph.indices[e]!;
+      if (v < u && k++ % keep === 0) source.push(v), target.push(u);
+    }
+  }
+  return nodeDataset({
+    name: d.name,
+    numNodes: d.graph.numNodes,
+    edges: { source, target },
+    features: d.features,
+    featureDim: d.featureDim,
+    labels: d.labels,
+    numClasses: d.numClasses,
+    split: d.split,
+  });
+}
+
+const generated = thinned(
+  generateSynthetic({ scale: 0.001, seed: 5, quiet: true }),
+  Number(values.keep),
+);
+const ds = values.links ? splitEdges(generated, [0.85, 0.05, 0.1], 5) : generated;
 const { indptr, indices, numNodes } = ds.graph;
 await Deno.mkdir(`${dir}/raw`, { recursive: true });
-const keep = Number(values.keep);
-let edges: string[] = [];
-for (let v = 0, k = 0; v < numNodes; v++) {
+const edges: string[] = [];
+for (let v = 0; v < numNodes; v++) {
   for (let e = indptr[v]!; e < indptr[v + 1]!; e++) {
-    if (v < indices[e]! && k++ % keep === 0) edges.push(`${v},${indices[e]}`);
+    if (v < indices[e]!) edges.push(`${v},${indices[e]}`);
   }
-}
-const linkSplit = { train: [] as string[], valid: [] as string[], test: [] as string[] };
-if (values.links) {
-  edges.forEach((e, i) =>
-    linkSplit[i % 10 === 3 ? "valid" : i % 10 === 7 ? "test" : "train"].push(e)
-  );
-  edges = linkSplit.train;
 }
 await writeGzip(`${dir}/raw/edge.csv.gz`, edges);
 const d = ds.featureDim;
@@ -64,22 +86,26 @@ await writeGzip(
     (v) => Array.from(ds.features.subarray(v * d, (v + 1) * d), (x) => x.toPrecision(4)).join(","),
   ),
 );
-await writeGzip(`${dir}/raw/node-label.csv.gz`, rows(numNodes, (v) => String(ds.labels[v])));
+if (!ds.links) {
+  await writeGzip(`${dir}/raw/node-label.csv.gz`, rows(numNodes, (v) => String(ds.labels[v])));
+}
+// fixed negatives: node pairs drawn with a seed, not checked against the graph (as OGB's are not)
+let state = 12345;
+const node = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) % numNodes;
+const negatives = [...rows(100, () => `${node()},${node()}`)];
 for (const name of values.splits.split(",")) {
   await Deno.mkdir(`${dir}/split/${name}`, { recursive: true });
   for (const part of ["train", "valid", "test"] as const) {
+    const links = ds.links?.[part];
     await writeGzip(
       `${dir}/split/${name}/${part}.csv.gz`,
-      values.links ? linkSplit[part] : Array.from(ds.split[part], String),
+      links
+        ? rows(links.source.length, (i) => `${links.source[i]},${links.target[i]}`)
+        : Array.from(ds.split[part], String),
     );
   }
-  if (values.links) {
-    // Fixed negatives: pairs of nodes drawn by a fixed rule (a multiplicative hash).
-    const pair = (i: number) => `${(i * 7919) % numNodes},${(i * 104729 + 13) % numNodes}`;
-    const valid = linkSplit.valid.length, test = linkSplit.test.length;
-    const negatives = (first: number, count: number) =>
-      Array.from({ length: count }, (_, i) => pair(first + i));
-    await writeGzip(`${dir}/split/${name}/valid_neg.csv.gz`, negatives(0, valid));
-    await writeGzip(`${dir}/split/${name}/test_neg.csv.gz`, negatives(valid, test));
+  if (ds.links) {
+    await writeGzip(`${dir}/split/${name}/valid_neg.csv.gz`, negatives);
+    await writeGzip(`${dir}/split/${name}/test_neg.csv.gz`, negatives);
   }
 }
