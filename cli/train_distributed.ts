@@ -77,6 +77,7 @@ export async function trainDistributed(
     flags.datasetRootDir,
     flags.numNodes,
     "--num_nodes",
+    flags.edgeWeight,
   );
   const secret = await clusterSecret(flags);
   const partitioning = await partitionFields(meta);
@@ -161,6 +162,7 @@ export async function trainDistributed(
           name: `partition ${flags.nodeRank} (${name}, rank ${rank})`,
           timeoutMs: localStartMs(flags.rpcTimeoutMs),
           peerTimeoutMs,
+          edgeWeights: flags.edgeWeight,
         }),
     );
     scope.onClose(() => service.close());
@@ -227,6 +229,7 @@ export async function trainDistributed(
       timeoutMs: flags.rpcTimeoutMs,
       peerTimeoutMs,
       signal: world.shutdownSignal,
+      weighted: flags.edgeWeight,
     });
 
     const model = new SageModel(device, {

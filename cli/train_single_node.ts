@@ -45,6 +45,7 @@ export async function trainSingleNode(
     scale: flags.scale,
     seed: flags.seed,
     quiet: flags.quiet,
+    edgeWeight: flags.edgeWeight,
   });
   const checkpoints = await RunCheckpoints.open(flags, [
     ...protocolField(),
@@ -101,6 +102,7 @@ export async function trainSingleNode(
       features: data.features,
       dim: data.featureDim,
       fanouts: flags.fanout,
+      ...(flags.edgeWeight && data.edgeWeights ? { edgeWeights: data.edgeWeights } : {}),
       prefetch: flags.prefetch,
       warmUpSeeds: data.split.train.subarray(0, flags.batchSize),
     });
