@@ -250,7 +250,9 @@ export async function trainDistributed(
         `webgnn: ${
           trainers(place.counts)
         }, partitions of ${dir} (${partition.meta.partitioner}), ` +
-          `on ${device.description}, fan-out [${flags.fanout}], ${model.numParameters} parameters`,
+          `on ${device.description}, fan-out [${flags.fanout}]${
+            flags.edgeWeight ? " by edge weight" : ""
+          }, ${model.numParameters} parameters`,
       );
     }
     const steps = stepsPerEpoch(

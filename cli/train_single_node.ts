@@ -89,7 +89,9 @@ export async function trainSingleNode(
       console.log(
         `webgnn: ${data.name}, ${data.graph.numNodes} nodes, ${data.graph.indices.length} edges, ` +
           `${data.split.train.length} train / ${data.split.valid.length} valid / ${data.split.test.length} test seeds, on ${device.description}, ` +
-          `fan-out [${flags.fanout}], ${model.numParameters} parameters, ready in ${
+          `fan-out [${flags.fanout}]${
+            flags.edgeWeight ? " by edge weight" : ""
+          }, ${model.numParameters} parameters, ready in ${
             ((performance.now() - t0) / 1000).toFixed(1)
           } s`,
       );

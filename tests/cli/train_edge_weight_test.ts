@@ -70,6 +70,7 @@ const lastLine = (stderr: string) => stderr.trim().split("\n").at(-1) ?? "";
 Deno.test("train --edge_weight on one node trains on the weighted synthetic graph", async () => {
   const r = await finish(spawn(TRAIN, ["--scale=0.001", "--edge_weight"]));
   assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /fan-out \[3,3\] by edge weight, /);
   assert.match(r.stdout, /Epoch 1\/1: .*test accuracy/);
 });
 
@@ -107,6 +108,7 @@ Deno.test("train --edge_weight on two collocated nodes trains; nodes that disagr
       [0, 1].map((rank) => finish(trainer(rank, port, [parts, "--edge_weight"]))),
     );
     for (const r of ok) assert.equal(r.code, 0, r.stderr);
+    assert.match(ok[0]!.stdout, /fan-out \[3,3\] by edge weight, /);
     assert.match(ok[0]!.stdout, /Epoch 1\/1: .*test accuracy/);
     port = freePort();
     const refused = await Promise.all([
@@ -144,6 +146,7 @@ Deno.test("server/client --edge_weight: one server and one client train by weigh
       finish(spawn(CLIENT, [...cluster(port, 3), "--edge_weight"])),
     ]);
     for (const r of ok) assert.equal(r.code, 0, r.stderr);
+    assert.match(ok[1]!.stdout, /fan-out \[3,3\] by edge weight, /);
     assert.match(ok[1]!.stdout, /Epoch 1\/1: .*test accuracy/);
     port = freePort();
     const refused = await Promise.all([
