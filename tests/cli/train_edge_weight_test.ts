@@ -13,6 +13,7 @@ import { generateSynthetic } from "../../partition/synthetic.ts";
 const TRAIN = new URL("../../cli/train.ts", import.meta.url).pathname;
 const SERVER = new URL("../../cli/server.ts", import.meta.url).pathname;
 const CLIENT = new URL("../../cli/client.ts", import.meta.url).pathname;
+const PREDICT = new URL("../../cli/predict.ts", import.meta.url).pathname;
 const SECRET = "a test secret of the cluster";
 const SMALL = [
   "--device=cpu",
@@ -67,11 +68,37 @@ function trainer(rank: number, port: number, args: string[]) {
 
 const lastLine = (stderr: string) => stderr.trim().split("\n").at(-1) ?? "";
 
-Deno.test("train --edge_weight on one node trains on the weighted synthetic graph", async () => {
-  const r = await finish(spawn(TRAIN, ["--scale=0.001", "--edge_weight"]));
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /fan-out \[3,3\] by edge weight, /);
-  assert.match(r.stdout, /Epoch 1\/1: .*test accuracy/);
+Deno.test("train --edge_weight on one node trains on the weighted synthetic graph; predict --edge_weight samples so", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "webgnn-edge-weight-predict-" });
+  try {
+    const model = `${dir}/m.safetensors`;
+    const r = await finish(
+      spawn(TRAIN, ["--scale=0.001", "--edge_weight", `--save_model=${model}`]),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /fan-out \[3,3\] by edge weight, /);
+    assert.match(r.stdout, /Epoch 1\/1: .*test accuracy/);
+    const predict = (args: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-all", PREDICT, `--model=${model}`, "--scale=0.001", ...args],
+        stdin: "null",
+      }).output();
+    const ok = await predict([
+      "--inference=sampled",
+      "--edge_weight",
+      `--output=${dir}/p.csv`,
+      "--quiet",
+    ]);
+    assert.equal(ok.code, 0, new TextDecoder().decode(ok.stderr));
+    const bad = await predict(["--edge_weight", `--output=${dir}/q.csv`]);
+    assert.equal(bad.code, 2);
+    assert.match(
+      new TextDecoder().decode(bad.stderr),
+      /--edge_weight is read only with --inference=sampled/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("train and server --edge_weight on a partition directory without weights name the flag and the directory", async () => {

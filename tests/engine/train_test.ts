@@ -192,9 +192,17 @@ Deno.test("train() with edgeWeight samples by the dataset's weights: edges of ze
   const acc = (r: typeof byWeight) => r.history.at(-1)!.testAccuracy!;
   assert.ok(acc(byWeight) > 0.9, `weighted ${acc(byWeight)}, uniform ${acc(uniform)}`);
   assert.ok(acc(byWeight) > acc(uniform), `weighted ${acc(byWeight)}, uniform ${acc(uniform)}`);
+  const sampled = { inference: "sampled", edgeWeight: true, device: "cpu" } as const;
+  const p = await predict(byWeight.model, weighted, { ...sampled, nodes: split.test });
+  assert.ok(p.test.correct / p.test.total > 0.9, `${p.test.correct}/${p.test.total}`);
   const plain = nodeDataset({ edges, features, labels, split });
   await assert.rejects(
     () => train({ dataset: plain, edgeWeight: true, ...options }),
     /train: edgeWeight asks for arrays's edgeWeights, and it has none/,
+  );
+  await assert.rejects(() => predict(byWeight.model, plain, sampled), /has none/);
+  await assert.rejects(
+    () => predict(byWeight.model, weighted, { edgeWeight: true }),
+    /edgeWeight applies to sampled inference/,
   );
 });
