@@ -11,7 +11,8 @@ import type { TrainingOptions } from "./shared_options.ts";
 /**
  * The fields that decide what a trainer computes, in the order a user
  * would look for a mistake: the task (and, for link prediction, its
- * negatives and embedding width), the model's shape, the sampling, the optimizer,
+ * negatives and embedding width), the model's shape, the sampling (fan-out
+ * and `--edge_weight`), the optimizer,
  * the random seed and the epoch loop. Each is named by its flag. `epochs`
  * and `--eval_every` must agree because every trainer takes part in every
  * step's all-reduce and every evaluation's sum; a resumed run may change
@@ -28,6 +29,7 @@ export function trainingFields(
     & Pick<
       TrainingOptions,
       | "fanout"
+      | "edgeWeight"
       | "hidden"
       | "dropout"
       | "batchSize"
@@ -47,6 +49,7 @@ export function trainingFields(
     ["--num_layers", String(f.numLayers)],
     ["--hidden", String(f.hidden)],
     ["--fanout", f.fanout.join(",")],
+    edgeWeightField(f.edgeWeight),
     ["--batch_size", String(f.batchSize)],
     ["--dropout", String(f.dropout)],
     ["--lr", String(f.lr)],
@@ -79,6 +82,20 @@ export function taskFields(
     ["--neg_ratio", String(f.negRatio)],
     ["--out_channels", String(f.outChannels)],
   ];
+}
+
+/**
+ * Whether neighbours are drawn by edge weight: trainers, sampling servers and
+ * clients must all agree, and a checkpoint resumes only with the same choice.
+ *
+ * @example
+ * ```ts
+ * import { edgeWeightField } from "./job_fingerprint.ts";
+ * console.log(edgeWeightField(true)); // ["--edge_weight", "on"]
+ * ```
+ */
+export function edgeWeightField(edgeWeight: boolean): readonly [string, string] {
+  return ["--edge_weight", edgeWeight ? "on" : "off"];
 }
 
 /** Fields a resumed run may change: training longer, or evaluating at another pace. */

@@ -54,6 +54,7 @@ export async function runPredict(
     scale: flags.scale,
     seed: flags.seed,
     quiet: flags.quiet,
+    edgeWeight: flags.edgeWeight,
   });
   try {
     if (flags.task === "node") checkModelFits(model.shape, data, `--model=${flags.model}`);
@@ -100,6 +101,7 @@ export async function runPredict(
       seed: flags.seed,
       ...(nodes === undefined ? {} : { nodes }),
       ...(flags.fanout === undefined ? {} : { fanout: flags.fanout }),
+      ...(flags.edgeWeight ? { edgeWeight: true } : {}),
     });
     bar.stop();
     const seconds = (performance.now() - t0) / 1000;
@@ -142,6 +144,7 @@ async function embedAll(
     inference: flags.inference,
     batchSize: flags.batchSize,
     seed: flags.seed,
+    edgeWeight: flags.edgeWeight,
     ...(nodes === undefined ? {} : { nodes }),
     ...(flags.fanout === undefined ? {} : { fanout: flags.fanout }),
   });

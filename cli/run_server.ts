@@ -26,7 +26,12 @@ import { untilShutdown } from "../dist/cluster/until_shutdown.ts";
 import { checkWritable } from "./check_writable.ts";
 import { metricsPathFor } from "./run_training.ts";
 import { serverLines } from "./server_lines.ts";
-import { partitionFields, protocolField, serverClientFields } from "./job_fingerprint.ts";
+import {
+  edgeWeightField,
+  partitionFields,
+  protocolField,
+  serverClientFields,
+} from "./job_fingerprint.ts";
 
 /**
  * One sampling server process of server-client mode. Server `s` (world rank
@@ -55,6 +60,7 @@ export async function runServer(
     flags.datasetRootDir,
     flags.numDatasetPartitions,
     "--num_dataset_partitions",
+    flags.edgeWeight,
   );
   if (flags.task === "link") {
     requireLinkEdges(`--dataset_root_dir=${dir}`, meta.links !== undefined);
@@ -96,6 +102,7 @@ export async function runServer(
           name: `partition ${rank} (${name})`,
           timeoutMs: localStartMs(timeoutMs),
           peerTimeoutMs,
+          edgeWeights: flags.edgeWeight,
         }),
     );
     scope.onClose(() => service.close());
@@ -157,6 +164,7 @@ export async function runServer(
         ...serverClientFields(flags),
         ["--fanout", flags.fanout.join(",")],
         ["--task", flags.task],
+        edgeWeightField(flags.edgeWeight),
         ...await partitionFields(meta),
       ],
       connectDeadlineMs: timeoutMs,
@@ -168,7 +176,14 @@ export async function runServer(
     for (let p = 0; p < flags.numServers; p++) {
       if (p !== rank) peers[p] = serviceUrl(world.world.ranks[p]!, PARTITION_SERVICE);
     }
-    await service.connect({ peers, secret, fanouts: flags.fanout, timeoutMs, peerTimeoutMs });
+    await service.connect({
+      peers,
+      secret,
+      fanouts: flags.fanout,
+      timeoutMs,
+      peerTimeoutMs,
+      weighted: flags.edgeWeight,
+    });
     await world.barrier("servers ready", timeoutMs);
     console.log(
       `webgnn ${name}: ready in ${

@@ -15,6 +15,8 @@ export interface TrainingOptions extends LinkOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly fanout: number[];
+  /** `--edge_weight`: draw neighbours by edge weight (the dataset or partitions must have weights). */
+  readonly edgeWeight: boolean;
   readonly hidden: number;
   readonly lr: number;
   readonly dropout: number;
@@ -94,6 +96,11 @@ export function addTrainingOptions(p: Command, what: string, fanoutHelp: string)
       parseFanout,
       [15, 10, 5],
     )
+    .option(
+      "--edge_weight",
+      "sample neighbours by edge weight, without replacement (GLT's with_weight); " +
+        "the dataset or partition directory must have edge weights",
+    )
     .option("--hidden <n>", "hidden channels", positiveInt, 256)
     .option("--lr <x>", "Adam learning rate", finiteNumber, 0.003)
     .option("--dropout <x>", "dropout between layers", finiteNumber, 0.5)
@@ -153,6 +160,7 @@ export function readTrainingOptions(p: Command): TrainingOptions {
     batchSize: o.batch_size,
     // Link prediction's default fan-out is GLT's link example's, two hops.
     fanout: o.task === "link" && p.getOptionValueSource("fanout") !== "cli" ? [15, 10] : o.fanout,
+    edgeWeight: o.edge_weight === true,
     hidden: o.hidden,
     lr: o.lr,
     dropout: o.dropout,

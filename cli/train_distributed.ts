@@ -82,6 +82,7 @@ export async function trainDistributed(
     flags.datasetRootDir,
     flags.numNodes,
     "--num_nodes",
+    flags.edgeWeight,
   );
   if (flags.task === "link") {
     requireLinkEdges(`--dataset_root_dir=${dir}`, meta.links !== undefined);
@@ -176,6 +177,7 @@ export async function trainDistributed(
           name: `partition ${flags.nodeRank} (${name}, rank ${rank})`,
           timeoutMs: localStartMs(flags.rpcTimeoutMs),
           peerTimeoutMs,
+          edgeWeights: flags.edgeWeight,
         }),
     );
     scope.onClose(() => service.close());
@@ -242,6 +244,7 @@ export async function trainDistributed(
       timeoutMs: flags.rpcTimeoutMs,
       peerTimeoutMs,
       signal: world.shutdownSignal,
+      weighted: flags.edgeWeight,
     });
 
     const model = new SageModel(device, {
@@ -262,7 +265,9 @@ export async function trainDistributed(
         `webgnn: ${
           trainers(place.counts)
         }, partitions of ${dir} (${partition.meta.partitioner}), ` +
-          `on ${device.description}, fan-out [${flags.fanout}], ${model.numParameters} parameters`,
+          `on ${device.description}, fan-out [${flags.fanout}]${
+            flags.edgeWeight ? " by edge weight" : ""
+          }, ${model.numParameters} parameters`,
       );
     }
     const steps = stepsPerEpoch(

@@ -49,6 +49,7 @@ export async function trainSingleNode(
     scale: flags.scale,
     seed: flags.seed,
     quiet: flags.quiet,
+    edgeWeight: flags.edgeWeight,
   });
   const data = flags.task === "link" ? withLinks(loaded, flags) : loaded;
   if (flags.task === "node") {
@@ -100,7 +101,9 @@ export async function trainSingleNode(
       console.log(
         `webgnn: ${data.name}, ${data.graph.numNodes} nodes, ${data.graph.indices.length} edges, ` +
           `${seeds}, on ${device.description}, ` +
-          `fan-out [${flags.fanout}], ${model.numParameters} parameters, ready in ${
+          `fan-out [${flags.fanout}]${
+            flags.edgeWeight ? " by edge weight" : ""
+          }, ${model.numParameters} parameters, ready in ${
             ((performance.now() - t0) / 1000).toFixed(1)
           } s`,
       );
@@ -113,6 +116,7 @@ export async function trainSingleNode(
       features: data.features,
       dim: data.featureDim,
       fanouts: flags.fanout,
+      ...(flags.edgeWeight && data.edgeWeights ? { edgeWeights: data.edgeWeights } : {}),
       prefetch: flags.prefetch,
       warmUpSeeds: links
         ? links.train.source.subarray(0, flags.batchSize)

@@ -6,6 +6,7 @@ import type { NodeDataset } from "./dataset.ts";
 import type { Device } from "./device.ts";
 import { DeviceGraph } from "./device_graph.ts";
 import { DeviceTable } from "./device_table.ts";
+import { DeviceEdgeWeights } from "./edge_weights.ts";
 import { layerwiseLogits } from "./layerwise_inference.ts";
 import { LocalFeatureStore } from "./local_feature_store.ts";
 import { LocalMinibatchSource } from "./local_minibatch_source.ts";
@@ -19,6 +20,7 @@ export interface OutputOptions {
   readonly nodes?: ArrayLike<number>;
   readonly inference?: "layerwise" | "sampled";
   readonly fanout?: readonly number[];
+  readonly edgeWeight?: boolean;
   readonly batchSize?: number;
   readonly seed?: number;
   readonly device?: Device | DeviceChoice;
@@ -28,13 +30,17 @@ export interface OutputOptions {
 /**
  * The checked node list of `options` (default: every node of the graph) and
  * the model's last-layer output for each, `nodes.length x outDim`, row-major.
- * Throws a `RangeError` for a listed id outside the graph.
+ * Throws a `RangeError` for a listed id outside the graph, or for
+ * `edgeWeight` with layer-wise inference or a dataset without weights.
  */
 export async function lastLayerOutputs(
   trained: TrainedModel,
   dataset: NodeDataset,
   options: OutputOptions,
 ): Promise<{ nodes: Int32Array; outputs: Float32Array }> {
+  if (options.edgeWeight && options.inference !== "sampled") {
+    throw new RangeError("edgeWeight applies to sampled inference (layer-wise reads every edge)");
+  }
   const n = dataset.graph.numNodes;
   const listed = options.nodes ?? [];
   for (let i = 0; i < listed.length; i++) {
@@ -109,12 +115,18 @@ async function sampled(
       `fanout has ${fanout.length} hops but the model has ${model.numLayers} layers`,
     );
   }
+  if (options.edgeWeight && !dataset.edgeWeights) {
+    throw new RangeError(`edgeWeight asks for ${dataset.name}'s edgeWeights, and it has none`);
+  }
   const graph = DeviceGraph.upload(device, dataset.graph);
   const table = DeviceTable.upload(device, dataset.features, dataset.featureDim, "features");
+  const weights = options.edgeWeight
+    ? DeviceEdgeWeights.upload(device, dataset.graph, dataset.edgeWeights!)
+    : undefined;
   try {
     const source = new LocalMinibatchSource(
       device,
-      new LocalSampler(device, graph, fanout),
+      new LocalSampler(device, graph, fanout, weights),
       new LocalFeatureStore(device, table),
     );
     const predictor = {
@@ -133,5 +145,6 @@ async function sampled(
   } finally {
     graph.release();
     table.release();
+    weights?.release();
   }
 }

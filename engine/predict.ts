@@ -27,6 +27,11 @@ export interface PredictOptions {
   readonly inference?: "layerwise" | "sampled";
   /** Neighbours per hop for `sampled` (default: the model's training fan-out, else 10 per layer). */
   readonly fanout?: readonly number[];
+  /**
+   * `sampled` only: draw neighbours by the dataset's `edgeWeights`, as a model
+   * trained with `edgeWeight` (`--edge_weight`) was (a `RangeError` when it has none).
+   */
+  readonly edgeWeight?: boolean;
   /** Nodes per minibatch for `sampled` (default 2048). */
   readonly batchSize?: number;
   /** Seed of the sampling (default 0). */

@@ -6,6 +6,7 @@ import { loadPartition } from "../../partition/load_partition.ts";
 import { loadPartitionMeta } from "../../partition/load_partition_meta.ts";
 
 const PARTITION = new URL("../../cli/partition.ts", import.meta.url).pathname;
+const TRAIN = new URL("../../cli/train.ts", import.meta.url).pathname;
 
 async function run(script: string, args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -81,5 +82,22 @@ Deno.test("partition keeps an OGB directory's weights, and --edge_weight without
       await run(PARTITION, [`--dataset=${dir}/plain`, "--edge_weight", `--output=${dir}/pp`]),
       new RegExp(`--edge_weight: ${dir}/plain has no edge weights \\(no raw/edge-weight.csv`),
     );
+  });
+});
+
+Deno.test("train on a partition directory of format version 1 says which directory, both versions and how to re-partition", async () => {
+  await withDir(async (dir) => {
+    const made = await run(PARTITION, ["--scale=0.001", `--output=${dir}/old`]);
+    assert.equal(made.code, 0, made.stderr);
+    const meta = JSON.parse(await Deno.readTextFile(`${dir}/old/meta.json`));
+    meta.version = 1;
+    delete meta.edgeWeights;
+    await Deno.writeTextFile(`${dir}/old/meta.json`, JSON.stringify(meta));
+    const r = await run(TRAIN, ["--num_nodes=2", `--dataset_root_dir=${dir}/old`, "--device=cpu"]);
+    assert.notEqual(r.code, 0);
+    const last = r.stderr.split("\n").at(-1)!;
+    assert.match(last, new RegExp(`partition directory ${dir}/old has format version 1`));
+    assert.match(last, /this code reads version 2: re-partition it/);
+    assert.match(last, new RegExp(`deno task partition --output=${dir}/old --overwrite`));
   });
 });
