@@ -50,6 +50,11 @@ export interface KeepOptions {
    * to beat, not nothing.
    */
   readonly resumedAfter?: number;
+  /**
+   * The validation figure the keeper hears: `accuracy` (node classification, the default) or
+   * `auc` (link prediction's ROC-AUC); it names the metadata fields and the printed line.
+   */
+  readonly metric?: "accuracy" | "auc";
 }
 
 /**
@@ -57,7 +62,8 @@ export interface KeepOptions {
  * `saveSageModel`): the last epoch's model at the end, or with `best` the
  * model of the best validation accuracy so far, written each time it
  * improves (so a run that dies keeps its best; resumed, it goes on from the
- * best the file holds). The metadata adds the epoch and its validation and
+ * best the file holds; with `metric: "auc"` the best validation AUC). The
+ * metadata adds the epoch and its validation and
  * test accuracy.
  *
  * @example
@@ -67,13 +73,14 @@ export interface KeepOptions {
  * ```
  */
 export function modelKeeper(o: KeepOptions): ModelKeeper {
+  const metric = o.metric ?? "accuracy", label = metric === "auc" ? "AUC" : "accuracy";
   let best: { epoch: number; valid: number } | undefined;
   // A resumed run first learns the best its predecessor kept.
   let primed = !(o.best && o.write && (o.resumedAfter ?? 0) > 0);
   const prime = async () => {
     if (primed) return;
     primed = true;
-    best = await keptBest(o.path, o.resumedAfter ?? 0);
+    best = await keptBest(o.path, o.resumedAfter ?? 0, metric);
   };
   let last: { epoch: number; valid: number | null; test: number | null } | undefined;
   const save = async (epoch: number, valid: number | null, test: number | null) => {
@@ -81,9 +88,9 @@ export function modelKeeper(o: KeepOptions): ModelKeeper {
     await saveSageModel(o.path, o.device, o.model, {
       ...o.metadata,
       epoch: String(epoch),
-      ...(valid === null ? {} : { valid_accuracy: valid.toFixed(6) }),
-      ...(test === null ? {} : { test_accuracy: test.toFixed(6) }),
-      kept: o.best ? "best validation accuracy" : "last epoch",
+      ...(valid === null ? {} : { [`valid_${metric}`]: valid.toFixed(6) }),
+      ...(test === null ? {} : { [`test_${metric}`]: test.toFixed(6) }),
+      kept: o.best ? `best validation ${label}` : "last epoch",
     });
   };
   const say = (line: string) => {
@@ -107,7 +114,7 @@ export function modelKeeper(o: KeepOptions): ModelKeeper {
       await prime();
       if (o.best && best) {
         say(
-          `saved the model of epoch ${best.epoch} (best valid accuracy ${
+          `saved the model of epoch ${best.epoch} (best valid ${label} ${
             best.valid.toFixed(4)
           }) to ${o.path}`,
         );
@@ -115,7 +122,7 @@ export function modelKeeper(o: KeepOptions): ModelKeeper {
       }
       if (!last) return;
       if (o.best) {
-        say("no validation accuracy was measured (no validation nodes): keeping the last model");
+        say(`no validation ${label} was measured (no validation data): keeping the last model`);
       }
       await save(last.epoch, last.valid, last.test);
       say(`saved the model of epoch ${last.epoch} to ${o.path}`);
@@ -131,6 +138,7 @@ export function modelKeeper(o: KeepOptions): ModelKeeper {
 async function keptBest(
   path: string,
   after: number,
+  metric: "accuracy" | "auc",
 ): Promise<{ epoch: number; valid: number } | undefined> {
   let metadata: Record<string, string>;
   try {
@@ -138,9 +146,10 @@ async function keptBest(
   } catch {
     return undefined;
   }
-  const epoch = Number(metadata.epoch), valid = Number(metadata.valid_accuracy);
+  const epoch = Number(metadata.epoch), valid = Number(metadata[`valid_${metric}`]);
   if (
-    metadata.kept !== "best validation accuracy" || !(epoch <= after) || !Number.isFinite(valid)
+    metadata.kept !== `best validation ${metric === "auc" ? "AUC" : "accuracy"}` ||
+    !(epoch <= after) || !Number.isFinite(valid)
   ) {
     return undefined;
   }
@@ -158,7 +167,11 @@ async function keptBest(
  * ```
  */
 export function keeperFor(
-  flags: ModelFileOptions & { readonly fanout: readonly number[]; readonly dropout: number },
+  flags: ModelFileOptions & {
+    readonly fanout: readonly number[];
+    readonly dropout: number;
+    readonly task?: "node" | "link";
+  },
   o: {
     device: Device;
     model: SageModel;
@@ -178,10 +191,13 @@ export function keeperFor(
       write: o.write,
       print: o.write,
       ...(o.resumedAfter === undefined ? {} : { resumedAfter: o.resumedAfter }),
+      ...(flags.task === "link" ? { metric: "auc" as const } : {}),
       metadata: {
         producer: "webgnn",
         dataset: o.dataset,
-        num_classes: String(o.model.outDim),
+        ...(flags.task === "link"
+          ? { task: "link", embedding_dim: String(o.model.outDim) }
+          : { num_classes: String(o.model.outDim) }),
         num_features: String(o.model.inDim),
         fanout: flags.fanout.join(","),
         dropout: String(flags.dropout),

@@ -41,7 +41,10 @@ export function addModelFileOptions(p: Command): Command {
       "--save_model <path>",
       "write the trained model here as safetensors, under PyG GraphSAGE's tensor names",
     )
-    .option("--save_best", "with --save_model: keep the model of the best validation accuracy")
+    .option(
+      "--save_best",
+      "with --save_model: keep the model of the best validation accuracy (AUC with --task=link)",
+    )
     .option(
       "--init_model <path>",
       "start from this safetensors model (same shape) instead of random weights",

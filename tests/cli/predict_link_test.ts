@@ -24,7 +24,7 @@ function run(name: string, args: string[]): ReturnType<typeof finish> {
   );
 }
 
-Deno.test("predict --task=link writes the embeddings of a link model for every node (CSV) or listed nodes (safetensors)", async () => {
+Deno.test("train --task=link --save_best keeps the best validation AUC; predict --task=link writes the embeddings of a link model for every node (CSV) or listed nodes (safetensors)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "webgnn-embed-" });
   try {
     await writePlantedOgb(`${dir}/g`, { layout: "link" });
@@ -36,8 +36,14 @@ Deno.test("predict --task=link writes the embeddings of a link model for every n
       "--hidden=16",
       "--out_channels=8",
       `--save_model=${dir}/link.safetensors`,
+      "--save_best",
     ]);
     assert.equal(trained.code, 0, trained.stderr);
+    // --save_best keeps the best validation AUC; the metadata says so.
+    const kept = (await loadSafetensors(`${dir}/link.safetensors`)).metadata;
+    assert.equal(kept.kept, "best validation AUC");
+    assert.deepEqual([kept.task, kept.embedding_dim, kept.out_channels], ["link", "8", "8"]);
+    assert.ok(Number(kept.valid_auc) > 0 && Number(kept.test_auc) > 0, JSON.stringify(kept));
     const csv = await run("predict", [
       "--task=link",
       `--model=${dir}/link.safetensors`,
