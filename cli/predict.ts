@@ -57,6 +57,12 @@ export async function runPredict(
     edgeWeight: flags.edgeWeight,
   });
   try {
+    if (flags.task === "node" && model.metadata.task === "link") {
+      throw new RangeError(
+        `--model=${flags.model} was trained for link prediction (its outputs are embeddings, ` +
+          "not classes): give --task=link to write them",
+      );
+    }
     if (flags.task === "node") checkModelFits(model.shape, data, `--model=${flags.model}`);
     else if (model.shape.inDim !== data.featureDim) {
       throw new RangeError(

@@ -80,6 +80,13 @@ Deno.test("train --task=link --save_best keeps the best validation AUC; predict 
     ]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--probabilities is read only with --task=node/);
+    const classes = await run("predict", [
+      `--model=${dir}/link.safetensors`,
+      `--dataset=${dir}/g`,
+      `--output=${dir}/x.csv`,
+    ]);
+    assert.equal(classes.code, 2);
+    assert.match(classes.stderr, /was trained for link prediction .*give --task=link/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

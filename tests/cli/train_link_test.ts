@@ -193,3 +193,30 @@ Deno.test("server/client --task=link: 1 server and 2 clients use every training 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("train --task=link resumed from a checkpoint repeats the uninterrupted run, and a checkpoint of other link settings is refused by name", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "webgnn-link-" });
+  try {
+    await writePlantedOgb(`${dir}/g`, { layout: "node" });
+    const base = ["--task=link", `--dataset=${dir}/g`, "--edge_split=0.8,0.1,0.1", ...SMALL];
+    const ck = `--checkpoint_dir=${dir}/ck`;
+    const whole = await run("train", [...base, "--epochs=3", `--metrics=${dir}/whole.jsonl`]);
+    const first = await run("train", [...base, ck, "--epochs=2"]);
+    const rest = await run("train", [
+      ...base,
+      ck,
+      "--epochs=3",
+      "--resume",
+      `--metrics=${dir}/rest.jsonl`,
+    ]);
+    for (const r of [whole, first, rest]) assert.equal(r.code, 0, r.stderr);
+    const [a] = (await lines(`${dir}/whole.jsonl`)).slice(2),
+      [b] = await lines(`${dir}/rest.jsonl`);
+    assert.deepEqual([b!.epoch, b!.loss, b!.testAuc], [3, a!.loss, a!.testAuc]);
+    const other = await run("train", [...base, ck, "--epochs=3", "--resume", "--neg_ratio=2"]);
+    assert.equal(other.code, 2, other.stderr);
+    assert.match(other.stderr, /made with --neg_ratio=1, this run has --neg_ratio=2/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
