@@ -36,7 +36,7 @@ async function lines(path: string): Promise<Line[]> {
   return (await Deno.readTextFile(path)).trim().split("\n").map((l) => JSON.parse(l));
 }
 
-Deno.test("train --task=link on one node learns the planted graph's links (test AUC well above 0.5) and writes the link metrics", async () => {
+Deno.test("train --task=link on one node learns the planted graph's links (test AUC well above 0.5 and above the features-only MLP's) and writes the link metrics", async () => {
   const dir = await Deno.makeTempDir({ prefix: "webgnn-link-" });
   try {
     await writePlantedOgb(`${dir}/g`, { layout: "node" });
@@ -62,6 +62,19 @@ Deno.test("train --task=link on one node learns the planted graph's links (test 
     assert.ok(m[4]!.loss < m[0]!.loss, `loss ${m[0]!.loss} -> ${m[4]!.loss}`);
     assert.equal(m[4]!.testAccuracy, null);
     assert.equal(typeof m[4]!.validRecall, "number");
+    // The features alone (no neighbours: an MLP) say less about the links than the graph.
+    const mlp = await run("train", [
+      "--task=link",
+      `--dataset=${dir}/g`,
+      "--edge_split=0.8,0.1,0.1",
+      "--epochs=5",
+      `--metrics=${dir}/mlp.jsonl`,
+      ...SMALL,
+      "--fanout=0,0",
+    ]);
+    assert.equal(mlp.code, 0, mlp.stderr);
+    const baseline = (await lines(`${dir}/mlp.jsonl`))[4]!.testAuc;
+    assert.ok(m[4]!.testAuc > baseline + 0.1, `AUC ${m[4]!.testAuc}, MLP's ${baseline}`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
