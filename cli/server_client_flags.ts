@@ -83,6 +83,12 @@ export function parseServerClientFlags(
       p.error(`--${name} needs --checkpoint_dir: the directory that holds the checkpoints`);
     }
   }
+  if (role === "client" && o.task === "link" && o.dataset_root_dir === undefined) {
+    p.error(
+      "--task=link: a client reads its training edges from the partition directory; give it " +
+        "--dataset_root_dir (the servers' directory, or a copy of it)",
+    );
+  }
   if (numClients < numServers) {
     p.error(
       `server-client mode needs at least as many clients as servers: ${numClients} clients (--num_client_nodes x --num_client_procs_per_node) for ${numServers} servers`,

@@ -22,7 +22,10 @@ Deno.test("train's link flags: defaults, and --out_channels defaults to --hidden
   // GLT's link example samples two hops, 15 and 10.
   assert.deepEqual([f.fanout, f.numLayers], [[15, 10], 2]);
   assert.deepEqual(parseTrainFlags(["--task=link", "--fanout=5,5,5"]).numLayers, 3);
-  assert.deepEqual(parseServerClientFlags("client", ["--task=link"]).fanout, [15, 10]);
+  assert.deepEqual(
+    parseServerClientFlags("client", ["--task=link", "--dataset_root_dir=p"]).fanout,
+    [15, 10],
+  );
   const g = parseTrainFlags([
     "--task=link",
     "--neg_sampling=triplet",
@@ -50,6 +53,10 @@ Deno.test("train's link flags: a bad value or a link flag without --task=link is
   assert.throws(
     () => parseServerClientFlags("client", ["--neg_sampling=triplet"]),
     /--neg_sampling is read only with --task=link/,
+  );
+  assert.throws(
+    () => parseServerClientFlags("client", ["--task=link"]),
+    /--task=link: a client reads its training edges from the partition directory; give it --dataset_root_dir/,
   );
 });
 
