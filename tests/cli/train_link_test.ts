@@ -130,6 +130,8 @@ Deno.test("train --task=link on 2 nodes (1 + 2 trainers) uses every training edg
       "--epochs=4",
       `--metrics=${dir}/m{rank}.jsonl`,
       ...SMALL,
+      // Three trainers of 21 edges each step average about one node's 64.
+      "--batch_size=21",
     ];
     const [n0, n1, one] = await Promise.all([
       run("train", [...args, "--node_rank=0"]),
@@ -159,6 +161,8 @@ Deno.test("train --task=link on 2 nodes (1 + 2 trainers) uses every training edg
     const last = ranks[0]![3]!.testAuc, alone = single[3]!.testAuc;
     assert.ok(last > 0.7 && alone > 0.7, `AUC ${last} (2 nodes) and ${alone} (1 node)`);
     assert.ok(Math.abs(last - alone) < 0.1, `AUC ${last} (2 nodes) vs ${alone} (1 node)`);
+    const loss = ranks.reduce((s, m) => s + m[3]!.loss, 0) / 3;
+    assert.ok(Math.abs(loss - single[3]!.loss) < 0.05, `loss ${loss} vs ${single[3]!.loss}`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
