@@ -66,6 +66,8 @@ export type EpochFlags = Pick<
 export interface LinkFigures {
   readonly auc: number;
   readonly recall: number;
+  /** GLT's printed "AUC" (of the rounded sigmoid), to compare with its logs. */
+  readonly roundedAuc?: number;
   readonly hits?: Readonly<Record<number, number>>;
   readonly mrr?: number;
 }
@@ -89,12 +91,15 @@ export interface EpochMetrics extends EpochReport {
   /** `--task=link`: ROC-AUC on the validation edges (against as many negatives); null when not evaluated. */
   readonly validAuc?: number | null;
   readonly validRecall?: number | null;
+  /** GLT's printed "AUC" (`roc_auc_score` of the rounded sigmoid: balanced accuracy). */
+  readonly validRoundedAuc?: number | null;
   /** `--task=link` with fixed negatives: Hits@K by K, and the mean reciprocal rank. */
   readonly validHits?: Readonly<Record<number, number>> | null;
   readonly validMrr?: number | null;
   /** `--task=link`: ROC-AUC on the test edges; null when not evaluated. */
   readonly testAuc?: number | null;
   readonly testRecall?: number | null;
+  readonly testRoundedAuc?: number | null;
   readonly testHits?: Readonly<Record<number, number>> | null;
   readonly testMrr?: number | null;
 }
@@ -219,10 +224,12 @@ function linkFields(valid: LinkFigures | null, test: LinkFigures | null) {
   return {
     validAuc: valid?.auc ?? null,
     validRecall: valid?.recall ?? null,
+    validRoundedAuc: valid?.roundedAuc ?? null,
     validHits: valid?.hits ?? null,
     validMrr: valid?.mrr ?? null,
     testAuc: test?.auc ?? null,
     testRecall: test?.recall ?? null,
+    testRoundedAuc: test?.roundedAuc ?? null,
     testHits: test?.hits ?? null,
     testMrr: test?.mrr ?? null,
   };

@@ -62,6 +62,7 @@ Deno.test("train --task=link on one node learns the planted graph's links (test 
     assert.ok(m[4]!.loss < m[0]!.loss, `loss ${m[0]!.loss} -> ${m[4]!.loss}`);
     assert.equal(m[4]!.testAccuracy, null);
     assert.equal(typeof m[4]!.validRecall, "number");
+    assert.ok(m[4]!.testRoundedAuc > 0.5 && m[4]!.testRoundedAuc <= 1);
     // The features alone (no neighbours: an MLP) say less about the links than the graph.
     const mlp = await run("train", [
       "--task=link",
