@@ -6,6 +6,9 @@ type EpochLine = EpochReport & {
   readonly epoch: number;
   readonly validAccuracy: number | null;
   readonly testAccuracy: number | null;
+  /** Link prediction's figures (`--task=link`), reported in the accuracies' place. */
+  readonly validAuc?: number | null;
+  readonly testAuc?: number | null;
 };
 
 type Counters = Omit<EpochSoFar, never>;
@@ -110,8 +113,9 @@ export class LiveReporter {
     this.#finished.push({
       epoch: m.epoch,
       loss: m.loss,
-      validAccuracy: m.validAccuracy,
-      testAccuracy: m.testAccuracy,
+      ...(m.validAuc === undefined
+        ? { validAccuracy: m.validAccuracy, testAccuracy: m.testAccuracy }
+        : { validAccuracy: m.validAuc, testAccuracy: m.testAuc ?? null, metric: "AUC" as const }),
       totalMs: m.totalMs,
       sampleMs: m.sampleMs,
       featureMs: m.featureMs,

@@ -22,6 +22,11 @@ export interface EpochFigures {
   readonly validAccuracy: number | null;
   /** Test accuracy, or null when this epoch was not evaluated. */
   readonly testAccuracy: number | null;
+  /**
+   * `AUC` when the two figures above are link prediction's ROC-AUC on the validation and test
+   * edges (`--task=link`); absent for accuracy.
+   */
+  readonly metric?: "AUC" | undefined;
   /** Wall time of the epoch. */
   readonly totalMs: number;
   /** Sampling time (prefetched work overlaps training). */
@@ -92,6 +97,7 @@ export const epochFiguresSchema: z.ZodType<EpochFigures> = z.object({
   loss: z.number(),
   validAccuracy: z.number().nullable(),
   testAccuracy: z.number().nullable(),
+  metric: z.literal("AUC").optional(),
   totalMs: total,
   sampleMs: total,
   featureMs: total,

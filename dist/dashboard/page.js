@@ -107,7 +107,8 @@ function curves(state, parent) {
     [epochs, ...runs.map((r) => column(r, (e) => e.loss))],
     parent,
   );
-  chart("accuracy", "Validation (solid) and test (dashed) accuracy", {
+  const auc = state.runs.some((r) => r.epochs.some((e) => e.metric === "AUC"));
+  chart("accuracy", `Validation (solid) and test (dashed) ${auc ? "AUC" : "accuracy"}`, {
     key,
     scales: { x: { time: false } },
     series: [x, ...series(" valid", undefined), ...series(" test", [6, 4])],

@@ -10,6 +10,8 @@ const lineSchema = z.object({
   loss: z.number(),
   validAccuracy: z.number().nullable().optional(),
   testAccuracy: z.number().nullable(),
+  validAuc: z.number().nullable().optional(),
+  testAuc: z.number().nullable().optional(),
   totalMs: ms,
   sampleMs: ms,
   featureMs: ms,
@@ -54,8 +56,14 @@ export function parseMetrics(file: string, text: string): EpochFigures[] {
     out.push({
       epoch: l.epoch,
       loss: l.loss,
-      validAccuracy: l.validAccuracy ?? null,
-      testAccuracy: l.testAccuracy,
+      // A link-prediction line (--task=link) shows its ROC-AUC in the accuracies' place.
+      ...(l.validAuc === undefined && l.testAuc === undefined
+        ? { validAccuracy: l.validAccuracy ?? null, testAccuracy: l.testAccuracy }
+        : {
+          validAccuracy: l.validAuc ?? null,
+          testAccuracy: l.testAuc ?? null,
+          metric: "AUC" as const,
+        }),
       totalMs: l.totalMs,
       sampleMs: l.sampleMs,
       featureMs: l.featureMs,

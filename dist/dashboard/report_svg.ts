@@ -114,7 +114,7 @@ function stacked(parts: string[], x0: number, y0: number, run: RunView) {
 
 /**
  * The report as one SVG: the loss curve and the validation and test
- * accuracy of every run, then each run's stacked per-epoch time split.
+ * accuracy (or AUC, for link prediction) of every run, then each run's stacked per-epoch time split.
  *
  * @example
  * ```ts
@@ -145,7 +145,8 @@ export function reportSvg(title: string, runs: readonly RunView[]): string {
       points: pts(r, (e) => e.loss),
     })),
   );
-  lines(parts, W, 30, "Validation (solid) and test (dashed) accuracy", [
+  const auc = runs.some((r) => r.epochs.some((e) => e.metric === "AUC"));
+  lines(parts, W, 30, `Validation (solid) and test (dashed) ${auc ? "AUC" : "accuracy"}`, [
     ...runs.map((r, i) => ({
       label: `${r.name} valid`,
       colour: colour(i),

@@ -121,6 +121,7 @@ export function meanOverRanks(ranks: readonly (readonly EpochFigures[])[]): Epoc
     loss: mean(list, (e) => e.loss)!,
     validAccuracy: mean(list, (e) => e.validAccuracy),
     testAccuracy: mean(list, (e) => e.testAccuracy),
+    ...(list.some((e) => e.metric === "AUC") ? { metric: "AUC" as const } : {}),
     totalMs: mean(list, (e) => e.totalMs)!,
     sampleMs: mean(list, (e) => e.sampleMs)!,
     featureMs: mean(list, (e) => e.featureMs)!,

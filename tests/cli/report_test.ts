@@ -54,6 +54,30 @@ Deno.test("report --out=x.svg draws every run's curves and one stacked bar per e
   }
 });
 
+Deno.test("report draws a link-prediction run's validation and test AUC in the accuracies' place", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // --task=link lines: accuracies null, the AUCs beside them.
+    const link = metricsLines(3, 0).trim().split("\n").map((l) => {
+      const m = JSON.parse(l);
+      return JSON.stringify({
+        ...m,
+        validAccuracy: null,
+        testAccuracy: null,
+        validAuc: 0.6 + 0.05 * m.epoch,
+        testAuc: 0.61 + 0.05 * m.epoch,
+      });
+    }).join("\n");
+    await Deno.writeTextFile(`${dir}/link.jsonl`, link + "\n");
+    await reportCommand([`--metrics=link=${dir}/link.jsonl`, `--out=${dir}/r.svg`]);
+    const svg = await Deno.readTextFile(`${dir}/r.svg`);
+    assert.match(svg, /Validation \(solid\) and test \(dashed\) AUC/);
+    assert.equal(svg.match(/<path d="M/g)?.length, 3); // loss, valid AUC, test AUC
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("report names the file and line of a line that is not an epoch", async () => {
   const dir = await Deno.makeTempDir();
   try {
