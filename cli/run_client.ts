@@ -303,8 +303,9 @@ export async function runClient(
           epoch: m.epoch,
           epochs: flags.epochs,
           loss: m.loss,
-          validAccuracy: m.validAccuracy,
-          testAccuracy: m.testAccuracy,
+          // With --task=link the servers (of the same --task) read these as AUC.
+          validAccuracy: m.validAuc === undefined ? m.validAccuracy : m.validAuc,
+          testAccuracy: m.testAuc === undefined ? m.testAccuracy : m.testAuc,
         };
         await callChecked(server, MINIBATCH_EPOCH, report, clientResponse, { timeoutMs });
       },

@@ -110,7 +110,8 @@ export async function runServer(
       ? await Deno.open(metricsPath, { write: true, create: true, truncate: true })
       : undefined;
     if (metricsFile) scope.onClose(() => metricsFile.close());
-    const lines = serverLines(name);
+    const link = flags.task === "link";
+    const lines = serverLines(name, link ? "AUC" : "accuracy");
     const minibatches = new MinibatchService({
       server: service,
       info: {
@@ -130,7 +131,16 @@ export async function runServer(
       onEvent: (e) => {
         lines(e);
         if (e.kind === "epoch") {
-          const line = { time: new Date().toISOString(), ...e };
+          // With --task=link the clients' figures are AUCs: named so in the metrics line.
+          const figures = link
+            ? {
+              validAccuracy: null,
+              testAccuracy: null,
+              validAuc: e.validAccuracy,
+              testAuc: e.testAccuracy,
+            }
+            : {};
+          const line = { time: new Date().toISOString(), ...e, ...figures };
           metricsFile?.writeSync(new TextEncoder().encode(JSON.stringify(line) + "\n"));
         }
       },

@@ -199,6 +199,7 @@ Deno.test("server/client --task=link: 1 server and 2 clients use every training 
     assert.equal(server.code, 0, server.stderr);
     assert.equal(client.code, 0, client.stderr);
     assert.match(server.stdout, /1040 training edges/);
+    assert.match(server.stdout, /epoch 4\/4: .*loss \d\.\d+, valid AUC \d\.\d+, test AUC \d\.\d+/);
     const clients = await Promise.all([0, 1].map((c) => lines(`${dir}/c${c}.jsonl`)));
     for (let e = 0; e < 4; e++) {
       const seeds = clients[0]![e]!.seeds + clients[1]![e]!.seeds;
