@@ -4,6 +4,7 @@ import { parseTrainFlags } from "../../cli/train_flags.ts";
 import { parseServerClientFlags } from "../../cli/server_client_flags.ts";
 import { taskFields, trainingFields } from "../../cli/job_fingerprint.ts";
 import { UsageError } from "../../cli/usage_error.ts";
+import { parseLaunchFlags } from "../../cli/launch_flags.ts";
 import { writePlantedOgb } from "./_link_fixture.ts";
 
 const TRAIN = new URL("../../cli/train.ts", import.meta.url).href;
@@ -58,6 +59,16 @@ Deno.test("train's link flags: a bad value or a link flag without --task=link is
     () => parseServerClientFlags("client", ["--task=link"]),
     /--task=link: a client reads its training edges from the partition directory; give it --dataset_root_dir/,
   );
+});
+
+Deno.test("launch passes the link flags on to train on every node", () => {
+  const f = parseLaunchFlags([
+    "--config=c.yml",
+    "--task=link",
+    "--neg_ratio=2",
+    "--out_channels=64",
+  ]);
+  assert.deepEqual(f.trainArgs, ["--task=link", "--neg_ratio=2", "--out_channels=64"]);
 });
 
 Deno.test("the task and its link settings are fingerprinted: node and link ranks differ, and so do link settings", () => {
