@@ -88,7 +88,12 @@ export { checkSeeds } from "./engine/check_seeds.ts";
 export { LocalSampler } from "./engine/local_sampler.ts";
 export type { FeatureStore } from "./engine/feature_store.ts";
 export { LocalFeatureStore } from "./engine/local_feature_store.ts";
-export type { BusyClock, MinibatchSource, PreparedMinibatch } from "./engine/minibatch_source.ts";
+export type {
+  BusyClock,
+  MinibatchSource,
+  MinibatchTarget,
+  PreparedMinibatch,
+} from "./engine/minibatch_source.ts";
 export { LocalMinibatchSource } from "./engine/local_minibatch_source.ts";
 export {
   type EpochPlan,
@@ -100,6 +105,29 @@ export {
 export { type Accuracy, evaluate, type Predictor } from "./engine/evaluate.ts";
 export { sageTrainable } from "./engine/sage_trainable.ts";
 export { sampledLogits } from "./engine/sampled_logits.ts";
+export type { LossArgs, LossHead } from "./engine/loss_head.ts";
+export { nllLossHead } from "./engine/nll_loss_head.ts";
+export { linkLossHead } from "./engine/link_loss_head.ts";
+export {
+  type LinkTarget,
+  linkTarget,
+  linkTargetLength,
+  type NegativeSampling,
+} from "./engine/link_target.ts";
+export { type ExcludedBlocks, excludePairs } from "./engine/exclude_pairs.ts";
+export { LinkMinibatchSource, type LinkSourceOptions } from "./engine/link_minibatch_source.ts";
+export { linkTrainable } from "./engine/link_trainable.ts";
+export { evaluateLinks } from "./engine/evaluate_links.ts";
+export { randomLinkEdges } from "./engine/random_link_edges.ts";
+export {
+  type LinkMetrics,
+  linkMetrics,
+  type LinkMetricsOptions,
+  type LinkScores,
+} from "./engine/link_metrics.ts";
+export { rocAuc } from "./engine/roc_auc.ts";
+export { hitsAtK } from "./engine/hits_at_k.ts";
+export { meanReciprocalRank } from "./engine/mean_reciprocal_rank.ts";
 export { layerwiseLogits } from "./engine/layerwise_inference.ts";
 export { type EdgeLists, nodeDataset, type NodeDatasetArrays } from "./engine/node_dataset.ts";
 export { type EpochResult, train, type TrainOptions, type TrainResult } from "./engine/train.ts";

@@ -21,6 +21,28 @@ export interface PreparedMinibatch extends MiniBatch {
   readonly featureMs: number;
   /** Feature bytes fetched from other partitions for this minibatch, where the source knows. */
   readonly remoteBytes?: number;
+  /**
+   * The loss target the minibatch brings itself (link prediction's pairs and labels), which
+   * training passes to the model in place of labels looked up by seed; `release()` returns it too.
+   */
+  readonly target?: MinibatchTarget;
+}
+
+/**
+ * A minibatch's own loss target on the device: what `Trainable.forwardBackward`
+ * receives as `labels` and `numSeeds` when the minibatch has one.
+ *
+ * @example
+ * ```ts
+ * import type { MinibatchTarget } from "./minibatch_source.ts";
+ * const pairs = (t: MinibatchTarget) => t.count;
+ * ```
+ */
+export interface MinibatchTarget {
+  /** The target, laid out as the model's loss expects (a link target for `linkTrainable`). */
+  readonly buffer: DeviceBuffer;
+  /** Targets the loss is the mean over (pairs for link prediction). */
+  readonly count: number;
 }
 
 /**

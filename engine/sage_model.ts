@@ -3,7 +3,6 @@ import type { Device, DeviceBuffer } from "./device.ts";
 import { activationBackward } from "./activation_backward.ts";
 import { Adam, type AdamOptions } from "./adam.ts";
 import biasActivationKernel from "./kernels/bias_activation.ts";
-import logSoftmaxNllKernel from "./kernels/log_softmax_nll.ts";
 import { pcg } from "./kernels/_random.ts";
 import { matmul } from "./matmul.ts";
 import { meanAggregate } from "./mean_aggregate.ts";
@@ -16,6 +15,8 @@ import {
   sageLayout,
   torchLinearParameters,
 } from "./_sage_init.ts";
+import type { LossHead } from "./loss_head.ts";
+import { nllLossHead } from "./nll_loss_head.ts";
 import type { ParameterSlot } from "./parameter_slot.ts";
 import type { SageModelOptions } from "./sage_model_options.ts";
 
@@ -136,20 +137,22 @@ export class SageModel {
 
   /**
    * Records forward, loss and backward for one minibatch and submits them:
-   * `gradients` then holds the gradient of the mean NLL over the first
-   * `batch` destinations of the last block, whose int32 `labels` are given.
-   * `inputFeatures` holds `blocks[0].numSrc x inDim` float32 values. Returns a
-   * new 2-float buffer `[mean loss, correct predictions]` that the caller
-   * reads whenever it likes and then releases.
+   * `gradients` then holds the gradient of the loss `head` computes (by
+   * default the mean NLL over the first `batch` destinations of the last
+   * block, whose int32 `labels` are given; `linkLossHead` reads a link target
+   * of `batch` pairs instead). `inputFeatures` holds `blocks[0].numSrc x
+   * inDim` float32 values. Returns a new 2-float buffer `[mean loss, correct
+   * predictions]` that the caller reads whenever it likes and then releases.
    */
   forwardBackward(
     blocks: readonly Block[],
     inputFeatures: DeviceBuffer,
     labels: DeviceBuffer,
     batch: number,
+    head: LossHead = nllLossHead,
   ): DeviceBuffer {
     const temps: DeviceBuffer[] = [];
-    const loss = this.#recordForwardBackward(blocks, inputFeatures, labels, batch, temps);
+    const loss = this.#recordForwardBackward(blocks, inputFeatures, labels, batch, head, temps);
     this.#finish(temps);
     return loss;
   }
@@ -163,7 +166,8 @@ export class SageModel {
   /**
    * One training step, forward + loss + backward + Adam, in ONE submission
    * and without reading anything back. Returns the loss buffer as
-   * `forwardBackward` does (the caller reads it late and releases it).
+   * `forwardBackward` does (the caller reads it late and releases it), with
+   * the loss of `head` (default: node classification's NLL).
    */
   trainStep(
     blocks: readonly Block[],
@@ -171,9 +175,10 @@ export class SageModel {
     labels: DeviceBuffer,
     batch: number,
     options: AdamOptions = {},
+    head: LossHead = nllLossHead,
   ): DeviceBuffer {
     const temps: DeviceBuffer[] = [];
-    const loss = this.#recordForwardBackward(blocks, inputFeatures, labels, batch, temps);
+    const loss = this.#recordForwardBackward(blocks, inputFeatures, labels, batch, head, temps);
     this.#adam.record(options);
     this.#finish(temps);
     return loss;
@@ -313,27 +318,34 @@ export class SageModel {
     inputFeatures: DeviceBuffer,
     labels: DeviceBuffer,
     batch: number,
+    head: LossHead,
     temps: DeviceBuffer[],
   ): DeviceBuffer {
     const device = this.#device;
     const { cats, ys, seeds } = this.#forward(blocks, inputFeatures, true);
     const L = this.numLayers;
     const rows = blocks[L - 1]!.numDst;
-    if (!Number.isInteger(batch) || batch < 1 || batch > rows) {
-      throw new RangeError(`SageModel: batch is ${batch}, expected 1..${rows}`);
-    }
-    if (labels.size < batch * 4) {
-      throw new RangeError(
-        `SageModel: labels ("${labels.label}") holds ${labels.size} bytes, expected ${batch} int32`,
-      );
-    }
     const loss = device.createBuffer(8, "sage loss");
     let dy = this.#take("dlogits", rows * this.outDim * 4);
-    device.dispatch(logSoftmaxNllKernel, { logits: ys[L - 1]!, labels, grad: dy, loss }, {
-      rows,
-      batch,
-      classes: this.outDim,
-    });
+    try {
+      head.record(device, {
+        out: ys[L - 1]!,
+        rows,
+        dim: this.outDim,
+        target: labels,
+        count: batch,
+        grad: dy,
+        loss,
+        temp: (bytes, label) => {
+          const t = device.createBuffer(bytes, label, "uninitialised");
+          temps.push(t);
+          return t;
+        },
+      });
+    } catch (err) {
+      device.release(loss);
+      throw err;
+    }
     for (let l = L - 1; l >= 0; l--) {
       const s = this.#layers[l]!, block = blocks[l]!;
       // Below the last layer, the activation backward was fused into the

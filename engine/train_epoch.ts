@@ -24,7 +24,9 @@ export interface Trainable extends Predictor {
    * Records forward, loss over the first `numSeeds` rows and backward,
    * leaving the gradients in the model; returns a new device buffer holding
    * `[mean loss, correct predictions]` (float32), which the caller reads when
-   * it likes and releases.
+   * it likes and releases. For a minibatch with its own target
+   * (`PreparedMinibatch.target`), `labels` is that target and `numSeeds` its
+   * count (link prediction: pairs).
    */
   forwardBackward(
     blocks: readonly Block[],
@@ -61,8 +63,11 @@ export interface EpochPlan {
   readonly source: MinibatchSource;
   /** This trainer's seeds for the epoch, already shuffled. */
   readonly seeds: Int32Array;
-  /** Label of a seed, by global node id; it must be a class of the model. */
-  readonly labelOf: (id: number) => number;
+  /**
+   * Label of a seed, by global node id; it must be a class of the model. Needed unless every
+   * minibatch brings its own target (link prediction, whose seeds are edges).
+   */
+  readonly labelOf?: (id: number) => number;
   /** Seeds per minibatch; the last one may be smaller. */
   readonly batchSize: number;
   /** Seed of the epoch's random draws (sampling, dropout). */
@@ -129,7 +134,10 @@ export interface EpochSoFar {
 export interface EpochReport {
   /** Minibatches trained on (not counting empty steps taken to keep pace with other trainers). */
   readonly batches: number;
-  /** Seeds trained on, and the sum and sum of squares of their ids (a cheap check that each was used once). */
+  /**
+   * Seeds trained on, and the sum and sum of squares of their ids (a cheap check that each was used
+   * once); for link prediction the seeds are training edges.
+   */
   readonly seeds: number;
   /** Sum of the seed ids trained on. */
   readonly seedSum: number;
@@ -137,7 +145,10 @@ export interface EpochReport {
   readonly seedSquareSum: number;
   /** Mean over minibatches of each minibatch's mean cross-entropy loss. */
   readonly loss: number;
-  /** Share of this epoch's seeds predicted right during training (with dropout). */
+  /**
+   * Share of this epoch's seeds predicted right during training (with dropout); for minibatches
+   * with their own target, share of their targets (link pairs scored on the right side of 0).
+   */
   readonly trainAccuracy: number;
   /** Wall time of the whole epoch. */
   readonly totalMs: number;
@@ -226,7 +237,7 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
   };
   const losses: Promise<Float32Array>[] = [];
   let sampleMs = 0, featureMs = 0, trainMs = 0, reduceMs = 0, waitMs = 0;
-  let trained = 0, seedSum = 0, seedSquareSum = 0, edges = 0, remoteBytes = 0;
+  let trained = 0, seedSum = 0, seedSquareSum = 0, edges = 0, remoteBytes = 0, targets = 0;
   try {
     for (let step = 0; step < steps; step++) {
       refill();
@@ -256,29 +267,34 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
         remoteBytes += prepared.batch.remoteBytes ?? 0;
         for (const b of prepared.batch.blocks) edges += b.numEdges;
         refill();
-        const labels = device.createBuffer(prepared.seeds.length * 4, "labels");
+        // A minibatch with its own target trains on it; otherwise the
+        // seeds' labels are looked up and uploaded.
+        const own = prepared.batch.target;
+        let labels: DeviceBuffer | undefined;
         try {
-          device.write(labels, Int32Array.from(prepared.seeds, plan.labelOf));
+          if (!own) labels = seedLabels(plan, prepared.seeds);
           const { blocks } = prepared.batch;
           for (const id of prepared.seeds) {
             trained++;
             seedSum += id;
             seedSquareSum += id * id;
           }
-          const n = prepared.seeds.length;
+          const target = own?.buffer ?? labels!;
+          const n = own?.count ?? prepared.seeds.length;
+          targets += n;
           let loss: DeviceBuffer;
           if (plan.reduceGradients) {
-            loss = model.forwardBackward(blocks, prepared.batch.inputs, labels, n);
+            loss = model.forwardBackward(blocks, prepared.batch.inputs, target, n);
             if (await reduce(true)) model.applyGradients();
           } else {
-            loss = model.trainStep(blocks, prepared.batch.inputs, labels, n);
+            loss = model.trainStep(blocks, prepared.batch.inputs, target, n);
           }
           const read = device.read(loss, "f32", 0, 2);
           read.catch(() => {}); // awaited after the loop, which may end first (see above)
           losses.push(read);
           device.release(loss);
         } finally {
-          device.release(labels);
+          if (labels) device.release(labels);
           prepared.batch.release();
         }
       } else {
@@ -311,7 +327,7 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
     seedSum,
     seedSquareSum,
     loss,
-    trainAccuracy: correct / Math.max(1, seeds.length),
+    trainAccuracy: correct / Math.max(1, targets),
     totalMs: performance.now() - start,
     sampleMs,
     featureMs,
@@ -319,6 +335,16 @@ export async function trainEpoch(plan: EpochPlan): Promise<EpochReport> {
     reduceMs,
     waitMs,
   };
+}
+
+/** The int32 labels of `seeds` on the device, by the plan's `labelOf`. */
+function seedLabels(plan: EpochPlan, seeds: Int32Array): DeviceBuffer {
+  if (!plan.labelOf) {
+    throw new TypeError("trainEpoch: a minibatch without its own target needs labelOf");
+  }
+  const labels = plan.device.createBuffer(seeds.length * 4, "labels");
+  plan.device.write(labels, Int32Array.from(seeds, plan.labelOf));
+  return labels;
 }
 
 /**

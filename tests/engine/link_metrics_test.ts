@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { hitsAtK } from "../../engine/hits_at_k.ts";
+import { linkMetrics } from "../../engine/link_metrics.ts";
+import { meanReciprocalRank } from "../../engine/mean_reciprocal_rank.ts";
+import { randomLinkEdges } from "../../engine/random_link_edges.ts";
+import { rocAuc } from "../../engine/roc_auc.ts";
+
+const close = (got: number, want: number, what: string) =>
+  assert.ok(Math.abs(got - want) < 1e-12, `${what}: ${got}, expected ${want}`);
+
+Deno.test("rocAuc() counts positive-negative pairs in order, ties as half", () => {
+  close(rocAuc([3, 2], [1, 0]), 1, "separated");
+  close(rocAuc([0, 1], [2, 3]), 0, "reversed");
+  // Pairs (pos, neg): (0.9 > 0.5, 0.9 > 0.1, 0.4 < 0.5, 0.4 > 0.1): 3 of 4.
+  close(rocAuc([0.9, 0.4], [0.5, 0.1]), 0.75, "mixed");
+  // 1 vs 1 tie (0.5), 1 > 0 (1), 2 > 1 and 2 > 0 (2): 3.5 of 4.
+  close(rocAuc([1, 2], [1, 0]), 0.875, "a tie");
+  close(rocAuc([5, 5, 5], [5, 5]), 0.5, "all tied");
+  assert.ok(Number.isNaN(rocAuc([], [1])));
+});
+
+Deno.test("hitsAtK() is the share of positives strictly above the K-th best negative", () => {
+  // Negatives 0.7, 0.5, 0.1: K=1 threshold 0.7, K=2 0.5, K=3 0.1.
+  const pos = [0.9, 0.5, 0.4], neg = [0.1, 0.7, 0.5];
+  close(hitsAtK(pos, neg, 1), 1 / 3, "K=1");
+  close(hitsAtK(pos, neg, 2), 1 / 3, "K=2: 0.5 ties the threshold, not above");
+  close(hitsAtK(pos, neg, 3), 1, "K=3");
+  close(hitsAtK(pos, neg, 4), 1, "fewer negatives than K (OGB: 1)");
+  assert.throws(() => hitsAtK(pos, neg, 0), /K is 0/);
+  // Own negatives: positive 0 (1.0) vs [2, 1] -> rank 2.5; positive 1 (1.0) vs [0, 0] -> rank 1.
+  close(hitsAtK([1, 1], [2, 1, 0, 0], 1, 2), 1 / 2, "K=1 per positive");
+  close(hitsAtK([1, 1], [2, 1, 0, 0], 2, 2), 1 / 2, "K=2 per positive: 2.5 is past 2");
+  close(hitsAtK([1, 1], [2, 1, 0, 0], 3, 2), 1, "K=3 per positive");
+});
+
+Deno.test("meanReciprocalRank() ranks each positive among the negatives, ties averaged", () => {
+  // 0.9: rank 1; 0.5: above 0.7, tie with 0.5 -> 1 + 1 + 0.5 = 2.5; 0.0: 4.
+  close(meanReciprocalRank([0.9, 0.5, 0], [0.1, 0.7, 0.5]), (1 + 1 / 2.5 + 1 / 4) / 3, "shared");
+  // Own negatives: positive 0 (1.0) vs [2, 0] -> rank 2; positive 1 (1.0) vs [0, 0] -> rank 1.
+  close(meanReciprocalRank([1, 1], [2, 0, 0, 0], 2), (1 / 2 + 1) / 2, "per positive");
+  assert.throws(() => meanReciprocalRank([1, 1], [2, 0, 0], 2), /3 negatives for 2 positives/);
+});
+
+Deno.test("linkMetrics() gives AUC and recall, and Hits@K and MRR when ranking", () => {
+  const scores = { positive: new Float32Array([2, -1, 0.5]), negative: new Float32Array([1, -3]) };
+  const plain = linkMetrics(scores);
+  // Pairs: 2 > both, -1 > -3 only, 0.5 > -3 only: 4 of 6. Recall: 2 and 0.5 above 0.
+  close(plain.auc, 4 / 6, "auc");
+  close(plain.recall, 2 / 3, "recall");
+  // GLT's rounded AUC: (recall of positives 2/3 + negatives at or below 0, 1/2) / 2.
+  close(plain.roundedAuc, (2 / 3 + 1 / 2) / 2, "rounded auc");
+  assert.equal(plain.hits, undefined);
+  const ranked = linkMetrics(scores, { ranking: true, hitsK: [1, 2, 3] });
+  close(ranked.hits![1]!, 1 / 3, "hits@1");
+  close(ranked.hits![2]!, 1, "hits@2");
+  close(ranked.hits![3]!, 1, "hits@3 with 2 negatives");
+  close(ranked.mrr!, (1 + 1 / 2 + 1 / 2) / 3, "mrr");
+  assert.deepEqual(Object.keys(linkMetrics(scores, { ranking: true }).hits!), ["20", "50", "100"]);
+});
+
+Deno.test("randomLinkEdges() draws by index: shares join into the whole draw, in range", () => {
+  const all = randomLinkEdges(37, 100, 5);
+  const a = randomLinkEdges(37, 40, 5), b = randomLinkEdges(37, 60, 5, 40);
+  assert.deepEqual([...a.source, ...b.source], [...all.source]);
+  assert.deepEqual([...a.target, ...b.target], [...all.target]);
+  assert.ok([...all.source, ...all.target].every((v) => v >= 0 && v < 37));
+  assert.notDeepEqual([...randomLinkEdges(37, 100, 6).source], [...all.source]);
+});
