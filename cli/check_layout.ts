@@ -15,7 +15,7 @@ const MAX_LINES = 400;
  */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   "engine": ["shaders"],
-  "partition": ["engine/graph.ts", "engine/dataset.ts"],
+  "partition": ["engine/graph.ts", "engine/dataset.ts", "engine/link_split.ts"],
   "dist/rpc": [],
   "dist/cluster": ["dist/rpc", "engine"],
   "dist/graph": ["dist/rpc", "engine", "partition"],

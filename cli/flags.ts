@@ -168,3 +168,27 @@ export function deviceList(text: string): number[] {
   }
   return text.split(",").map(Number);
 }
+
+/**
+ * Parses `--edge_split=0.85,0.05,0.10`: the training, validation and test
+ * shares of a graph's edges (`splitEdges`), three non-negative numbers that
+ * sum to 1.
+ *
+ * @example
+ * ```ts
+ * import { edgeSplit } from "./flags.ts";
+ * console.log(edgeSplit("0.85,0.05,0.10")); // [0.85, 0.05, 0.1]
+ * ```
+ */
+export function edgeSplit(text: string): [number, number, number] {
+  const parts = text.split(",").map((s) => s.trim());
+  const xs = parts.map((p) => (/^(\d+\.?\d*|\.\d+)$/.test(p) ? Number(p) : NaN));
+  const sum = xs.reduce((a, b) => a + b, 0);
+  if (xs.length !== 3 || xs.some((x) => !Number.isFinite(x)) || Math.abs(sum - 1) > 1e-9) {
+    throw new InvalidArgumentError(
+      `expected three non-negative fractions train,valid,test that sum to 1, such as 0.85,0.05,0.10, got "${text}"` +
+        (xs.length === 3 && xs.every(Number.isFinite) ? ` (sum ${sum})` : ""),
+    );
+  }
+  return xs as [number, number, number];
+}

@@ -15,6 +15,11 @@ export interface DatasetFlags {
   readonly datasetRootDir?: string | undefined;
   /** Which `split/NAME/` to use when the directory has several. */
   readonly split?: string | undefined;
+  /**
+   * An OGB directory may lack `split/` (and `raw/node-label`): the link split is made from its
+   * graph (`--edge_split`).
+   */
+  readonly splitOptional?: boolean;
   /** For the synthetic dataset: fraction of ogbn-products' size. */
   readonly scale: number;
   readonly seed: number;
@@ -57,8 +62,9 @@ export async function loadDataset(flags: DatasetFlags): Promise<NodeDataset> {
   const split = await chooseSplit(dir, flags.split);
   return await loadOgbDataset(dir, {
     quiet,
-    ...(/^ogbn-[a-z0-9-]+$/.test(flags.dataset) ? { name: flags.dataset } : {}),
+    ...(/^ogb[nl]-[a-z0-9-]+$/.test(flags.dataset) ? { name: flags.dataset } : {}),
     ...(split === undefined ? {} : { split }),
+    ...(flags.splitOptional ? { splitOptional: true } : {}),
   });
 }
 
@@ -75,9 +81,9 @@ async function ogbDirectory(flags: DatasetFlags): Promise<string> {
     if (await isDirectory(`${name}/raw`)) return name;
     throw new UsageError(`--dataset=${name}: no OGB raw layout there (expected ${name}/raw/)`);
   }
-  if (name !== "ogb" && !/^ogbn-[a-z0-9-]+$/.test(name)) {
+  if (name !== "ogb" && !/^ogb[nl]-[a-z0-9-]+$/.test(name)) {
     throw new UsageError(
-      `--dataset=${name}: unknown dataset; expected "synthetic", "ogb" (any OGB-layout directory, with --dataset_root_dir), an OGB node-property dataset name such as ogbn-products, or a directory's path`,
+      `--dataset=${name}: unknown dataset; expected "synthetic", "ogb" (any OGB-layout directory, with --dataset_root_dir), an OGB dataset name such as ogbn-products or ogbl-collab, or a directory's path`,
     );
   }
   const root = flags.datasetRootDir;

@@ -3,7 +3,15 @@
 import { InvalidArgumentError } from "commander";
 import { partitionDataset } from "../partition/partition_dataset.ts";
 import type { PartitionerName } from "../partition/partition_options.ts";
-import { finiteNumber, newProgram, nonNegativeInt, parseFanout, positiveInt } from "./flags.ts";
+import {
+  edgeSplit,
+  finiteNumber,
+  newProgram,
+  nonNegativeInt,
+  parseFanout,
+  positiveInt,
+} from "./flags.ts";
+import { splitEdges } from "../partition/split_edges.ts";
 import { loadDataset } from "./load_dataset.ts";
 import { runCommand } from "./run_command.ts";
 import { UsageError } from "./usage_error.ts";
@@ -20,7 +28,19 @@ export interface PartitionRunSummary {
   readonly numNodes: number;
   readonly numEdges: number;
   readonly edgeCutRatio: number;
-  readonly balance: { readonly nodes: number; readonly train: number };
+  readonly balance: {
+    readonly nodes: number;
+    readonly train: number;
+    readonly linkTrain?: number;
+  };
+  /** Link-prediction edges written, when the dataset has a link split or `--edge_split` made one. */
+  readonly links?: {
+    readonly train: number;
+    readonly valid: number;
+    readonly test: number;
+    readonly validNeg?: number;
+    readonly testNeg?: number;
+  };
   readonly loadSeconds: number;
   readonly partitionSeconds: number;
   readonly peakRssBytes: number;
@@ -28,7 +48,9 @@ export interface PartitionRunSummary {
 
 /**
  * The `partition` command: loads a dataset (the synthetic products-like graph
- * or an OGB raw directory), partitions it and writes the partition directory;
+ * or an OGB raw directory), with `--edge_split` deals its edges into a
+ * link-prediction split (`splitEdges`), partitions it and writes the
+ * partition directory;
  * prints a human summary and, last, one JSON line. Bad flags throw a
  * `UsageError`; data errors name the file.
  *
@@ -43,7 +65,7 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
     .option(
       "--dataset <name>",
       "synthetic; ogb (any OGB-layout directory, with --dataset_root_dir); an OGB " +
-        "node-property dataset (e.g. ogbn-products); or an OGB-layout directory's path",
+        "dataset (e.g. ogbn-products, ogbl-collab); or an OGB-layout directory's path",
       "synthetic",
     )
     .option("--dataset_root_dir <dir>", "OGB dataset directory (raw/ and split/), or its parent")
@@ -54,6 +76,12 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
       "synthetic graph size as a fraction of ogbn-products (as train's)",
       finiteNumber,
       0.01,
+    )
+    .option(
+      "--edge_split <fractions>",
+      "train,valid,test shares of the graph's edges for link prediction (e.g. 0.85,0.05,0.10; " +
+        "seeded by --seed): validation and test edges leave the graph",
+      edgeSplit,
     )
     .option("--num_partitions <n>", "number of partitions", positiveInt, 2)
     .option("--partitioner <name>", PARTITIONERS.join(" | "), partitionerName, "locality")
@@ -79,16 +107,24 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
     `data/${baseName(o.dataset)}-${o.partitioner}-${o.num_partitions}`;
   await checkOutput(output, o.overwrite === true);
   const root: string | undefined = o.dataset_root_dir ?? o.root ??
-    (/^ogbn-[a-z0-9-]+$/.test(o.dataset) ? `data/${o.dataset}` : undefined);
+    (/^ogb[nl]-[a-z0-9-]+$/.test(o.dataset) ? `data/${o.dataset}` : undefined);
   const t0 = performance.now();
-  const dataset = await loadDataset({
+  const loaded = await loadDataset({
     dataset: o.dataset,
     datasetRootDir: root,
     split: o.split,
+    splitOptional: o.edge_split !== undefined,
     scale: o.scale,
     seed: o.seed,
     quiet,
   });
+  if (o.edge_split !== undefined && loaded.links) {
+    throw new UsageError(
+      `--edge_split=${o.edge_split.join(",")}: ${loaded.name} already has a link split ` +
+        "(two-column split files); drop the flag to partition with it",
+    );
+  }
+  const dataset = o.edge_split === undefined ? loaded : splitEdges(loaded, o.edge_split, o.seed);
   if (o.num_partitions > dataset.graph.numNodes) {
     throw new UsageError(
       `--num_partitions=${o.num_partitions}: more partitions than ${dataset.name}'s ${dataset.graph.numNodes} nodes`,
@@ -139,6 +175,7 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
     numEdges: meta.dataset.numEdges,
     edgeCutRatio: meta.edgeCutRatio,
     balance: meta.balance,
+    ...(meta.links ? { links: meta.links } : {}),
     loadSeconds: (t1 - t0) / 1000,
     partitionSeconds: (t2 - t1) / 1000,
     peakRssBytes: peakRss(),
@@ -147,7 +184,13 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
     `${summary.dataset}: ${summary.numNodes} nodes, ${summary.numEdges} edges -> ` +
       `${o.num_partitions} partitions (${o.partitioner}) in ${output}; ` +
       `edge cut ${(100 * meta.edgeCutRatio).toFixed(1)}%, balance nodes ` +
-      `${meta.balance.nodes.toFixed(3)} train ${meta.balance.train.toFixed(3)}; ` +
+      `${meta.balance.nodes.toFixed(3)} train ${meta.balance.train.toFixed(3)}` +
+      (meta.links
+        ? `; link edges ${meta.links.train} train (balance ${
+          meta.balance.linkTrain!.toFixed(3)
+        }) / ${meta.links.valid} valid / ${meta.links.test} test`
+        : "") +
+      "; " +
       `load ${summary.loadSeconds.toFixed(1)} s, partition ${
         summary.partitionSeconds.toFixed(1)
       } s, ` +

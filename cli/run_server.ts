@@ -1,3 +1,4 @@
+import { requireNodeLabels } from "./require_node_labels.ts";
 import { nodeAddress } from "./node_address.ts";
 import { listening, rankPorts } from "./rank_ports.ts";
 import { clusterSecret } from "./cluster_secret.ts";
@@ -54,6 +55,7 @@ export async function runServer(
     flags.numDatasetPartitions,
     "--num_dataset_partitions",
   );
+  requireNodeLabels(`--dataset_root_dir=${dir}`, meta.dataset.numClasses, meta.links !== undefined);
   const metricsPath = metricsPathFor(flags.metrics, rank);
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   const secret = await clusterSecret(flags);

@@ -1,3 +1,4 @@
+import { requireNodeLabels } from "./require_node_labels.ts";
 import { checkWritable } from "./check_writable.ts";
 import { clusterSecret } from "./cluster_secret.ts";
 import { broadcastTrainingState } from "../dist/cluster/broadcast_state.ts";
@@ -78,6 +79,7 @@ export async function trainDistributed(
     flags.numNodes,
     "--num_nodes",
   );
+  requireNodeLabels(`--dataset_root_dir=${dir}`, meta.dataset.numClasses, meta.links !== undefined);
   const secret = await clusterSecret(flags);
   const partitioning = await partitionFields(meta);
   if (flags.nodeAddr !== undefined) checkListenAddress("--node_addr", flags.nodeAddr);

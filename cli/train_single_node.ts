@@ -8,6 +8,7 @@ import { SageModel } from "../engine/sage_model.ts";
 import { sageTrainable } from "../engine/sage_trainable.ts";
 import { keeperFor } from "./keep_model.ts";
 import { loadDataset } from "./load_dataset.ts";
+import { requireNodeLabels } from "./require_node_labels.ts";
 import { startFrom } from "./model_file_options.ts";
 import { type EpochMetrics, runTraining } from "./run_training.ts";
 import type { TrainFlags } from "./train_flags.ts";
@@ -46,6 +47,7 @@ export async function trainSingleNode(
     seed: flags.seed,
     quiet: flags.quiet,
   });
+  requireNodeLabels(data.name, data.numClasses, data.links !== undefined);
   const checkpoints = await RunCheckpoints.open(flags, [
     ...protocolField(),
     ["--num_nodes", "1"],

@@ -7,7 +7,9 @@ import type { PartitionMeta } from "./partition_meta.ts";
  * its shape and checksum when it is read): per partition the nodes (the
  * partition book, `labels.bin`, `orig_ids.bin`, `features.bin`, `indptr.bin`),
  * edges (`indices.bin`), train/valid/test seeds and cached rows; for the
- * dataset, the edge total and the feature width. A count that disagrees
+ * dataset, the edge total and the feature width; with `links`, the training
+ * edges of each partition and in all, and the validation, test and negative
+ * edges. A count that disagrees
  * throws {@linkcode PartitionFormatError} naming `meta.json`, the file and
  * both counts: a count trusted blindly once meant steps with no seeds and a
  * NaN loss.
@@ -70,4 +72,36 @@ export function checkMetaCounts(file: string, meta: PartitionMeta): void {
     edges += s.edges;
   });
   agree("dataset.numEdges", meta.dataset.numEdges, "the partitions' indices.bin", edges, "edges");
+  if (meta.links) checkLinkCounts(file, meta, first, agree);
+}
+
+/** The link-prediction counts: each partition's and the total training edges, and each list. */
+function checkLinkCounts(
+  file: string,
+  meta: PartitionMeta,
+  first: (name: string) => number,
+  agree: (what: string, stated: number, name: string, held: number, unit: string) => void,
+): void {
+  const links = meta.links!;
+  let train = 0;
+  meta.partitions.forEach((s, p) => {
+    const name = `part_${p}/link_train.bin`;
+    agree(`partitions[${p}].linkTrain`, s.linkTrain ?? -1, name, first(name), "edges");
+    train += s.linkTrain ?? 0;
+  });
+  agree("links.train", links.train, "the partitions' link_train.bin", train, "edges");
+  const lists = [["valid", "link_valid.bin"], ["test", "link_test.bin"]] as const;
+  for (const [key, name] of lists) agree(`links.${key}`, links[key], name, first(name), "edges");
+  for (
+    const [key, name] of [["validNeg", "link_valid_neg.bin"], [
+      "testNeg",
+      "link_test_neg.bin",
+    ]] as const
+  ) {
+    const stated = links[key];
+    if (stated !== undefined) agree(`links.${key}`, stated, name, first(name), "edges");
+    else if (meta.files[name]) {
+      throw new PartitionFormatError(file, `lists ${name} but states no links.${key}`);
+    }
+  }
 }

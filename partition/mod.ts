@@ -19,6 +19,7 @@
 export { generateSynthetic, type SyntheticOptions } from "./synthetic.ts";
 export { loadOgbDataset, type OgbLoadOptions } from "./ogb_loader.ts";
 export { OgbFormatError } from "./ogb_format_error.ts";
+export { splitEdges } from "./split_edges.ts";
 export { Progress, type ProgressFn, type ProgressOptions } from "./_util.ts";
 export { type FeatureSignal, featureSignal } from "./feature_signal.ts";
 export { partitionDataset } from "./partition_dataset.ts";
@@ -31,6 +32,7 @@ export { type LoadedPartition, loadPartition } from "./load_partition.ts";
 export { loadPartitionMeta } from "./load_partition_meta.ts";
 export { type OutputDirState, outputDirState } from "./output_dir_state.ts";
 export { loadPartitionSeeds, type PartitionSeeds } from "./load_partition_seeds.ts";
+export { loadPartitionLinks, type PartitionLinks } from "./load_partition_links.ts";
 export { PartitionFormatError } from "./partition_format_error.ts";
 export {
   type DType,

@@ -3,6 +3,7 @@ import { readCsv } from "./_csv.ts";
 import { Progress, type ProgressOptions } from "./_util.ts";
 import { OgbFormatError } from "./ogb_format_error.ts";
 import { weightedUndirectedCsr } from "./_weighted_csr.ts";
+import { type OgbFile, readOgbSplit } from "./_ogb_split.ts";
 
 /**
  * Options of {@linkcode loadOgbDataset}.
@@ -18,16 +19,26 @@ export interface OgbLoadOptions extends ProgressOptions {
   readonly name?: string;
   /** Split subdirectory under `split/`; needed only when there are several. */
   readonly split?: string;
+  /**
+   * Accept a directory without `split/` (a graph to make a link split of, `--edge_split`): its
+   * node split is then empty and `raw/node-label` optional.
+   */
+  readonly splitOptional?: boolean;
 }
 
 /**
- * Loads an OGB node-property-prediction dataset from its raw directory layout:
+ * Loads an OGB node- or link-property-prediction dataset from its raw directory layout:
  * `raw/edge.csv.gz` (one `src,dst` pair per line, undirected: loaded in both
  * directions, duplicates and self-loops dropped), `raw/node-feat.csv.gz` (one
  * row of floats per node; its row count is the node count unless
  * `raw/num-node-list.csv.gz` gives it), `raw/node-label.csv.gz` (one class per
  * node; empty or `nan` means unlabeled, stored as -1) and
- * `split/<name>/{train,valid,test}.csv.gz` (node ids), and, where present,
+ * `split/<name>/{train,valid,test}.csv.gz`: node ids (one column), or
+ * source,destination edges (two columns) as `links`, with the fixed negatives
+ * `valid_neg` and `test_neg` where present; such a link split leaves the node
+ * split empty and may come without `raw/node-label` (labels all -1, no
+ * classes); with `splitOptional`, a directory without `split/` loads with an
+ * empty node split. And, where present,
  * `raw/edge-weight.csv.gz` (one finite non-negative weight per line of
  * `raw/edge.csv`, applied to both directions; of duplicate edges the first
  * line's weight is kept) as `edgeWeights`. Every file may also be
@@ -91,30 +102,24 @@ export async function loadOgbDataset(
     progress,
   });
 
-  const labelFile = (await findFile(root, "raw/node-label", true))!;
-  const labelTable = await readCsv(labelFile.path, {
-    mode: "label",
-    columns: 1,
-    rowsHint: n,
-    displayName: labelFile.display,
-  });
-  if (labelTable.rows !== n) {
-    throw new OgbFormatError(
-      labelFile.display,
-      labelTable.rows + 1,
-      `expected ${n} rows (one per node), found ${labelTable.rows}`,
-    );
-  }
-  const labels = labelTable.values;
+  const splitDir = options.splitOptional && options.split === undefined &&
+      !(await isDirectory(`${root}/split`))
+    ? undefined
+    : await findSplitDir(root, options.split);
+  const empty = new Int32Array(0);
+  const { split, links } = splitDir === undefined
+    ? { split: { train: empty, valid: empty, test: empty }, links: undefined }
+    : await readOgbSplit(splitDir, n, (stem, required) => findFile(root, stem, required));
+
+  // A link split may come without node labels (ogbl-*); a node split needs them.
+  const labelFile = await findFile(
+    root,
+    "raw/node-label",
+    links === undefined && splitDir !== undefined,
+  );
+  const labels = labelFile ? await readLabels(labelFile, n) : new Int32Array(n).fill(-1);
   let numClasses = 0;
   for (let v = 0; v < n; v++) numClasses = Math.max(numClasses, labels[v]! + 1);
-
-  const splitDir = await findSplitDir(root, options.split);
-  const split = {
-    train: await readSplit(root, splitDir, "train", n),
-    valid: await readSplit(root, splitDir, "valid", n),
-    test: await readSplit(root, splitDir, "test", n),
-  };
 
   const weightFile = await findFile(root, "raw/edge-weight", false);
   const weighted = weightFile
@@ -135,12 +140,22 @@ export async function loadOgbDataset(
     labels,
     numClasses,
     split,
+    ...(links ? { links } : {}),
   };
 }
 
 function baseName(path: string): string {
   const parts = path.replace(/\/+$/, "").split("/");
   return parts[parts.length - 1] || path;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -157,7 +172,7 @@ async function findFile(
   root: string,
   stem: string,
   required: boolean,
-): Promise<{ path: string; display: string } | undefined> {
+): Promise<OgbFile | undefined> {
   for (const ext of [".csv.gz", ".csv"]) {
     const path = `${root}/${stem}${ext}`;
     if (await exists(path)) return { path, display: `${stem}${ext}` };
@@ -197,7 +212,7 @@ async function findSplitDir(
 
 /** One weight per edge line, each finite and non-negative. */
 async function readWeights(
-  file: { path: string; display: string },
+  file: OgbFile,
   edgeDisplay: string,
   edges: number,
   progress: Progress,
@@ -229,19 +244,21 @@ async function readWeights(
   return t.values;
 }
 
-async function readSplit(
-  root: string,
-  dir: string,
-  part: string,
-  n: number,
-): Promise<Int32Array> {
-  const file = (await findFile(root, `split/${dir}/${part}`, true))!;
+/** One label per node; an empty field or `nan` is -1 (unlabeled). */
+async function readLabels(file: OgbFile, n: number): Promise<Int32Array> {
   const t = await readCsv(file.path, {
-    mode: "int",
+    mode: "label",
     columns: 1,
-    below: n,
+    rowsHint: n,
     displayName: file.display,
   });
+  if (t.rows !== n) {
+    throw new OgbFormatError(
+      file.display,
+      t.rows + 1,
+      `expected ${n} rows (one per node), found ${t.rows}`,
+    );
+  }
   return t.values;
 }
 

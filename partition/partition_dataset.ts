@@ -2,6 +2,8 @@ import { makeTempOutputDir } from "./temp_output_dir.ts";
 import { outputDirState } from "./output_dir_state.ts";
 import type { NodeDataset } from "../engine/dataset.ts";
 import { Progress } from "./_util.ts";
+import { writeArray } from "./_write_array.ts";
+import { partitioningView, writeLinks } from "./_partition_links.ts";
 import { assignFrequency } from "./assign_frequency.ts";
 import { assignLocality } from "./assign_locality.ts";
 import { assignRandom } from "./assign_random.ts";
@@ -23,7 +25,12 @@ import {
  * `labels`, `train`/`valid`/`test` seeds (new global ids), `orig_ids`, and
  * the hot-feature cache `cache_ids` (new global ids of the remote nodes its
  * training seeds reach most, at most `cacheRatio x` its node count) with
- * `cache_features`. `meta.json` records shapes, dtypes, counts, options, edge
+ * `cache_features`. A dataset with `links` (link prediction) also gets
+ * `part_<p>/link_train.bin`, the training edges whose source partition `p`
+ * owns, and `link_valid.bin`, `link_test.bin` and the fixed negatives once
+ * for all partitions, as (source, target) new global ids; its partitioner
+ * then balances and caches by the training edges' sources instead of the
+ * node split. `meta.json` records shapes, dtypes, counts, options, edge
  * cut, balance and the SHA-256 of every file. Everything is first written to
  * a temporary sibling directory which then replaces `output`; an `output`
  * that holds anything but a partition directory (or nothing) is refused, so
@@ -70,18 +77,19 @@ export async function partitionDataset(
   }
   const seed = options.seed ?? 0;
   const progress = new Progress(options);
+  const view = partitioningView(dataset);
 
   let part: Int32Array;
   let hotness: readonly Float32Array[] | undefined;
   switch (options.partitioner) {
     case "random":
-      part = assignRandom(dataset, p, seed);
+      part = assignRandom(view, p, seed);
       break;
     case "locality":
-      part = assignLocality(dataset, p, { progress });
+      part = assignLocality(view, p, { progress });
       break;
     case "frequency": {
-      const r = assignFrequency(dataset, p, fanout, seed, { progress });
+      const r = assignFrequency(view, p, fanout, seed, { progress });
       part = r.part;
       hotness = r.hotness;
       break;
@@ -116,7 +124,7 @@ export async function partitionDataset(
     let edgeCut = 0;
     for (let q = 0; q < p; q++) {
       const hot = hotness?.[q] ??
-        samplingHotness(dataset.graph, ownSeeds(dataset.split.train, part, q), fanout);
+        samplingHotness(dataset.graph, ownSeeds(view.split.train, part, q), fanout);
       const s = await writePartition(
         dataset,
         q,
@@ -127,6 +135,8 @@ export async function partitionDataset(
       edgeCut += s.cutEdges;
     }
     await writeArray(tmp, "partition_book.bin", book, [p + 1], files);
+    const links = dataset.links &&
+      await writeLinks(dataset.links, { part, newId, numPartitions: p, tmp, files });
     const numEdges = dataset.graph.indptr[n]!;
     const meta: PartitionMeta = {
       format: "webgnn-partition",
@@ -147,8 +157,12 @@ export async function partitionDataset(
       balance: {
         nodes: maxOverMean(stats.map((s) => s.nodes)),
         train: maxOverMean(stats.map((s) => s.train)),
+        ...(links ? { linkTrain: maxOverMean(links.perPartition) } : {}),
       },
-      partitions: stats,
+      partitions: links
+        ? stats.map((s, q) => ({ ...s, linkTrain: links.perPartition[q]! }))
+        : stats,
+      ...(links ? { links: links.counts } : {}),
       files,
       checksum: "sha256",
     };
@@ -306,33 +320,6 @@ function hottestRemote(
     if (h > threshold || (h === threshold && ties-- > 0)) out[w++] = newId[v]!;
   }
   return out.sort();
-}
-
-async function writeArray(
-  root: string,
-  name: string,
-  array: Int32Array | Float32Array,
-  shape: number[],
-  files: Record<string, FileEntry>,
-): Promise<void> {
-  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-  await Deno.writeFile(`${root}/${name}`, bytes);
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    bytes as Uint8Array<ArrayBuffer>,
-  );
-  files[name] = {
-    dtype: array instanceof Float32Array ? "float32" : "int32",
-    shape,
-    bytes: bytes.length,
-    sha256: toHex(new Uint8Array(digest)),
-  };
-}
-
-function toHex(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
 }
 
 function maxOverMean(xs: number[]): number {

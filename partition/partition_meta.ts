@@ -7,7 +7,7 @@
  * const readable = (meta: { version: number }) => meta.version === PARTITION_FORMAT_VERSION;
  * ```
  */
-export const PARTITION_FORMAT_VERSION = 1;
+export const PARTITION_FORMAT_VERSION = 2;
 
 /**
  * Element type of a raw little-endian array file.
@@ -65,6 +65,11 @@ export interface PartitionStats {
   readonly cached: number;
   /** Directed edges from this partition's nodes to other partitions' nodes. */
   readonly cutEdges: number;
+  /**
+   * Link-prediction training edges whose source this partition owns (`part_<p>/link_train.bin`);
+   * present when the directory has `links`.
+   */
+  readonly linkTrain?: number;
 }
 
 /**
@@ -75,7 +80,7 @@ export interface PartitionStats {
  * ```ts
  * import { PARTITION_FORMAT_VERSION, type PartitionMeta } from "./partition_meta.ts";
  * const owns = (m: PartitionMeta, p: number) => m.partitionBook[p + 1]! - m.partitionBook[p]!;
- * console.log(PARTITION_FORMAT_VERSION); // 1
+ * console.log(PARTITION_FORMAT_VERSION); // 2
  * ```
  */
 export interface PartitionMeta {
@@ -107,10 +112,30 @@ export interface PartitionMeta {
   readonly edgeCut: number;
   /** `edgeCut / numEdges`. */
   readonly edgeCutRatio: number;
-  /** max / mean of the per-partition node and training-seed counts. */
-  readonly balance: { readonly nodes: number; readonly train: number };
+  /**
+   * max / mean of the per-partition node and training-seed counts, and of the link-prediction
+   * training edges when there are `links`.
+   */
+  readonly balance: {
+    readonly nodes: number;
+    readonly train: number;
+    readonly linkTrain?: number;
+  };
   /** Per-partition counts, in partition order. */
   readonly partitions: readonly PartitionStats[];
+  /**
+   * Link-prediction edge counts, when the dataset had a link split: training edges in all
+   * partitions' `link_train.bin`, and the validation, test and fixed negative edges that
+   * `link_valid.bin`, `link_test.bin`, `link_valid_neg.bin` and `link_test_neg.bin` hold once
+   * for every partition (no negatives file where the count is absent).
+   */
+  readonly links?: {
+    readonly train: number;
+    readonly valid: number;
+    readonly test: number;
+    readonly validNeg?: number;
+    readonly testNeg?: number;
+  };
   /** Every array file, keyed by its path relative to the directory. */
   readonly files: Readonly<Record<string, FileEntry>>;
   /** The hash recorded for every file in `files`. */
