@@ -46,6 +46,12 @@ export {
   type WasmArgs,
 } from "./engine/kernel.ts";
 export { type SampledHop, sampleNeighbors } from "./engine/sample_neighbors.ts";
+export { sampleNeighborsWeighted } from "./engine/sample_neighbors_weighted.ts";
+export {
+  DeviceEdgeWeights,
+  type EdgeWeightOptions,
+  MAX_WEIGHT_RATIO,
+} from "./engine/edge_weights.ts";
 export { WebGpuDevice } from "./engine/webgpu_device.ts";
 export { GpuTimestamps, type KernelTime } from "./engine/gpu_timestamps.ts";
 export type { WasmRun } from "./engine/wasm_kernels.ts";

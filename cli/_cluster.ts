@@ -73,12 +73,14 @@ export async function closeAll(
 
 /**
  * The partition directory of `--dataset_root_dir` and its meta.json, checked
- * to hold `expected` partitions (`flag` names the flag that says so).
+ * to hold `expected` partitions (`flag` names the flag that says so) and,
+ * with `edgeWeight` (`--edge_weight`), edge weights.
  */
 export async function partitionDirectory(
   dir: string | undefined,
   expected: number,
   flag: string,
+  edgeWeight = false,
 ): Promise<{ dir: string; meta: PartitionMeta }> {
   if (!dir) {
     throw new UsageError(
@@ -89,6 +91,13 @@ export async function partitionDirectory(
   if (meta.numPartitions !== expected) {
     throw new UsageError(
       `--dataset_root_dir=${dir} holds ${meta.numPartitions} partitions but ${flag}=${expected}: partition it into ${expected}`,
+    );
+  }
+  if (edgeWeight && meta.edgeWeights === null) {
+    throw new UsageError(
+      `--edge_weight: the partition directory ${dir} has no edge weights (partitioned from an ` +
+        "unweighted dataset): re-partition a weighted one (deno task partition --edge_weight ...), " +
+        "or sample uniformly without --edge_weight",
     );
   }
   return { dir, meta };

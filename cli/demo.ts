@@ -18,7 +18,9 @@ if (import.meta.main) {
     const work = await Deno.makeTempDir({ prefix: "webgnn-demo-" });
     try {
       const t0 = performance.now();
-      const dataset = generateSynthetic({ scale: flags.scale, seed: 0 });
+      // With --edge_weight among train's flags, the graph comes with its weights.
+      const edgeWeights = flags.trainArgs.some((a) => a === "--edge_weight");
+      const dataset = generateSynthetic({ scale: flags.scale, seed: 0, edgeWeights });
       const parts = `${work}/partitions`;
       const meta = await partitionDataset(dataset, {
         numPartitions: 2,

@@ -10,7 +10,8 @@ import type { TrainingOptions } from "./shared_options.ts";
 
 /**
  * The fields that decide what a trainer computes, in the order a user
- * would look for a mistake: the model's shape, the sampling, the optimizer,
+ * would look for a mistake: the model's shape, the sampling (fan-out and
+ * `--edge_weight`), the optimizer,
  * the random seed and the epoch loop. Each is named by its flag. `epochs`
  * and `--eval_every` must agree because every trainer takes part in every
  * step's all-reduce and every evaluation's sum; a resumed run may change
@@ -26,7 +27,15 @@ export function trainingFields(
   f:
     & Pick<
       TrainingOptions,
-      "fanout" | "hidden" | "dropout" | "batchSize" | "lr" | "seed" | "epochs" | "evalEvery"
+      | "fanout"
+      | "edgeWeight"
+      | "hidden"
+      | "dropout"
+      | "batchSize"
+      | "lr"
+      | "seed"
+      | "epochs"
+      | "evalEvery"
     >
     & { readonly numLayers: number },
 ): Fingerprint {
@@ -34,6 +43,7 @@ export function trainingFields(
     ["--num_layers", String(f.numLayers)],
     ["--hidden", String(f.hidden)],
     ["--fanout", f.fanout.join(",")],
+    edgeWeightField(f.edgeWeight),
     ["--batch_size", String(f.batchSize)],
     ["--dropout", String(f.dropout)],
     ["--lr", String(f.lr)],
@@ -41,6 +51,20 @@ export function trainingFields(
     ["--epochs", String(f.epochs)],
     ["--eval_every", String(f.evalEvery)],
   ];
+}
+
+/**
+ * Whether neighbours are drawn by edge weight: trainers, sampling servers and
+ * clients must all agree, and a checkpoint resumes only with the same choice.
+ *
+ * @example
+ * ```ts
+ * import { edgeWeightField } from "./job_fingerprint.ts";
+ * console.log(edgeWeightField(true)); // ["--edge_weight", "on"]
+ * ```
+ */
+export function edgeWeightField(edgeWeight: boolean): readonly [string, string] {
+  return ["--edge_weight", edgeWeight ? "on" : "off"];
 }
 
 /** Fields a resumed run may change: training longer, or evaluating at another pace. */

@@ -24,6 +24,11 @@ export interface DatasetFlags {
   readonly scale: number;
   readonly seed: number;
   readonly quiet?: boolean;
+  /**
+   * `--edge_weight`: the run samples by edge weight, so the dataset must have
+   * weights (the synthetic graph then generates them).
+   */
+  readonly edgeWeight?: boolean;
 }
 
 /**
@@ -32,7 +37,9 @@ export interface DatasetFlags {
  * dashes as underscores (OGB's own directory naming). `--dataset=ogb` (or a
  * path as `--dataset`) loads any such directory under its own name; with
  * several splits, `--split` picks one. A flag the dataset does not use is a
- * usage error, not silently ignored.
+ * usage error, not silently ignored. With `edgeWeight`, the synthetic graph
+ * comes with its edge weights, and an OGB directory without
+ * `raw/edge-weight.csv(.gz)` is a usage error naming the flag and the directory.
  *
  * @example
  * ```ts
@@ -56,16 +63,28 @@ export async function loadDataset(flags: DatasetFlags): Promise<NodeDataset> {
     if (!(flags.scale > 0 && flags.scale <= 1)) {
       throw new UsageError(`--scale must be in (0, 1], got ${flags.scale}`);
     }
-    return generateSynthetic({ scale: flags.scale, seed: flags.seed, quiet });
+    return generateSynthetic({
+      scale: flags.scale,
+      seed: flags.seed,
+      quiet,
+      ...(flags.edgeWeight ? { edgeWeights: true } : {}),
+    });
   }
   const dir = await ogbDirectory(flags);
   const split = await chooseSplit(dir, flags.split);
-  return await loadOgbDataset(dir, {
+  const data = await loadOgbDataset(dir, {
     quiet,
     ...(/^ogb[nl]-[a-z0-9-]+$/.test(flags.dataset) ? { name: flags.dataset } : {}),
     ...(split === undefined ? {} : { split }),
     ...(flags.splitOptional ? { splitOptional: true } : {}),
   });
+  if (flags.edgeWeight && !data.edgeWeights) {
+    throw new UsageError(
+      `--edge_weight: ${dir} has no edge weights (no raw/edge-weight.csv or raw/edge-weight.csv.gz, ` +
+        "one weight per raw/edge.csv line): add the file, or sample uniformly without --edge_weight",
+    );
+  }
+  return data;
 }
 
 /** The directory holding `raw/` for an OGB dataset named by the flags. */

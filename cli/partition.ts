@@ -84,6 +84,12 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
         "seeded by --seed): validation and test edges leave the graph",
       edgeSplit,
     )
+    .option(
+      "--edge_weight",
+      "the partitions must carry edge weights (for training with --edge_weight): generated for " +
+        "the synthetic graph, read from raw/edge-weight.csv(.gz) of an OGB directory (which are " +
+        "kept whenever present)",
+    )
     .option("--num_partitions <n>", "number of partitions", positiveInt, 2)
     .option("--partitioner <name>", PARTITIONERS.join(" | "), partitionerName, "locality")
     .option(
@@ -118,6 +124,7 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
     scale: o.scale,
     seed: o.seed,
     quiet,
+    edgeWeight: o.edge_weight === true,
   });
   if (o.edge_split !== undefined && loaded.links) {
     throw new UsageError(

@@ -47,6 +47,7 @@ export async function runPredict(
     scale: flags.scale,
     seed: flags.seed,
     quiet: flags.quiet,
+    edgeWeight: flags.edgeWeight,
   });
   try {
     checkModelFits(model.shape, data, `--model=${flags.model}`);
@@ -84,6 +85,7 @@ export async function runPredict(
       seed: flags.seed,
       ...(nodes === undefined ? {} : { nodes }),
       ...(flags.fanout === undefined ? {} : { fanout: flags.fanout }),
+      ...(flags.edgeWeight ? { edgeWeight: true } : {}),
     });
     bar.stop();
     const seconds = (performance.now() - t0) / 1000;

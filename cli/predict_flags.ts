@@ -21,6 +21,8 @@ export interface PredictFlags {
   readonly inference: "layerwise" | "sampled";
   /** Neighbours per hop for sampled inference (default: the model's own fan-out). */
   readonly fanout: number[] | undefined;
+  /** `--edge_weight`: sampled inference draws neighbours by edge weight. */
+  readonly edgeWeight: boolean;
   readonly batchSize: number;
   readonly device: "auto" | "webgpu" | "cpu";
   readonly cpuThreads: number | undefined;
@@ -70,6 +72,11 @@ export function parsePredictFlags(args: string[]): PredictFlags {
   if (o.fanout !== undefined && o.inference !== "sampled") {
     p.error("--fanout is read only with --inference=sampled (layer-wise uses every neighbour)");
   }
+  if (o.edge_weight && o.inference !== "sampled") {
+    p.error(
+      "--edge_weight is read only with --inference=sampled (layer-wise uses every neighbour)",
+    );
+  }
   if (o.dataset !== "synthetic" && p.getOptionValueSource("scale") === "cli") {
     p.error(`--scale has no effect with --dataset=${o.dataset}: only the synthetic graph has one`);
   }
@@ -89,6 +96,7 @@ export function parsePredictFlags(args: string[]): PredictFlags {
     probabilities: Boolean(o.probabilities),
     inference: o.inference,
     fanout: o.fanout,
+    edgeWeight: o.edge_weight === true,
     batchSize: o.batch_size,
     device: o.device,
     cpuThreads: o.cpu_threads,
@@ -141,6 +149,10 @@ function predictProgram() {
       "--fanout <list>",
       "with --inference=sampled: neighbours per hop (default: the model's)",
       parseFanout,
+    )
+    .option(
+      "--edge_weight",
+      "with --inference=sampled: neighbours drawn by edge weight (for a model trained so)",
     )
     .option("--batch_size <n>", "nodes per minibatch of sampled inference", positiveInt, 2048)
     .option("--device <kind>", "auto, webgpu or cpu", "auto")

@@ -201,7 +201,9 @@ export async function runClient(
     if (c === 0) {
       console.log(
         `webgnn: ${numServers} sampling servers, ${numClients} training clients (${info.partitioner} partitions), ` +
-          `on ${device.description}, fan-out [${flags.fanout}], ${model.numParameters} parameters`,
+          `on ${device.description}, fan-out [${flags.fanout}]${
+            flags.edgeWeight ? " by edge weight" : ""
+          }, ${model.numParameters} parameters`,
       );
     }
     // Every client takes as many steps as the busiest one.

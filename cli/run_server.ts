@@ -25,7 +25,12 @@ import { untilShutdown } from "../dist/cluster/until_shutdown.ts";
 import { checkWritable } from "./check_writable.ts";
 import { metricsPathFor } from "./run_training.ts";
 import { serverLines } from "./server_lines.ts";
-import { partitionFields, protocolField, serverClientFields } from "./job_fingerprint.ts";
+import {
+  edgeWeightField,
+  partitionFields,
+  protocolField,
+  serverClientFields,
+} from "./job_fingerprint.ts";
 
 /**
  * One sampling server process of server-client mode. Server `s` (world rank
@@ -54,6 +59,7 @@ export async function runServer(
     flags.datasetRootDir,
     flags.numDatasetPartitions,
     "--num_dataset_partitions",
+    flags.edgeWeight,
   );
   requireNodeLabels(`--dataset_root_dir=${dir}`, meta.dataset.numClasses, meta.links !== undefined);
   const metricsPath = metricsPathFor(flags.metrics, rank);
@@ -87,6 +93,7 @@ export async function runServer(
           name: `partition ${rank} (${name})`,
           timeoutMs: localStartMs(timeoutMs),
           peerTimeoutMs,
+          edgeWeights: flags.edgeWeight,
         }),
     );
     scope.onClose(() => service.close());
@@ -147,6 +154,7 @@ export async function runServer(
         ...protocolField(),
         ...serverClientFields(flags),
         ["--fanout", flags.fanout.join(",")],
+        edgeWeightField(flags.edgeWeight),
         ...await partitionFields(meta),
       ],
       connectDeadlineMs: timeoutMs,
@@ -158,7 +166,14 @@ export async function runServer(
     for (let p = 0; p < flags.numServers; p++) {
       if (p !== rank) peers[p] = serviceUrl(world.world.ranks[p]!, PARTITION_SERVICE);
     }
-    await service.connect({ peers, secret, fanouts: flags.fanout, timeoutMs, peerTimeoutMs });
+    await service.connect({
+      peers,
+      secret,
+      fanouts: flags.fanout,
+      timeoutMs,
+      peerTimeoutMs,
+      weighted: flags.edgeWeight,
+    });
     await world.barrier("servers ready", timeoutMs);
     console.log(
       `webgnn ${name}: ready in ${

@@ -14,6 +14,8 @@ export interface TrainingOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly fanout: number[];
+  /** `--edge_weight`: draw neighbours by edge weight (the dataset or partitions must have weights). */
+  readonly edgeWeight: boolean;
   readonly hidden: number;
   readonly lr: number;
   readonly dropout: number;
@@ -83,6 +85,11 @@ export function addTrainingOptions(p: Command, what: string, fanoutHelp: string)
     .option("--epochs <n>", "training epochs", positiveInt, 10)
     .option("--batch_size <n>", "seeds per minibatch", positiveInt, 512)
     .option("--fanout <list>", fanoutHelp, parseFanout, [15, 10, 5])
+    .option(
+      "--edge_weight",
+      "sample neighbours by edge weight, without replacement (GLT's with_weight); " +
+        "the dataset or partition directory must have edge weights",
+    )
     .option("--hidden <n>", "hidden channels", positiveInt, 256)
     .option("--lr <x>", "Adam learning rate", finiteNumber, 0.003)
     .option("--dropout <x>", "dropout between layers", finiteNumber, 0.5)
@@ -140,6 +147,7 @@ export function readTrainingOptions(p: Command): TrainingOptions {
     epochs: o.epochs,
     batchSize: o.batch_size,
     fanout: o.fanout,
+    edgeWeight: o.edge_weight === true,
     hidden: o.hidden,
     lr: o.lr,
     dropout: o.dropout,

@@ -78,6 +78,7 @@ export async function trainDistributed(
     flags.datasetRootDir,
     flags.numNodes,
     "--num_nodes",
+    flags.edgeWeight,
   );
   requireNodeLabels(`--dataset_root_dir=${dir}`, meta.dataset.numClasses, meta.links !== undefined);
   const secret = await clusterSecret(flags);
@@ -163,6 +164,7 @@ export async function trainDistributed(
           name: `partition ${flags.nodeRank} (${name}, rank ${rank})`,
           timeoutMs: localStartMs(flags.rpcTimeoutMs),
           peerTimeoutMs,
+          edgeWeights: flags.edgeWeight,
         }),
     );
     scope.onClose(() => service.close());
@@ -229,6 +231,7 @@ export async function trainDistributed(
       timeoutMs: flags.rpcTimeoutMs,
       peerTimeoutMs,
       signal: world.shutdownSignal,
+      weighted: flags.edgeWeight,
     });
 
     const model = new SageModel(device, {
@@ -249,7 +252,9 @@ export async function trainDistributed(
         `webgnn: ${
           trainers(place.counts)
         }, partitions of ${dir} (${partition.meta.partitioner}), ` +
-          `on ${device.description}, fan-out [${flags.fanout}], ${model.numParameters} parameters`,
+          `on ${device.description}, fan-out [${flags.fanout}]${
+            flags.edgeWeight ? " by edge weight" : ""
+          }, ${model.numParameters} parameters`,
       );
     }
     const steps = stepsPerEpoch(

@@ -46,6 +46,7 @@ export async function trainSingleNode(
     scale: flags.scale,
     seed: flags.seed,
     quiet: flags.quiet,
+    edgeWeight: flags.edgeWeight,
   });
   requireNodeLabels(data.name, data.numClasses, data.links !== undefined);
   const checkpoints = await RunCheckpoints.open(flags, [
@@ -90,7 +91,9 @@ export async function trainSingleNode(
       console.log(
         `webgnn: ${data.name}, ${data.graph.numNodes} nodes, ${data.graph.indices.length} edges, ` +
           `${data.split.train.length} train / ${data.split.valid.length} valid / ${data.split.test.length} test seeds, on ${device.description}, ` +
-          `fan-out [${flags.fanout}], ${model.numParameters} parameters, ready in ${
+          `fan-out [${flags.fanout}]${
+            flags.edgeWeight ? " by edge weight" : ""
+          }, ${model.numParameters} parameters, ready in ${
             ((performance.now() - t0) / 1000).toFixed(1)
           } s`,
       );
@@ -103,6 +106,7 @@ export async function trainSingleNode(
       features: data.features,
       dim: data.featureDim,
       fanouts: flags.fanout,
+      ...(flags.edgeWeight && data.edgeWeights ? { edgeWeights: data.edgeWeights } : {}),
       prefetch: flags.prefetch,
       warmUpSeeds: data.split.train.subarray(0, flags.batchSize),
     });

@@ -1,14 +1,18 @@
 import type { Device } from "./device.ts";
 import type { DeviceGraph } from "./device_graph.ts";
+import type { DeviceEdgeWeights } from "./edge_weights.ts";
 import { type MiniBatch, type NodeMap, sampleBlocks } from "./sample_blocks.ts";
 import { sampleNeighbors } from "./sample_neighbors.ts";
+import { sampleNeighborsWeighted } from "./sample_neighbors_weighted.ts";
 import type { Sampler } from "./sampler.ts";
 import { checkSeeds } from "./check_seeds.ts";
 
 /**
  * Samples minibatches from a graph held whole on the local device,
  * de-duplicating each hop in a node map of one entry per node (kept between
- * calls, one per call in flight).
+ * calls, one per call in flight). Given edge weights (uploaded for this graph),
+ * every hop draws neighbours with probability proportional to their weight
+ * (`sampleNeighborsWeighted`), never a zero-weight one; otherwise uniformly.
  *
  * @example
  * ```ts
@@ -30,12 +34,13 @@ export class LocalSampler implements Sampler {
 
   /**
    * Samples `graph`, held whole on `device`, with `fanouts[h]` neighbours per node at hop `h`
-   * (seeds' hop first).
+   * (seeds' hop first); with `weights`, drawn by edge weight.
    */
   constructor(
     readonly device: Device,
     readonly graph: DeviceGraph,
     readonly fanouts: readonly number[],
+    readonly weights?: DeviceEdgeWeights,
   ) {}
 
   sample(seeds: Int32Array, seed: number): Promise<MiniBatch> {
@@ -44,9 +49,13 @@ export class LocalSampler implements Sampler {
       buffer: this.device.createBuffer(this.graph.numNodes * 4, "node map"),
       numNodes: this.graph.numNodes,
     };
+    const { device, graph, weights } = this;
     return sampleBlocks(
-      this.device,
-      (frontier, n, fanout, s) => sampleNeighbors(this.device, this.graph, frontier, n, fanout, s),
+      device,
+      weights
+        ? (frontier, n, fanout, s) =>
+          sampleNeighborsWeighted(device, graph, weights, frontier, n, fanout, s)
+        : (frontier, n, fanout, s) => sampleNeighbors(device, graph, frontier, n, fanout, s),
       seeds,
       this.fanouts,
       seed,

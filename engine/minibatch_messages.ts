@@ -24,6 +24,8 @@ export type WorkerRequest =
     readonly fanouts: readonly number[];
     /** Threads of the Worker's CPU device. */
     readonly threads: number;
+    /** One weight per `indices` entry: sample by edge weight (absent: uniformly). */
+    readonly edgeWeights?: Float32Array;
   }
   | {
     readonly kind: "next";
@@ -55,6 +57,9 @@ export function checkWorkerRequest(data: unknown): WorkerRequest {
       int("numNodes"), int("dim"), int("threads");
       if (!(m.indptr instanceof Int32Array) || !(m.indices instanceof Int32Array)) fail("graph");
       if (!(m.features instanceof Float32Array)) fail("features");
+      if (m.edgeWeights !== undefined && !(m.edgeWeights instanceof Float32Array)) {
+        fail("edgeWeights");
+      }
       if (!Array.isArray(m.fanouts) || !m.fanouts.every(Number.isInteger)) fail("fanouts");
       return m as WorkerRequest;
     case "next":

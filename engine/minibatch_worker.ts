@@ -7,6 +7,7 @@ import { CpuDevice } from "./cpu_device.ts";
 import type { DeviceBuffer } from "./device.ts";
 import { DeviceGraph } from "./device_graph.ts";
 import { DeviceTable } from "./device_table.ts";
+import { DeviceEdgeWeights } from "./edge_weights.ts";
 import { LocalFeatureStore } from "./local_feature_store.ts";
 import { LocalMinibatchSource } from "./local_minibatch_source.ts";
 import { LocalSampler } from "./local_sampler.ts";
@@ -27,13 +28,11 @@ function reply(message: WorkerReply, transfer: Transferable[] = []): void {
 
 function start(m: Extract<WorkerRequest, { kind: "start" }>): Loaded {
   const device = new CpuDevice({ threads: m.threads, blas: false });
-  const graph = DeviceGraph.upload(device, {
-    numNodes: m.numNodes,
-    indptr: m.indptr,
-    indices: m.indices,
-  });
+  const csr = { numNodes: m.numNodes, indptr: m.indptr, indices: m.indices };
+  const graph = DeviceGraph.upload(device, csr);
+  const weights = m.edgeWeights && DeviceEdgeWeights.upload(device, csr, m.edgeWeights);
   const table = DeviceTable.upload(device, m.features, m.dim, "features");
-  const sampler = new LocalSampler(device, graph, m.fanouts);
+  const sampler = new LocalSampler(device, graph, m.fanouts, weights);
   const source = new LocalMinibatchSource(device, sampler, new LocalFeatureStore(device, table));
   return { device, sampler, source };
 }

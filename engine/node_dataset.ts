@@ -45,6 +45,12 @@ export interface NodeDatasetArrays {
   readonly edges: readonly (readonly [number, number])[] | EdgeLists;
   /** Each edge one way only (PyG's `edge_index` convention), not both. */
   readonly directed?: boolean;
+  /**
+   * One weight per edge of `edges`, in the same order, each finite and
+   * non-negative (both directions of an undirected edge carry it): what
+   * edge-weighted sampling draws by. A zero-weight edge is never drawn.
+   */
+  readonly edgeWeights?: ArrayLike<number>;
   /** One row per node: row arrays, or one flat row-major array with `featureDim`. */
   readonly features: readonly ArrayLike<number>[] | Float32Array | readonly number[];
   /** Values per row when `features` is flat. */
@@ -105,9 +111,11 @@ export function nodeDataset(a: NodeDatasetArrays): NodeDataset {
   }
   const source = Int32Array.from(rawSource), target = Int32Array.from(rawTarget);
   // A node's CSR row lists the nodes it aggregates from: the sources of its edges.
-  const graph = a.directed
-    ? csrFromEdges(numNodes, target, source)
-    : csrFromEdges(numNodes, concat(source, target), concat(target, source));
+  const rows = a.directed ? target : concat(source, target);
+  const graph = csrFromEdges(numNodes, rows, a.directed ? source : concat(target, source));
+  const edgeWeights = a.edgeWeights === undefined
+    ? undefined
+    : csrWeights(a.edgeWeights, source.length, rows, graph.indptr, fail);
   const given = a.labels ?? new Int32Array(numNodes).fill(-1);
   if (given.length !== numNodes) {
     fail(`labels has ${given.length} entries, expected numNodes = ${numNodes} (one per node)`);
@@ -145,7 +153,35 @@ export function nodeDataset(a: NodeDatasetArrays): NodeDataset {
     labels,
     numClasses,
     split: { train: part("train"), valid: part("valid"), test: part("test") },
+    ...(edgeWeights ? { edgeWeights } : {}),
   };
+}
+
+/**
+ * The weights, checked, in CSR order: `csrFromEdges` places the edges of
+ * `rows` by a stable counting sort, and so does this (an undirected edge's
+ * two directions are entries `e` and `e + numEdges` of `rows`).
+ */
+function csrWeights(
+  given: ArrayLike<number>,
+  numEdges: number,
+  rows: Int32Array,
+  indptr: Int32Array,
+  fail: (what: string) => never,
+): Float32Array {
+  if (given.length !== numEdges) {
+    fail(`edgeWeights has ${given.length} entries, expected ${numEdges} (one per edge)`);
+  }
+  for (let e = 0; e < numEdges; e++) {
+    const w = given[e]!;
+    if (typeof w !== "number" || !(w >= 0) || w === Infinity || Math.fround(w) === Infinity) {
+      fail(`edgeWeights[${e}] is ${w}, expected a finite non-negative number`);
+    }
+  }
+  const fill = indptr.slice(0, indptr.length - 1);
+  const out = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[fill[rows[i]!]!++] = given[i % numEdges]!;
+  return out;
 }
 
 /** The feature rows as one flat float32 table and its width. */

@@ -4,6 +4,7 @@ import type { NodeDataset } from "./dataset.ts";
 import type { Device } from "./device.ts";
 import { DeviceGraph } from "./device_graph.ts";
 import { DeviceTable } from "./device_table.ts";
+import { DeviceEdgeWeights } from "./edge_weights.ts";
 import type { Accuracy } from "./evaluate.ts";
 import { layerwiseLogits } from "./layerwise_inference.ts";
 import { LocalFeatureStore } from "./local_feature_store.ts";
@@ -34,6 +35,11 @@ export interface PredictOptions {
   readonly inference?: "layerwise" | "sampled";
   /** Neighbours per hop for `sampled` (default: the model's training fan-out, else 10 per layer). */
   readonly fanout?: readonly number[];
+  /**
+   * `sampled` only: draw neighbours by the dataset's `edgeWeights`, as a model
+   * trained with `edgeWeight` (`--edge_weight`) was (a `RangeError` when it has none).
+   */
+  readonly edgeWeight?: boolean;
   /** Nodes per minibatch for `sampled` (default 2048). */
   readonly batchSize?: number;
   /** Seed of the sampling (default 0). */
@@ -87,6 +93,9 @@ export async function predict(
   options: PredictOptions = {},
 ): Promise<Predictions> {
   checkModelFits(trained.shape, dataset);
+  if (options.edgeWeight && options.inference !== "sampled") {
+    throw new RangeError("edgeWeight applies to sampled inference (layer-wise reads every edge)");
+  }
   const n = dataset.graph.numNodes;
   const listed = options.nodes ?? [];
   for (let i = 0; i < listed.length; i++) {
@@ -161,12 +170,18 @@ async function sampled(
       `fanout has ${fanout.length} hops but the model has ${model.numLayers} layers`,
     );
   }
+  if (options.edgeWeight && !dataset.edgeWeights) {
+    throw new RangeError(`edgeWeight asks for ${dataset.name}'s edgeWeights, and it has none`);
+  }
   const graph = DeviceGraph.upload(device, dataset.graph);
   const table = DeviceTable.upload(device, dataset.features, dataset.featureDim, "features");
+  const weights = options.edgeWeight
+    ? DeviceEdgeWeights.upload(device, dataset.graph, dataset.edgeWeights!)
+    : undefined;
   try {
     const source = new LocalMinibatchSource(
       device,
-      new LocalSampler(device, graph, fanout),
+      new LocalSampler(device, graph, fanout, weights),
       new LocalFeatureStore(device, table),
     );
     const predictor = {
@@ -185,6 +200,7 @@ async function sampled(
   } finally {
     graph.release();
     table.release();
+    weights?.release();
   }
 }
 

@@ -14,6 +14,8 @@ export interface ThreadedSourceOptions {
   readonly features: Float32Array;
   readonly dim: number;
   readonly fanouts: readonly number[];
+  /** One weight per `graph.indices` entry: the Worker samples by edge weight (default: uniformly). */
+  readonly edgeWeights?: Float32Array;
   /** Threads of the Worker's own CPU device (default 1). */
   readonly threads?: number;
   /** Time allowed for the Worker to load the data, and for each minibatch (default 300 s). */
@@ -94,10 +96,15 @@ export class ThreadedMinibatchSource implements MinibatchSource {
 
   /** Starts the Worker and hands it the data; resolves once it is ready (and warmed up). */
   static async start(options: ThreadedSourceOptions): Promise<ThreadedMinibatchSource> {
-    const { graph, features, dim } = options;
+    const { graph, features, dim, edgeWeights } = options;
     if (features.length !== graph.numNodes * dim) {
       throw new RangeError(
         `ThreadedMinibatchSource: ${features.length} feature values for ${graph.numNodes} nodes of ${dim}`,
+      );
+    }
+    if (edgeWeights && edgeWeights.length !== graph.indices.length) {
+      throw new RangeError(
+        `ThreadedMinibatchSource: ${edgeWeights.length} edge weights for ${graph.indices.length} edges`,
       );
     }
     const source = new ThreadedMinibatchSource(options);
@@ -111,6 +118,7 @@ export class ThreadedMinibatchSource implements MinibatchSource {
         dim,
         fanouts: source.fanouts,
         threads: options.threads ?? 1,
+        ...(options.edgeWeights ? { edgeWeights: options.edgeWeights } : {}),
       });
       if (options.warmUpSeeds) (await source.next(options.warmUpSeeds, 0)).release();
     } catch (err) {

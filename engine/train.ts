@@ -3,6 +3,7 @@ import type { NodeDataset } from "./dataset.ts";
 import type { Device } from "./device.ts";
 import { DeviceGraph } from "./device_graph.ts";
 import { DeviceTable } from "./device_table.ts";
+import { DeviceEdgeWeights } from "./edge_weights.ts";
 import { evaluate } from "./evaluate.ts";
 import { LocalFeatureStore } from "./local_feature_store.ts";
 import { LocalMinibatchSource } from "./local_minibatch_source.ts";
@@ -34,6 +35,11 @@ export interface TrainOptions {
   readonly batchSize?: number;
   /** Neighbours sampled per hop, one per layer (default 15,10,5); 0 at every hop is an MLP. */
   readonly fanout?: readonly number[];
+  /**
+   * Draw neighbours by the dataset's `edgeWeights` (as `--edge_weight` does; a `RangeError` when it
+   * has none); default: uniformly.
+   */
+  readonly edgeWeight?: boolean;
   /** Hidden width (default 256). */
   readonly hidden?: number;
   /** Adam's learning rate (default 0.003). */
@@ -143,12 +149,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     throw new RangeError(`train: ${data.name} has no training nodes`);
   }
   if (data.numClasses < 1) throw new RangeError(`train: ${data.name} has no labelled classes`);
+  if (o.edgeWeight && !data.edgeWeights) {
+    throw new RangeError(`train: edgeWeight asks for ${data.name}'s edgeWeights, and it has none`);
+  }
   const given = o.device;
   const device = given === undefined || typeof given === "string"
     ? await createDevice(given ?? "auto", { notice: () => {} })
     : given;
   const graph = DeviceGraph.upload(device, data.graph);
   const table = DeviceTable.upload(device, data.features, data.featureDim, "features");
+  const weights = o.edgeWeight
+    ? DeviceEdgeWeights.upload(device, data.graph, data.edgeWeights!)
+    : undefined;
   const model = new SageModel(device, {
     inDim: data.featureDim,
     hidden: o.hidden ?? 256,
@@ -162,7 +174,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const trainable = sageTrainable(model, lr);
     const source = new LocalMinibatchSource(
       device,
-      new LocalSampler(device, graph, fanout),
+      new LocalSampler(device, graph, fanout, weights),
       new LocalFeatureStore(device, table),
     );
     const labelOf = (id: number) => data.labels[id]!;
@@ -172,6 +184,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       num_classes: String(data.numClasses),
       num_features: String(data.featureDim),
       fanout: fanout.join(","),
+      ...(o.edgeWeight ? { edge_weight: "on" } : {}),
       dropout: String(dropout),
     };
     const accuracy = async (ids: Int32Array, epoch: number, offset: number) => {
@@ -232,6 +245,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } finally {
     model.destroy();
     graph.release();
+    weights?.release();
     table.release();
     if (device !== given) device.destroy();
   }

@@ -6,10 +6,9 @@ import type { PartitionMeta } from "./partition_meta.ts";
  * `meta.json` lists them (their shapes; each file's bytes are checked against
  * its shape and checksum when it is read): per partition the nodes (the
  * partition book, `labels.bin`, `orig_ids.bin`, `features.bin`, `indptr.bin`),
- * edges (`indices.bin`), train/valid/test seeds and cached rows; for the
- * dataset, the edge total and the feature width; with `links`, the training
- * edges of each partition and in all, and the validation, test and negative
- * edges. A count that disagrees
+ * edges (`indices.bin`, and `edge_weights.bin` when weighted), train/valid/test seeds and cached
+ * rows; for the dataset, the edge total and the feature width; with `links`, the training edges of
+ * each partition and in all, and the validation, test and negative edges. A count that disagrees
  * throws {@linkcode PartitionFormatError} naming `meta.json`, the file and
  * both counts: a count trusted blindly once meant steps with no seeds and a
  * NaN loss.
@@ -52,6 +51,10 @@ export function checkMetaCounts(file: string, meta: PartitionMeta): void {
     }
     agree(`${at}.nodes`, s.nodes + 1, `${part}/indptr.bin`, first(`${part}/indptr.bin`), "offsets");
     agree(`${at}.edges`, s.edges, `${part}/indices.bin`, first(`${part}/indices.bin`), "edges");
+    if (meta.edgeWeights !== null) {
+      const name = `${part}/edge_weights.bin`;
+      agree(`${at}.edges`, s.edges, name, first(name), "weights");
+    }
     for (const split of ["train", "valid", "test"] as const) {
       agree(
         `${at}.${split}`,

@@ -20,11 +20,17 @@ export interface LoadedPartition extends PartitionSeeds {
   readonly origIds: Int32Array;
   /** Hot remote nodes: ascending global ids and their feature rows. */
   readonly cache: { readonly ids: Int32Array; readonly features: Float32Array };
+  /**
+   * One weight per `graph.indices` entry, when the dataset is weighted
+   * (`meta.edgeWeights.maxWeight` is the whole dataset's largest).
+   */
+  readonly edgeWeights?: Float32Array;
 }
 
 /**
  * Opens partition `partition` of a partition directory, checking the format
- * version, the byte size, shape and SHA-256 of every file it reads. Any
+ * version, the byte size, shape and SHA-256 of every file it reads (the edge
+ * weights too, when the directory has them). Any
  * mismatch, truncation or version change throws
  * {@linkcode PartitionFormatError} naming the file.
  *
@@ -56,6 +62,9 @@ export async function loadPartition(
   const indices = await int(`${part}/indices.bin`, [indptr[count] ?? 0]);
   const features = await readArray(dir, meta, `${part}/features.bin`, "float32", [count, f]);
   const origIds = await int(`${part}/orig_ids.bin`, [count]);
+  const edgeWeights = meta.edgeWeights === null
+    ? undefined
+    : await readArray(dir, meta, `${part}/edge_weights.bin`, "float32", [indices.length]);
   const cacheIds = await int(`${part}/cache_ids.bin`);
   const cacheFeatures = await readArray(
     dir,
@@ -70,5 +79,6 @@ export async function loadPartition(
     features,
     origIds,
     cache: { ids: cacheIds, features: cacheFeatures },
+    ...(edgeWeights ? { edgeWeights } : {}),
   };
 }

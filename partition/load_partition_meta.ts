@@ -5,8 +5,10 @@ import { PARTITION_FORMAT_VERSION, type PartitionMeta } from "./partition_meta.t
 /**
  * Reads and checks `meta.json` of a partition directory without touching the
  * array files: it must parse, be a webgnn partition of the version this code
- * reads, list a consistent partition book, and state counts that agree with
- * the files it lists (`checkMetaCounts`).
+ * reads (an older directory is refused with the command that re-partitions
+ * it), list a consistent partition book, state the largest edge weight when
+ * weighted, and state counts that agree with the files it lists
+ * (`checkMetaCounts`).
  *
  * @example
  * ```ts ignore
@@ -35,7 +37,20 @@ export async function loadPartitionMeta(dir: string): Promise<PartitionMeta> {
   if (meta.version !== PARTITION_FORMAT_VERSION) {
     throw new PartitionFormatError(
       file,
-      `format version ${meta.version}, this code reads version ${PARTITION_FORMAT_VERSION}`,
+      `partition directory ${dir} has format version ${meta.version}, this code reads version ` +
+        `${PARTITION_FORMAT_VERSION}: re-partition it with this version (deno task partition ` +
+        `--output=${dir} --overwrite, with the dataset and options it was made from)`,
+    );
+  }
+  const weights = meta.edgeWeights;
+  if (
+    weights !== null &&
+    !(typeof weights?.maxWeight === "number" && weights.maxWeight >= 0 &&
+      weights.maxWeight < Infinity)
+  ) {
+    throw new PartitionFormatError(
+      file,
+      "edgeWeights must be null or { maxWeight: a finite non-negative number }",
     );
   }
   const book = meta.partitionBook;

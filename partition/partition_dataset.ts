@@ -2,12 +2,12 @@ import { makeTempOutputDir } from "./temp_output_dir.ts";
 import { outputDirState } from "./output_dir_state.ts";
 import type { NodeDataset } from "../engine/dataset.ts";
 import { Progress } from "./_util.ts";
-import { writeArray } from "./_write_array.ts";
 import { partitioningView, writeLinks } from "./_partition_links.ts";
 import { assignFrequency } from "./assign_frequency.ts";
 import { assignLocality } from "./assign_locality.ts";
 import { assignRandom } from "./assign_random.ts";
 import { samplingHotness } from "./hotness.ts";
+import { writeArray } from "./_write_array.ts";
 import type { PartitionOptions } from "./partition_options.ts";
 import {
   type FileEntry,
@@ -25,13 +25,17 @@ import {
  * `labels`, `train`/`valid`/`test` seeds (new global ids), `orig_ids`, and
  * the hot-feature cache `cache_ids` (new global ids of the remote nodes its
  * training seeds reach most, at most `cacheRatio x` its node count) with
- * `cache_features`. A dataset with `links` (link prediction) also gets
- * `part_<p>/link_train.bin`, the training edges whose source partition `p`
- * owns, and `link_valid.bin`, `link_test.bin` and the fixed negatives once
- * for all partitions, as (source, target) new global ids; its partitioner
- * then balances and caches by the training edges' sources instead of the
- * node split. `meta.json` records shapes, dtypes, counts, options, edge
- * cut, balance and the SHA-256 of every file. Everything is first written to
+ * `cache_features`, and, when the dataset has edge weights, `edge_weights`
+ * (one float32 per `indices` entry, moved with its row). A dataset with
+ * `links` (link prediction) also gets `part_<p>/link_train.bin`, the
+ * training edges whose source partition `p` owns, and `link_valid.bin`,
+ * `link_test.bin` and the fixed negatives once for all partitions, as
+ * (source, target) new global ids; its partitioner then balances and caches
+ * by the training edges' sources instead of the node split. `meta.json`
+ * records shapes, dtypes, counts, options, edge cut, balance, the SHA-256 of
+ * every file and, for a weighted dataset, its largest weight
+ * (`edgeWeights.maxWeight`: every owner samples with it, so that draws are
+ * those of the whole graph). Everything is first written to
  * a temporary sibling directory which then replaces `output`; an `output`
  * that holds anything but a partition directory (or nothing) is refused, so
  * no unrelated data is ever deleted.
@@ -78,6 +82,7 @@ export async function partitionDataset(
   const seed = options.seed ?? 0;
   const progress = new Progress(options);
   const view = partitioningView(dataset);
+  const maxWeight = dataset.edgeWeights ? checkedMaxWeight(dataset) : undefined;
 
   let part: Int32Array;
   let hotness: readonly Float32Array[] | undefined;
@@ -165,6 +170,7 @@ export async function partitionDataset(
       ...(links ? { links: links.counts } : {}),
       files,
       checksum: "sha256",
+      edgeWeights: maxWeight === undefined ? null : { maxWeight },
     };
     await Deno.writeTextFile(`${tmp}/meta.json`, JSON.stringify(meta, null, 2) + "\n");
     await replaceDir(tmp, options.output);
@@ -208,17 +214,23 @@ async function writePartition(
     indptr[i + 1] = indptr[i]! + gp[v + 1]! - gp[v]!;
   }
   const indices = new Int32Array(indptr[count]!);
+  const gw = d.edgeWeights;
+  const weights = gw ? new Float32Array(indices.length) : undefined;
   let cut = 0;
   for (let i = 0, w = 0; i < count; i++) {
     const v = orig[i]!;
     for (let e = gp[v]!, end = gp[v + 1]!; e < end; e++) {
       const u = gi[e]!;
       if (part[u] !== q) cut++;
+      if (weights) weights[w] = gw![e]!;
       indices[w++] = newId[u]!;
     }
   }
   await writeArray(tmp, `${dir}/indptr.bin`, indptr, [count + 1], files);
   await writeArray(tmp, `${dir}/indices.bin`, indices, [indices.length], files);
+  if (weights) {
+    await writeArray(tmp, `${dir}/edge_weights.bin`, weights, [weights.length], files);
+  }
   progress.tick(1);
 
   const features = new Float32Array(count * f);
@@ -320,6 +332,27 @@ function hottestRemote(
     if (h > threshold || (h === threshold && ties-- > 0)) out[w++] = newId[v]!;
   }
   return out.sort();
+}
+
+/** The largest edge weight, after checking there is one finite non-negative weight per edge. */
+function checkedMaxWeight(d: NodeDataset): number {
+  const w = d.edgeWeights!;
+  if (w.length !== d.graph.indices.length) {
+    throw new RangeError(
+      `partitionDataset: ${d.name} has ${w.length} edge weights for ${d.graph.indices.length} edges`,
+    );
+  }
+  let max = 0;
+  for (let e = 0; e < w.length; e++) {
+    const x = w[e]!;
+    if (!(x >= 0 && x < Infinity)) {
+      throw new RangeError(
+        `partitionDataset: ${d.name}'s edge weight ${x} (edge ${e}) is not finite and non-negative`,
+      );
+    }
+    if (x > max) max = x;
+  }
+  return max;
 }
 
 function maxOverMean(xs: number[]): number {

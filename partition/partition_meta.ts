@@ -140,4 +140,11 @@ export interface PartitionMeta {
   readonly files: Readonly<Record<string, FileEntry>>;
   /** The hash recorded for every file in `files`. */
   readonly checksum: "sha256";
+  /**
+   * Null for an unweighted dataset. Otherwise every partition holds
+   * `part_<p>/edge_weights.bin` (one float32 per `indices.bin` entry), and
+   * `maxWeight` is the whole dataset's largest weight, which every owner
+   * uploads its weights with so that its draws are those of the whole graph.
+   */
+  readonly edgeWeights: { readonly maxWeight: number } | null;
 }

@@ -1,5 +1,6 @@
 import type { NodeDataset } from "../engine/dataset.ts";
 import { buildAlias, Progress, type ProgressOptions, Sfc32 } from "./_util.ts";
+import { syntheticEdgeWeights } from "./_synthetic_weights.ts";
 
 /** Node count of the full-scale (scale 1.0) products-like graph. */
 const FULL_NODES = 2_449_029;
@@ -34,6 +35,11 @@ export interface SyntheticOptions extends ProgressOptions {
   readonly scale: number;
   /** PRNG seed; the same seed and scale always give the same dataset. */
   readonly seed?: number;
+  /**
+   * Also emit `edgeWeights`: 1 to 5 inside a community, 0 (a quarter of them) or 0.05 to 0.5
+   * between communities, the same both ways; the rest of the dataset is unchanged.
+   */
+  readonly edgeWeights?: boolean;
 }
 
 /**
@@ -46,6 +52,8 @@ export interface SyntheticOptions extends ProgressOptions {
  * mean of a random other class) and an 8% / 1.6% / 90.4% train/valid/test
  * split. At `scale: 1` it has 2,449,029 nodes and 123,718,280 directed edges
  * (undirected, symmetrised, no duplicates or self-loops, rows sorted).
+ * With `edgeWeights`, each edge also gets a deterministic weight, heavier
+ * inside communities, so that edge-weighted sampling differs visibly.
  *
  * @example
  * ```ts
@@ -92,6 +100,9 @@ export function generateSynthetic(options: SyntheticOptions): NodeDataset {
     labels: model.labels,
     numClasses: NUM_CLASSES,
     split,
+    ...(options.edgeWeights
+      ? { edgeWeights: syntheticEdgeWeights(graph, model.community, seed) }
+      : {}),
   };
 }
 

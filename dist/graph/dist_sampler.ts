@@ -35,6 +35,11 @@ export interface DistSamplerOptions {
   readonly timeoutMs: number;
   /** Aborts every call in flight (e.g. when the world shuts down). */
   readonly signal?: AbortSignal;
+  /**
+   * Draw neighbours by edge weight: every owner, this one included, must have
+   * been uploaded with its weights (default: uniformly).
+   */
+  readonly weighted?: boolean;
 }
 
 /**
@@ -63,7 +68,9 @@ export interface DistSamplerCounts {
  * back in frontier order and uploads them for `sampleBlocks` to
  * de-duplicate and relabel. Every owner draws with the same kernel seed and
  * global ids, so a node's neighbours follow the same distribution wherever
- * it is sampled (and equal a one-node run's on the same renumbered graph).
+ * it is sampled (and equal a one-node run's on the same renumbered graph);
+ * with `weighted`, every owner draws by edge weight with the dataset's
+ * largest weight, so the draws equal a weighted one-node run's.
  * A failed or timed-out call rejects `sample` with the RPC error, which
  * names the peer.
  *
@@ -84,6 +91,7 @@ export class DistSampler implements Sampler {
   readonly #peers: readonly (PartitionPeer | undefined)[];
   readonly #timeoutMs: number;
   readonly #signal: AbortSignal | undefined;
+  readonly #weighted: boolean;
 
   /**
    * Throws `RangeError` unless `options.timeoutMs` is positive; connects nothing (the peers are
@@ -98,6 +106,12 @@ export class DistSampler implements Sampler {
     this.fanouts = [...options.fanouts];
     this.#timeoutMs = options.timeoutMs;
     this.#signal = options.signal;
+    this.#weighted = options.weighted ?? false;
+    if (this.#weighted && !options.owned.weights) {
+      throw new RangeError(
+        `DistSampler: weighted sampling needs partition ${options.owned.partition} uploaded with its edge weights`,
+      );
+    }
   }
 
   sample(seeds: Int32Array, seed: number): Promise<MiniBatch> {
@@ -139,15 +153,23 @@ export class DistSampler implements Sampler {
       if (partIds.length === 0) continue;
       if (p === owned.partition) {
         this.counts.local += partIds.length;
-        parts.push(owned.sample(partIds, fanout, seed).then((hop) => ({ positions, ...hop })));
+        parts.push(
+          owned.sample(partIds, fanout, seed, this.#weighted)
+            .then((hop) => ({ positions, ...hop })),
+        );
         continue;
       }
       const peer = peerOf(this.#peers, p, owned.partition);
       this.counts.remote += partIds.length;
       this.counts.calls++;
       parts.push(
-        callChecked(peer, PARTITION_SAMPLE, { ids: partIds, fanout, seed }, sampleResponse, options)
-          .then((hop) => ({ positions, ...hop })),
+        callChecked(
+          peer,
+          PARTITION_SAMPLE,
+          { ids: partIds, fanout, seed, ...(this.#weighted ? { weighted: true } : {}) },
+          sampleResponse,
+          options,
+        ).then((hop) => ({ positions, ...hop })),
       );
     }
     const stitched = stitchHop(n, await Promise.all(parts));

@@ -20,13 +20,15 @@ export const PARTITION_HEARTBEAT = "partition.heartbeat";
 
 /**
  * Up to `fanout` distinct neighbours (global ids) of each owned global id,
- * drawn on the owner's device with kernel seed `seed` as the owner draws its own.
+ * drawn on the owner's device with kernel seed `seed` as the owner draws its
+ * own: with `weighted`, by edge weight (the owner must hold its weights).
  */
 export const PARTITION_SAMPLE = "partition.sample";
 export const sampleRequest = z.object({
   ids,
   fanout: z.number().int().min(1),
   seed: z.number().int().min(0).max(0xffffffff),
+  weighted: z.boolean().optional(),
 });
 export const sampleResponse = z.object({
   offsets: z.instanceof(Int32Array),

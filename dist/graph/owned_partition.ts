@@ -1,8 +1,10 @@
 import type { Device } from "../../engine/device.ts";
 import { DeviceGraph } from "../../engine/device_graph.ts";
 import { DeviceTable } from "../../engine/device_table.ts";
+import { DeviceEdgeWeights } from "../../engine/edge_weights.ts";
 import { gatherRows } from "../../engine/gather_rows.ts";
 import { sampleNeighbors } from "../../engine/sample_neighbors.ts";
+import { sampleNeighborsWeighted } from "../../engine/sample_neighbors_weighted.ts";
 import type { LoadedPartition } from "../../partition/load_partition.ts";
 
 /**
@@ -31,6 +33,10 @@ export interface HostHop {
  * empty), because the sampling kernel's random choice depends on the seed
  * value and the id it is given: with global ids, a node drawn with the same
  * seed gets the same neighbours on any partition layout, as on one node.
+ * Uploaded with its edge weights, it can also draw by weight; the weights
+ * are uploaded with the whole dataset's largest weight (`meta.json`'s
+ * `edgeWeights.maxWeight`), so the sampling keys, and so the draws, are
+ * those of the whole graph.
  *
  * @example
  * ```ts
@@ -72,20 +78,49 @@ export class OwnedPartition {
     readonly cacheIds: Int32Array,
     /** Their feature rows, in the same order. */
     readonly cacheFeatures: DeviceTable,
+    /** The edge weights on the device, when uploaded with them. */
+    readonly weights: DeviceEdgeWeights | undefined,
+    /** Per owned node (local rows), its number of positive-weight edges, when weighted. */
+    readonly positiveDegree: Int32Array | undefined,
   ) {}
 
-  /** Uploads a loaded partition's graph, features and cache to `device`. */
-  static upload(device: Device, partition: LoadedPartition): OwnedPartition {
+  /**
+   * Uploads a loaded partition's graph, features and cache to `device`, and
+   * with `options.edgeWeights` its edge weights too (a `RangeError` when the
+   * partition has none), so that it can sample by weight.
+   */
+  static upload(
+    device: Device,
+    partition: LoadedPartition,
+    options: { readonly edgeWeights?: boolean } = {},
+  ): OwnedPartition {
     const { offset, graph, meta } = partition;
     const count = graph.numNodes;
     const dim = meta.dataset.featureDim;
     const indptr = new Int32Array(offset + count + 1);
     indptr.set(graph.indptr, offset);
-    const deviceGraph = DeviceGraph.upload(device, {
-      numNodes: offset + count,
-      indptr,
-      indices: graph.indices,
-    });
+    const globalGraph = { numNodes: offset + count, indptr, indices: graph.indices };
+    let weights: DeviceEdgeWeights | undefined;
+    let positiveDegree: Int32Array | undefined;
+    if (options.edgeWeights) {
+      const w = partition.edgeWeights;
+      if (!w || meta.edgeWeights === null) {
+        throw new RangeError(
+          `partition ${partition.partition} has no edge weights: its directory was partitioned from an unweighted dataset`,
+        );
+      }
+      weights = DeviceEdgeWeights.upload(device, globalGraph, w, {
+        maxWeight: meta.edgeWeights.maxWeight,
+        source: `edge weights of part ${partition.partition}`,
+      });
+      positiveDegree = new Int32Array(count);
+      for (let v = 0; v < count; v++) {
+        for (let e = graph.indptr[v]!; e < graph.indptr[v + 1]!; e++) {
+          if (w[e]! > 0) positiveDegree[v]!++;
+        }
+      }
+    }
+    const deviceGraph = DeviceGraph.upload(device, globalGraph);
     return new OwnedPartition(
       device,
       partition.partition,
@@ -107,6 +142,8 @@ export class OwnedPartition {
         dim,
         `cache of part ${partition.partition}`,
       ),
+      weights,
+      positiveDegree,
     );
   }
 
@@ -132,26 +169,38 @@ export class OwnedPartition {
 
   /**
    * Samples up to `fanout` distinct neighbours of each owned global id, on
-   * the device, with kernel seed `seed`. The offsets are computed on the
-   * host from the degrees, so only the neighbours are read back.
+   * the device, with kernel seed `seed`: uniformly, or with `weighted` by
+   * edge weight (never a zero-weight edge; a `RangeError` when uploaded
+   * without weights). The offsets are computed on the host from the
+   * degrees, so only the neighbours are read back.
    */
-  async sample(ids: Int32Array, fanout: number, seed: number): Promise<HostHop> {
+  async sample(ids: Int32Array, fanout: number, seed: number, weighted = false): Promise<HostHop> {
     this.checkOwned(ids);
     if (!Number.isInteger(fanout) || fanout < 1) {
       throw new RangeError(`sample: fanout ${fanout} must be a positive integer`);
+    }
+    const weights = weighted ? this.weights : undefined;
+    const positive = this.positiveDegree;
+    if (weighted && (!weights || !positive)) {
+      throw new RangeError(
+        `sample: weighted sampling asked of partition ${this.partition}, which was loaded without edge weights`,
+      );
     }
     const n = ids.length;
     const offsets = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) {
       const v = ids[i]! - this.offset;
-      offsets[i + 1] = offsets[i]! + Math.min(fanout, this.indptr[v + 1]! - this.indptr[v]!);
+      const degree = weights ? positive![v]! : this.indptr[v + 1]! - this.indptr[v]!;
+      offsets[i + 1] = offsets[i]! + Math.min(fanout, degree);
     }
     const total = offsets[n]!;
     if (total === 0) return { offsets, neighbors: new Int32Array(0) };
     const device = this.device;
     const seeds = device.createBuffer(ids.byteLength, "owned sample seeds");
     device.write(seeds, ids);
-    const hop = sampleNeighbors(device, this.graph, seeds, n, fanout, seed);
+    const hop = weights
+      ? sampleNeighborsWeighted(device, this.graph, weights, seeds, n, fanout, seed)
+      : sampleNeighbors(device, this.graph, seeds, n, fanout, seed);
     try {
       const neighbors = await device.read(hop.neighbors, "i32", 0, total);
       return { offsets, neighbors };
@@ -177,6 +226,7 @@ export class OwnedPartition {
 
   /** Returns every device buffer. */
   release(): void {
+    this.weights?.release();
     this.graph.release();
     this.features.release();
     this.cacheFeatures.release();

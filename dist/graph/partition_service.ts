@@ -13,10 +13,11 @@ import {
  * Registers the methods through which other ranks read this partition
  * (`methods.ts` declares their names and schemas):
  *
- * - sample `{ ids: Int32Array, fanout, seed }` ->
+ * - sample `{ ids: Int32Array, fanout, seed, weighted? }` ->
  *   `{ offsets: Int32Array, neighbors: Int32Array }`: up to `fanout` distinct
  *   neighbours (global ids) of each owned global id, drawn on this owner's
- *   device with kernel seed `seed` exactly as the owner draws its own.
+ *   device with kernel seed `seed` exactly as the owner draws its own
+ *   (with `weighted`, by edge weight).
  * - lookup `{ ids: Int32Array }` -> `{ rows: Float32Array }`: the
  *   feature rows of owned global ids, row after row.
  *
@@ -41,7 +42,7 @@ export function registerPartitionService(
     .register(
       PARTITION_SAMPLE,
       sampleRequest,
-      ({ ids, fanout, seed }) => owned.sample(ids, fanout, seed),
+      ({ ids, fanout, seed, weighted }) => owned.sample(ids, fanout, seed, weighted ?? false),
     )
     .register(PARTITION_LOOKUP, lookupRequest, async ({ ids }) => ({
       rows: await owned.lookup(ids),

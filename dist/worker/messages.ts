@@ -32,6 +32,8 @@ export const startRequest = z.object({
   name: z.string().min(1),
   /** Drop a client that sends nothing this long (its heartbeats stopped); absent: never. */
   peerTimeoutMs: z.number().positive().optional(),
+  /** Also load the partition's edge weights, so it can sample by weight. */
+  edgeWeights: z.boolean().optional(),
 });
 export const startResponse = z.object({ url: z.string().url() });
 
@@ -46,6 +48,8 @@ export const connectRequest = z.object({
   timeoutMs: z.number().positive(),
   /** Heartbeats to every peer: one silent this long is gone; absent: no heartbeat. */
   peerTimeoutMs: z.number().positive().optional(),
+  /** Prepare minibatches by edge weight (every partition server started with `edgeWeights`). */
+  weighted: z.boolean().optional(),
 });
 export const connectResponse = z.null();
 

@@ -74,6 +74,8 @@ export class PartitionServer {
     readonly timeoutMs: number;
     /** Drop a client silent this long (its heartbeats stopped); default never. */
     readonly peerTimeoutMs?: number;
+    /** Also load the partition's edge weights, to sample by weight (default: not). */
+    readonly edgeWeights?: boolean;
   }): Promise<PartitionServer> {
     const { timeoutMs, ...start } = options;
     const server = new PartitionServer(options.name, timeoutMs);
@@ -90,7 +92,8 @@ export class PartitionServer {
   /**
    * Has the Worker connect to the other partitions' services (`peers[p]`:
    * partition `p`'s URL, undefined for this one) so that it can prepare
-   * minibatches with `fanouts`; resolves when it has.
+   * minibatches with `fanouts` (with `weighted`, by edge weight: every
+   * partition server must have started with `edgeWeights`); resolves when it has.
    */
   async connect(options: {
     readonly peers: readonly (string | undefined)[];
@@ -99,6 +102,8 @@ export class PartitionServer {
     readonly timeoutMs: number;
     /** Heartbeats to every peer: one silent this long is gone; default no heartbeat. */
     readonly peerTimeoutMs?: number;
+    /** Sample by edge weight (default: uniformly). */
+    readonly weighted?: boolean;
   }): Promise<void> {
     await this.#call(
       {
@@ -108,6 +113,7 @@ export class PartitionServer {
         fanouts: [...options.fanouts],
         timeoutMs: options.timeoutMs,
         ...(options.peerTimeoutMs === undefined ? {} : { peerTimeoutMs: options.peerTimeoutMs }),
+        ...(options.weighted ? { weighted: true } : {}),
       },
       connectResponse,
       options.timeoutMs * Math.max(1, options.peers.length),

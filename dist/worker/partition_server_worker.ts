@@ -41,7 +41,9 @@ class ServedPartition {
     const partition = await loadPartition(m.dir, m.partition);
     const device = new CpuDevice({ threads: 1, blas: false });
     try {
-      const owned = OwnedPartition.upload(device, partition);
+      const owned = OwnedPartition.upload(device, partition, {
+        edgeWeights: m.edgeWeights ?? false,
+      });
       const methods = registerPartitionService(new MethodTable(), owned);
       const { hostname, secret, name, peerTimeoutMs } = m;
       const server = serveRpc({
@@ -81,7 +83,7 @@ class ServedPartition {
     this.features = new DistFeatureStore(remote);
     this.source = new LocalMinibatchSource(
       this.device,
-      new DistSampler({ ...remote, fanouts: m.fanouts }),
+      new DistSampler({ ...remote, fanouts: m.fanouts, weighted: m.weighted ?? false }),
       this.features,
     );
     return null;

@@ -39,6 +39,8 @@ export interface WorkerSamplerOptions {
   readonly peerTimeoutMs?: number;
   /** Rejects every minibatch in flight with its reason (e.g. the world shuts down). */
   readonly signal?: AbortSignal;
+  /** Sample by edge weight: the partition servers must have started with `edgeWeights`. */
+  readonly weighted?: boolean;
 }
 
 /**

@@ -29,12 +29,13 @@ export interface Partitioned {
 /** Generates, partitions and loads a small synthetic dataset, one CPU device per partition. */
 export async function partitioned(
   numPartitions: number,
-  options: { scale?: number; cacheRatio?: number; seed?: number } = {},
+  options: { scale?: number; cacheRatio?: number; seed?: number; edgeWeights?: boolean } = {},
 ): Promise<Partitioned> {
   const dataset = generateSynthetic({
     scale: options.scale ?? 0.002,
     seed: options.seed ?? 1,
     quiet: true,
+    ...(options.edgeWeights ? { edgeWeights: true } : {}),
   });
   const dir = await Deno.makeTempDir({ prefix: "webgnn-dist-" });
   await partitionDataset(dataset, {
@@ -48,7 +49,8 @@ export async function partitioned(
     Array.from({ length: numPartitions }, (_, r) => loadPartition(dir, r)),
   );
   const devices = parts.map(() => new CpuDevice({ threads: 1, blas: false }));
-  const owned = parts.map((part, r) => OwnedPartition.upload(devices[r]!, part));
+  const edgeWeights = options.edgeWeights ?? false;
+  const owned = parts.map((part, r) => OwnedPartition.upload(devices[r]!, part, { edgeWeights }));
   return {
     dataset,
     dir,
@@ -123,6 +125,17 @@ export function wholeGraph(parts: readonly LoadedPartition[]): CsrGraph {
     at += c.length;
   }
   return { numNodes, indptr, indices };
+}
+
+/** The whole renumbered graph's edge weights, in `wholeGraph`'s edge order. */
+export function wholeWeights(parts: readonly LoadedPartition[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.edgeWeights!.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part.edgeWeights!, at);
+    at += part.edgeWeights!.length;
+  }
+  return out;
 }
 
 /** The dataset id of global id `g`. */

@@ -52,3 +52,32 @@ Deno.test("nodeDataset() names the field, the entry and what was expected when a
     });
   }
 });
+
+Deno.test("nodeDataset() puts edge weights in CSR order, both directions, and one way when directed", () => {
+  const both = nodeDataset({ ...BASE, edgeWeights: [1, 2, 3] });
+  // rows: 0 <- 1 (w1); 1 <- 2 (w2), 0 (w1); 2 <- 1 (w2), 3 (w3); 3 <- 2 (w3)
+  assert.deepEqual(Array.from(both.graph.indices), [1, 2, 0, 1, 3, 2]);
+  assert.deepEqual(Array.from(both.edgeWeights!), [1, 2, 1, 2, 3, 3]);
+  const one = nodeDataset({
+    ...BASE,
+    directed: true,
+    edges: { source: [0, 1, 3], target: [1, 2, 2] },
+    edgeWeights: new Float32Array([4, 5, 6]),
+  });
+  assert.deepEqual(Array.from(one.edgeWeights!), [4, 5, 6]);
+  assert.equal(nodeDataset(BASE).edgeWeights, undefined);
+});
+
+Deno.test("nodeDataset() names the edge weight that is missing, negative or not finite", () => {
+  const bad: [number[], RegExp][] = [
+    [[1, 2], /edgeWeights has 2 entries, expected 3 \(one per edge\)/],
+    [[1, -1, 2], /edgeWeights\[1\] is -1, expected a finite non-negative number/],
+    [[1, 2, Infinity], /edgeWeights\[2\] is Infinity, expected a finite/],
+    [[NaN, 2, 3], /edgeWeights\[0\] is NaN/],
+    [[1, 1e39, 3], /edgeWeights\[1\] is 1e\+39/],
+  ];
+  for (const [edgeWeights, message] of bad) {
+    assert.throws(() => nodeDataset({ ...BASE, edgeWeights }), message);
+    assert.throws(() => nodeDataset({ ...BASE, edgeWeights }), RangeError);
+  }
+});

@@ -166,3 +166,43 @@ Deno.test("predict() refuses a model whose feature width or class count does not
     device.destroy();
   }
 });
+
+Deno.test("train() with edgeWeight samples by the dataset's weights: edges of zero weight between classes are never read", async () => {
+  const n = 300;
+  const rand = rng(8);
+  const edges: [number, number][] = [];
+  const edgeWeights: number[] = [];
+  for (let v = 0; v < n; v++) {
+    for (let k = 0; k < 6; k++) {
+      const u = (v + 1 + Math.floor(rand() * (n - 1))) % n;
+      edges.push([v, u]);
+      edgeWeights.push(u % 3 === v % 3 ? 1 : 0);
+    }
+  }
+  const labels = Array.from({ length: n }, (_, v) => v % 3);
+  const features = labels.map((y) => [0, 1, 2].map((k) => (k === y ? 0.6 : 0) + rand()));
+  const ids = [...labels.keys()];
+  const split = { train: ids.filter((v) => v % 2 === 0), test: ids.filter((v) => v % 2 === 1) };
+  const weighted = nodeDataset({ edges, edgeWeights, features, labels, split });
+  const options = { epochs: 30, fanout: [4, 4], hidden: 16, lr: 0.02, device: "cpu" } as const;
+  const byWeight = await train({ dataset: weighted, edgeWeight: true, ...options });
+  const uniform = await train({ dataset: weighted, ...options });
+  assert.equal(byWeight.model.metadata.edge_weight, "on");
+  assert.equal(uniform.model.metadata.edge_weight, undefined);
+  const acc = (r: typeof byWeight) => r.history.at(-1)!.testAccuracy!;
+  assert.ok(acc(byWeight) > 0.9, `weighted ${acc(byWeight)}, uniform ${acc(uniform)}`);
+  assert.ok(acc(byWeight) > acc(uniform), `weighted ${acc(byWeight)}, uniform ${acc(uniform)}`);
+  const sampled = { inference: "sampled", edgeWeight: true, device: "cpu" } as const;
+  const p = await predict(byWeight.model, weighted, { ...sampled, nodes: split.test });
+  assert.ok(p.test.correct / p.test.total > 0.9, `${p.test.correct}/${p.test.total}`);
+  const plain = nodeDataset({ edges, features, labels, split });
+  await assert.rejects(
+    () => train({ dataset: plain, edgeWeight: true, ...options }),
+    /train: edgeWeight asks for arrays's edgeWeights, and it has none/,
+  );
+  await assert.rejects(() => predict(byWeight.model, plain, sampled), /has none/);
+  await assert.rejects(
+    () => predict(byWeight.model, weighted, { edgeWeight: true }),
+    /edgeWeight applies to sampled inference/,
+  );
+});

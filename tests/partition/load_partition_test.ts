@@ -4,6 +4,7 @@ import { loadPartitionMeta } from "../../partition/load_partition_meta.ts";
 import { loadPartitionSeeds } from "../../partition/load_partition_seeds.ts";
 import { partitionDataset } from "../../partition/partition_dataset.ts";
 import { PartitionFormatError } from "../../partition/partition_format_error.ts";
+import type { PartitionMeta } from "../../partition/partition_meta.ts";
 import { generateSynthetic } from "../../partition/synthetic.ts";
 
 const dataset = generateSynthetic({ scale: 0.001, seed: 2, quiet: true });
@@ -153,5 +154,101 @@ Deno.test("loadPartitionSeeds() rejects edited node and edge counts before readi
         `partitions\\[0\\]\\.edges is ${edges + 1}, but part_0/indices\\.bin holds ${edges} edges`,
       ),
     );
+  });
+});
+
+const weighted = generateSynthetic({ scale: 0.001, seed: 2, quiet: true, edgeWeights: true });
+
+async function withWeightedPartitions(
+  numPartitions: number,
+  body: (dir: string, meta: PartitionMeta) => Promise<void>,
+) {
+  const dir = await Deno.makeTempDir();
+  try {
+    const meta = await partitionDataset(weighted, {
+      numPartitions,
+      partitioner: "locality",
+      output: dir,
+      quiet: true,
+    });
+    await body(dir, meta);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("partitionDataset() moves each edge weight with its row and records the dataset's largest weight", async () => {
+  await withWeightedPartitions(3, async (dir, meta) => {
+    const w = weighted.edgeWeights!;
+    assert.equal(meta.edgeWeights?.maxWeight, w.reduce((a, b) => Math.max(a, b), 0));
+    assert.deepEqual((await loadPartitionMeta(dir)).edgeWeights, meta.edgeWeights);
+    const parts = await Promise.all([0, 1, 2].map((p) => loadPartition(dir, p)));
+    // global id -> dataset id
+    const orig = new Int32Array(weighted.graph.numNodes);
+    for (const p of parts) p.origIds.forEach((o, i) => orig[p.offset + i] = o);
+    const { indptr, indices } = weighted.graph;
+    const weightOf = new Map<string, number>();
+    for (let v = 0; v < weighted.graph.numNodes; v++) {
+      for (let e = indptr[v]!; e < indptr[v + 1]!; e++) weightOf.set(`${v} ${indices[e]}`, w[e]!);
+    }
+    let edges = 0;
+    for (const p of parts) {
+      assert.equal(p.edgeWeights!.length, p.graph.indices.length);
+      for (let i = 0; i < p.graph.numNodes; i++) {
+        for (let e = p.graph.indptr[i]!; e < p.graph.indptr[i + 1]!; e++) {
+          const key = `${p.origIds[i]} ${orig[p.graph.indices[e]!]}`;
+          assert.equal(p.edgeWeights![e], weightOf.get(key), `edge ${key}`);
+          edges++;
+        }
+      }
+    }
+    assert.equal(edges, w.length);
+    assert.equal((await loadPartition(await unweightedDir(dir), 0)).edgeWeights, undefined);
+  });
+});
+
+/** A sibling partition directory of the unweighted dataset (removed with `dir`'s parent test). */
+async function unweightedDir(dir: string): Promise<string> {
+  const out = `${dir}/unweighted`;
+  const meta = await partitionDataset(dataset, {
+    numPartitions: 2,
+    partitioner: "random",
+    output: out,
+    quiet: true,
+  });
+  assert.equal(meta.edgeWeights, null);
+  return out;
+}
+
+Deno.test("loadPartition() rejects a truncated or altered edge_weights.bin naming it", async () => {
+  await withWeightedPartitions(2, async (dir) => {
+    const path = `${dir}/part_1/edge_weights.bin`;
+    const bytes = await Deno.readFile(path);
+    bytes[5]! ^= 0x10;
+    await Deno.writeFile(path, bytes);
+    await assert.rejects(
+      () => loadPartition(dir, 1),
+      (e: unknown) => namesFile("part_1/edge_weights.bin")(e) && /checksum/.test(String(e)),
+    );
+    await Deno.remove(path);
+    await assert.rejects(() => loadPartition(dir, 1), namesFile("part_1/edge_weights.bin"));
+    const meta = JSON.parse(await Deno.readTextFile(`${dir}/meta.json`));
+    meta.edgeWeights = { maxWeight: -1 };
+    await Deno.writeTextFile(`${dir}/meta.json`, JSON.stringify(meta));
+    await assert.rejects(() => loadPartitionMeta(dir), /edgeWeights must be null or/);
+  });
+});
+
+Deno.test("loadPartitionMeta() refuses a version-1 directory naming it, both versions and the command to re-partition", async () => {
+  await withPartitions(async (dir) => {
+    const meta = JSON.parse(await Deno.readTextFile(`${dir}/meta.json`));
+    meta.version = 1;
+    delete meta.edgeWeights;
+    await Deno.writeTextFile(`${dir}/meta.json`, JSON.stringify(meta));
+    const error = await loadPartitionMeta(dir).catch((e) => e);
+    assert.ok(namesFile("meta.json")(error), String(error));
+    assert.match(error.message, new RegExp(`partition directory ${dir} has format version 1`));
+    assert.match(error.message, /this code reads version 2/);
+    assert.match(error.message, new RegExp(`deno task partition --output=${dir} --overwrite`));
   });
 });

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
+import { CpuDevice } from "../../engine/cpu_device.ts";
+import { DeviceGraph } from "../../engine/device_graph.ts";
+import { DeviceEdgeWeights } from "../../engine/edge_weights.ts";
+import { LocalSampler } from "../../engine/local_sampler.ts";
 import { generateSynthetic } from "../../partition/synthetic.ts";
+import { batchEdges, readBatch } from "../engine/_host_batch.ts";
 
 const opts = { scale: 0.001, seed: 7, quiet: true } as const;
 
@@ -68,4 +73,64 @@ Deno.test("generateSynthetic() has power-law degrees", () => {
 Deno.test("generateSynthetic() rejects a scale outside (0, 1]", () => {
   assert.throws(() => generateSynthetic({ scale: 0 }), RangeError);
   assert.throws(() => generateSynthetic({ scale: 1.5 }), RangeError);
+});
+
+Deno.test("generateSynthetic() with edgeWeights: the same graph, one deterministic weight per edge, the same both ways", () => {
+  const plain = generateSynthetic(opts);
+  const a = generateSynthetic({ ...opts, edgeWeights: true });
+  const b = generateSynthetic({ ...opts, edgeWeights: true });
+  assert.equal(plain.edgeWeights, undefined);
+  assert.deepEqual(a.graph, plain.graph);
+  assert.deepEqual(a.features, plain.features);
+  assert.deepEqual(a.edgeWeights, b.edgeWeights);
+  const { indptr, indices, numNodes } = a.graph;
+  const w = a.edgeWeights!;
+  assert.equal(w.length, indices.length);
+  const weightOf = new Map<string, number>();
+  for (let v = 0; v < numNodes; v++) {
+    for (let e = indptr[v]!; e < indptr[v + 1]!; e++) weightOf.set(`${v} ${indices[e]}`, w[e]!);
+  }
+  let zeros = 0, heavy = 0;
+  for (let v = 0; v < numNodes; v++) {
+    for (let e = indptr[v]!; e < indptr[v + 1]!; e++) {
+      const x = w[e]!;
+      assert.equal(weightOf.get(`${indices[e]} ${v}`), x, `edge ${v}-${indices[e]}`);
+      assert.ok((x >= 1 && x <= 5) || (x >= 0.05 && x <= 0.5) || x === 0, `weight ${x}`);
+      if (x === 0) zeros++;
+      if (x >= 1) heavy++;
+    }
+  }
+  // Most edges lie inside communities (80% are drawn there), a quarter of the rest weigh 0.
+  assert.ok(heavy / w.length > 0.5 && heavy / w.length < 0.9, `heavy share ${heavy / w.length}`);
+  assert.ok(zeros / w.length > 0.02 && zeros / w.length < 0.1, `zero share ${zeros / w.length}`);
+  const other = generateSynthetic({ ...opts, seed: 8, edgeWeights: true });
+  assert.notDeepEqual(other.edgeWeights, a.edgeWeights);
+});
+
+Deno.test("weighted sampling of the weighted synthetic graph keeps more community edges than uniform sampling", async () => {
+  const ds = generateSynthetic({ ...opts, edgeWeights: true });
+  const device = new CpuDevice({ threads: 1, blas: false });
+  const graph = DeviceGraph.upload(device, ds.graph);
+  const weights = DeviceEdgeWeights.upload(device, ds.graph, ds.edgeWeights!);
+  const weightOf = new Map<string, number>();
+  const { indptr, indices } = ds.graph;
+  for (let v = 0; v < ds.graph.numNodes; v++) {
+    for (let e = indptr[v]!; e < indptr[v + 1]!; e++) {
+      weightOf.set(`${v} ${indices[e]}`, ds.edgeWeights![e]!);
+    }
+  }
+  const heavyShare = async (sampler: LocalSampler) => {
+    const edges = batchEdges(await readBatch(device, await sampler.sample(ds.split.train, 3)));
+    sampler.release();
+    return edges.filter(([v, u]) => weightOf.get(`${v} ${u}`)! >= 1).length / edges.length;
+  };
+  try {
+    const weighted = await heavyShare(new LocalSampler(device, graph, [5], weights));
+    const uniform = await heavyShare(new LocalSampler(device, graph, [5]));
+    assert.ok(weighted > uniform + 0.1, `weighted ${weighted}, uniform ${uniform}`);
+  } finally {
+    weights.release();
+    graph.release();
+    device.destroy();
+  }
 });
