@@ -19,6 +19,17 @@ Deno.test("rocAuc() counts positive-negative pairs in order, ties as half", () =
   assert.ok(Number.isNaN(rocAuc([], [1])));
 });
 
+Deno.test("rocAuc() is NaN when a score is NaN, as scikit-learn refuses one", () => {
+  assert.ok(Number.isNaN(rocAuc([3, 2], [NaN, 1, 0])), "a NaN negative");
+  assert.ok(Number.isNaN(rocAuc([NaN, 3, 2], [1, 0])), "a NaN positive");
+  assert.ok(Number.isNaN(
+    linkMetrics({
+      positive: new Float32Array([3, 2]),
+      negative: new Float32Array([NaN, 1]),
+    }).auc,
+  ));
+});
+
 Deno.test("hitsAtK() is the share of positives strictly above the K-th best negative", () => {
   // Negatives 0.7, 0.5, 0.1: K=1 threshold 0.7, K=2 0.5, K=3 0.1.
   const pos = [0.9, 0.5, 0.4], neg = [0.1, 0.7, 0.5];
