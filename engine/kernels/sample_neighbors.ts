@@ -42,45 +42,66 @@ const sampleNeighborsKernel = defineKernel({
   cpu: ({ buffers, uniforms, begin, end }) => {
     const { indptr, seeds, offsets, out } = buffers;
     const chunks = [buffers.idx0, buffers.idx1, buffers.idx2, buffers.idx3];
-    const { chunk, seed } = uniforms;
+    const { chunk } = uniforms;
+    // Two passes over the range: first every seed's positions (arithmetic
+    // on a few cached words), then the translation of positions to neighbour
+    // ids, a short loop of independent loads into the index array, whose
+    // cache misses overlap across seeds; in one pass each seed's misses
+    // waited behind its Floyd loop (1.8x the time, single thread).
+    positions(indptr, seeds, offsets, out, uniforms.seed, begin, end);
     // One chunk holds every index on all but the largest graphs: read it directly.
     const single = chunks[0]!.length >= indptr[indptr.length - 1]! ? chunks[0]! : undefined;
     for (let i = begin; i < end; i++) {
-      const o = offsets[i]!;
-      const k = offsets[i + 1]! - o;
-      if (k === 0) continue;
-      const v = seeds[i]!;
-      const start = indptr[v]!;
-      const d = indptr[v + 1]! - start;
-      if (d > k) {
-        // Floyd's algorithm: k distinct positions in [0, d).
-        const h = pcg((seed ^ pcg(v)) >>> 0);
-        let m = 0;
-        for (let j = d - k; j < d; j++) {
-          let t = modulo(pcg((h + j) >>> 0), j + 1);
-          for (let q = 0; q < m; q++) {
-            if (out[o + q] === t) {
-              t = j;
-              break;
-            }
-          }
-          out[o + m++] = t;
-        }
-      } else {
-        for (let j = 0; j < d; j++) out[o + j] = j;
-      }
+      const o = offsets[i]!, e = offsets[i + 1]!;
+      if (e === o) continue;
+      const start = indptr[seeds[i]!]!;
       if (single) {
-        for (let q = 0; q < k; q++) out[o + q] = single[start + out[o + q]!]!;
+        for (let q = o; q < e; q++) out[q] = single[start + out[q]!]!;
       } else {
-        for (let q = 0; q < k; q++) {
-          const e = start + out[o + q]!;
-          out[o + q] = chunks[Math.floor(e / chunk)]![e % chunk]!;
+        for (let q = o; q < e; q++) {
+          const x = start + out[q]!;
+          out[q] = chunks[Math.floor(x / chunk)]![x % chunk]!;
         }
       }
     }
   },
 });
 export default sampleNeighborsKernel;
+
+/** Floyd's algorithm: seed `i`'s sampled positions in its neighbour list, into `out[offsets[i]..]`. */
+function positions(
+  indptr: Float32Array | Int32Array | Uint32Array,
+  seeds: Float32Array | Int32Array | Uint32Array,
+  offsets: Float32Array | Int32Array | Uint32Array,
+  out: Float32Array | Int32Array | Uint32Array,
+  seed: number,
+  begin: number,
+  end: number,
+): void {
+  for (let i = begin; i < end; i++) {
+    const o = offsets[i]!;
+    const k = offsets[i + 1]! - o;
+    if (k === 0) continue;
+    const v = seeds[i]!;
+    const d = indptr[v + 1]! - indptr[v]!;
+    if (d > k) {
+      const h = pcg((seed ^ pcg(v)) >>> 0);
+      let m = 0;
+      for (let j = d - k; j < d; j++) {
+        let t = modulo(pcg((h + j) >>> 0), j + 1);
+        for (let q = 0; q < m; q++) {
+          if (out[o + q] === t) {
+            t = j;
+            break;
+          }
+        }
+        out[o + m++] = t;
+      }
+    } else {
+      for (let j = 0; j < d; j++) out[o + j] = j;
+    }
+  }
+}
 
 /**
  * `x % m` for a uint32 `x` and `1 <= m < 2^21` without a floating-point
