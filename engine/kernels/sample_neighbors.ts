@@ -39,6 +39,13 @@ const sampleNeighborsKernel = defineKernel({
   ],
   invocations: (u) => u.num_seeds,
   cpuParallel: true,
+  // The indices in one chunk (then every idx binding is chunk 0): the
+  // WebAssembly version; else the TypeScript one.
+  wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
+    if (a.idx1 !== a.idx0 || a.idx2 !== a.idx0 || a.idx3 !== a.idx0) return false;
+    run(a.indptr, a.seeds, a.offsets, a.out, a.idx0, u.seed, begin, end);
+    return true;
+  },
   cpu: ({ buffers, uniforms, begin, end }) => {
     const { indptr, seeds, offsets, out } = buffers;
     const chunks = [buffers.idx0, buffers.idx1, buffers.idx2, buffers.idx3];
