@@ -8,6 +8,7 @@ import biasActivationKernel from "../../engine/kernels/bias_activation.ts";
 import gatherRowsKernel from "../../engine/kernels/gather_rows.ts";
 import meanAggregateKernel from "../../engine/kernels/mean_aggregate.ts";
 import meanAggregateBackwardActivationKernel from "../../engine/kernels/mean_aggregate_backward_activation.ts";
+import sampleNeighborsKernel from "../../engine/kernels/sample_neighbors.ts";
 import { WasmKernels } from "../../engine/wasm_kernels.ts";
 import { randomFloats, rng } from "../_random.ts";
 import { assertClose, type HostBlock, randomBlock } from "./_blocks.ts";
@@ -160,6 +161,62 @@ Deno.test("gather_rows: WebAssembly agrees with TypeScript, rows of other chunks
   );
   assert.deepEqual(wasm.out, ts.out, "gathered rows, NaN where another chunk's");
   assert.ok(wasm.out!.some(Number.isNaN) && wasm.out!.some((v) => !Number.isNaN(v)));
+});
+
+Deno.test("sample_neighbors: WebAssembly draws what TypeScript draws, and leaves chunked indices to it", () => {
+  const nodes = 3000, fanout = 10, numSeeds = 2500;
+  const r = rng(21);
+  // Degrees from 0 to 60: below, at and above the fan-out.
+  const indptr = new Int32Array(nodes + 1);
+  for (let v = 0; v < nodes; v++) indptr[v + 1] = indptr[v]! + Math.floor(r() * r() * 61);
+  const edges = indptr[nodes]!;
+  const indices = Int32Array.from({ length: edges }, () => Math.floor(r() * nodes));
+  const seeds = Int32Array.from({ length: numSeeds }, () => Math.floor(r() * nodes));
+  const offsets = new Int32Array(numSeeds + 1);
+  for (let i = 0; i < numSeeds; i++) {
+    const v = seeds[i]!;
+    offsets[i + 1] = offsets[i]! + Math.min(fanout, indptr[v + 1]! - indptr[v]!);
+  }
+  const inputs = {
+    indptr,
+    seeds,
+    offsets,
+    out: new Int32Array(numSeeds * fanout).fill(-7),
+    idx0: indices,
+  };
+  const uniforms = { num_seeds: numSeeds, seed: 0x9e3779b9, chunk: edges };
+  const ranges: [number, number][] = [[0, 700], [700, 2401], [2401, numSeeds]];
+  const arena = new Arena(64 << 20);
+  const addresses: Record<string, number> = {};
+  const views: Record<string, Int32Array> = {};
+  for (const [name, a] of Object.entries(inputs)) {
+    const at = arena.allocate(Math.ceil(a.byteLength / 16) * 16)!.offset;
+    views[name] = new Int32Array(arena.buffer, at, a.length);
+    views[name]!.set(a);
+    addresses[name] = at;
+  }
+  for (const k of ["idx1", "idx2", "idx3"]) addresses[k] = addresses.idx0!;
+  const kernel: KernelSpec = sampleNeighborsKernel;
+  const run = new WasmKernels(arena.memory).run(kernel.name);
+  assert.ok(run, "sample_neighbors has a WebAssembly module that runs here");
+  const ts = inputs.out.slice();
+  const buffers = { ...inputs, out: ts, idx1: indices, idx2: indices, idx3: indices };
+  for (const [begin, end] of ranges) {
+    assert.ok(kernel.wasm!({ run, addresses, uniforms, begin, end }));
+    kernel.cpu({ buffers, uniforms, begin, end });
+  }
+  assert.deepEqual(views.out!.subarray(0, offsets[numSeeds]!), ts.subarray(0, offsets[numSeeds]!));
+  assert.ok(
+    views.out!.subarray(offsets[numSeeds]!).every((x) => x === -7),
+    "nothing past the edges",
+  );
+  assert.ok(ts.subarray(0, offsets[numSeeds]!).every((x) => x >= 0 && x < nodes));
+  const chunked = { ...addresses, idx1: addresses.idx0! + 16 };
+  assert.equal(
+    kernel.wasm!({ run, addresses: chunked, uniforms, begin: 0, end: 10 }),
+    false,
+    "a second chunk goes to TypeScript",
+  );
 });
 
 Deno.test("CpuDevice: WebAssembly kernels run when supported, and never with wasm: false", () => {
