@@ -48,6 +48,14 @@ const sampleNeighborsWeightedKernel = defineKernel({
   ],
   invocations: (u) => u.num_seeds,
   cpuParallel: true,
+  // The indices and factors in one chunk each (then every idx and w binding
+  // is chunk 0): the WebAssembly version; else the TypeScript one.
+  wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
+    if (a.idx1 !== a.idx0 || a.idx2 !== a.idx0 || a.idx3 !== a.idx0) return false;
+    if (a.w1 !== a.w0 || a.w2 !== a.w0 || a.w3 !== a.w0) return false;
+    run(a.indptr, a.positive, a.seeds, a.offsets, a.out, a.keys, a.idx0, a.w0, u.seed, begin, end);
+    return true;
+  },
   cpu: ({ buffers, uniforms, begin, end }) => {
     const { indptr, positive, seeds, offsets, out } = buffers;
     const ids = [buffers.idx0, buffers.idx1, buffers.idx2, buffers.idx3];
