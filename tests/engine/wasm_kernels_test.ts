@@ -233,7 +233,7 @@ Deno.test("CpuDevice: WebAssembly kernels run when supported, and never with was
 });
 
 Deno.test("sample_neighbors_weighted: WebAssembly draws what TypeScript draws, and leaves chunks to it", () => {
-  const nodes = 3000, fanout = 10, numSeeds = 2500;
+  const nodes = 3000, numSeeds = 2500, most = 33;
   const r = rng(22);
   // Degrees from 0 to 60, and 3000 for nodes 0 to 99 (all seeds); weights a
   // fifth zero, the rest over six decades, equal for nodes below 100 and every
@@ -256,19 +256,14 @@ Deno.test("sample_neighbors_weighted: WebAssembly draws what TypeScript draws, a
   }
   const seeds = Int32Array.from({ length: numSeeds }, () => Math.floor(r() * nodes));
   seeds.set(Array.from({ length: 100 }, (_, v) => v));
-  const offsets = new Int32Array(numSeeds + 1);
-  for (let i = 0; i < numSeeds; i++) {
-    const v = seeds[i]!;
-    offsets[i + 1] = offsets[i]! + Math.min(fanout, positive[v + 1]! - positive[v]!);
-  }
-  const total = offsets[numSeeds]!;
+  seeds[150] = seeds[numSeeds - 1] = -1; // padding
   const inputs: Arrays = {
     indptr,
     positive,
     seeds,
-    offsets,
-    out: new Int32Array(numSeeds * fanout).fill(-7),
-    keys: new Float32Array(numSeeds * fanout).fill(NaN),
+    offsets: new Int32Array(numSeeds + 1),
+    out: new Int32Array(numSeeds * most).fill(-7),
+    keys: new Float32Array(numSeeds * most).fill(NaN),
     idx0: indices,
     w0: factors,
   };
@@ -287,23 +282,36 @@ Deno.test("sample_neighbors_weighted: WebAssembly draws what TypeScript draws, a
   const kernel: KernelSpec = sampleNeighborsWeightedKernel;
   const run = new WasmKernels(arena.memory).run(kernel.name);
   assert.ok(run, "sample_neighbors_weighted has a WebAssembly module that runs here");
-  for (const seed of [0x9e3779b9, 0xffffffff, ...Array.from({ length: 16 }, (_, s) => s)]) {
-    views.out!.fill(-7);
-    const ts = (inputs.out as Int32Array).slice();
-    const buffers = {
-      ...inputs,
-      out: ts,
-      keys: (inputs.keys as Float32Array).slice(),
-      ...{ idx1: indices, idx2: indices, idx3: indices, w1: factors, w2: factors, w3: factors },
-    };
-    const uniforms = { num_seeds: numSeeds, seed, chunk: edges };
-    for (const [begin, end] of ranges) {
-      assert.ok(kernel.wasm!({ run, addresses, uniforms, begin, end }));
-      kernel.cpu({ buffers, uniforms, begin, end });
+  // Fan-outs at most 32 keep the smallest keys in vectors, larger ones by an insertion sort.
+  for (const fanout of [10, most]) {
+    const offsets = views.offsets as Int32Array;
+    for (let i = 0; i < numSeeds; i++) {
+      const v = seeds[i]!;
+      offsets[i + 1] = offsets[i]! +
+        (v < 0 ? 0 : Math.min(fanout, positive[v + 1]! - positive[v]!));
     }
-    assert.deepEqual(views.out!.subarray(0, total), ts.subarray(0, total), `seed ${seed}`);
-    assert.ok(views.out!.subarray(total).every((x) => x === -7), "nothing past the edges");
-    assert.ok(ts.subarray(0, total).every((x) => x >= 0 && x < nodes));
+    const total = offsets[numSeeds]!;
+    for (const seed of [0x9e3779b9, 0xffffffff, ...Array.from({ length: 16 }, (_, s) => s)]) {
+      views.out!.fill(-7);
+      views.keys!.fill(NaN);
+      const ts = (inputs.out as Int32Array).slice();
+      const buffers = {
+        ...inputs,
+        offsets,
+        out: ts,
+        keys: (inputs.keys as Float32Array).slice(),
+        ...{ idx1: indices, idx2: indices, idx3: indices, w1: factors, w2: factors, w3: factors },
+      };
+      const uniforms = { num_seeds: numSeeds, seed, chunk: edges };
+      for (const [begin, end] of ranges) {
+        assert.ok(kernel.wasm!({ run, addresses, uniforms, begin, end }));
+        kernel.cpu({ buffers, uniforms, begin, end });
+      }
+      const at = `fan-out ${fanout}, seed ${seed}`;
+      assert.deepEqual(views.out!.subarray(0, total), ts.subarray(0, total), at);
+      assert.ok(views.out!.subarray(total).every((x) => x === -7), `${at}: nothing past the edges`);
+      assert.ok(ts.subarray(0, total).every((x) => x >= 0 && x < nodes));
+    }
   }
   for (const moved of ["idx2", "w1"]) {
     assert.equal(
