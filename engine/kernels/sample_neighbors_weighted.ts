@@ -127,10 +127,9 @@ function draw(
   for (let j = 0; j < d; j++) {
     const f = row[at + j]!;
     if (f === 0) continue;
+    // No bound on the logarithm from r's leading bit (the WGSL's early exit):
+    // with the logarithm one lookup, the branch cost more than it saved.
     const r = pcgBits((h + j) | 0);
-    // The leading bit of r bounds its logarithm from below: skip without the
-    // logarithm when even that bound cannot enter (exact: rounding is monotone).
-    if (m === k && ((Math.clz32(r | 1) << 16) + 1) * f >= worst) continue;
     // Both factors are float32 and the logarithm is below 2^22, so the
     // double product is exact and fround rounds it once, as WGSL's f32 product.
     const key = Math.fround(negLog2FixedBits(r) * f);
