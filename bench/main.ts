@@ -11,6 +11,7 @@ import { measureDense } from "./_dense_section.ts";
 import { measureDataPath } from "./_data_path_section.ts";
 import { type BenchSection, parseBenchFlags } from "./_flags.ts";
 import { measureGpuReport } from "./_gpu_report_section.ts";
+import { measureLinkCorrectness } from "./_link_report_section.ts";
 import { KernelFixture } from "./_kernel_fixture.ts";
 import { measureKernels } from "./_kernel_section.ts";
 import { BenchReport } from "./_report.ts";
@@ -56,6 +57,7 @@ await runCommand("bench", async () => {
         const software = fixture.webgpuDescription!.includes("software");
         const batchSize = flags.stepBatch ?? (software ? 32 : 1024);
         await measureGpuReport(report, fixture, { fanouts, batchSize, hidden: 256 });
+        await measureLinkCorrectness(report, fixture, { fanouts, batchSize, hidden: 64 });
       }
     } finally {
       fixture.destroy();
