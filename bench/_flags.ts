@@ -1,7 +1,13 @@
 // `deno task bench`'s flags, parsed as the other commands' are: `--help`
 // prints them, a misspelt or bad one is one line naming it (exit code 2).
+import { InvalidArgumentError } from "commander";
 import { finiteNumber, newProgram, parseFanout, positiveInt } from "../cli/flags.ts";
 import { UsageError } from "../cli/usage_error.ts";
+
+/** The sections `--only` can name, in the order they run. */
+export const BENCH_SECTIONS = ["kernels", "data_path", "dense"] as const;
+/** One of {@link BENCH_SECTIONS}. */
+export type BenchSection = typeof BENCH_SECTIONS[number];
 
 /** What `deno task bench` measures, and how much. */
 export interface BenchFlags {
@@ -20,6 +26,8 @@ export interface BenchFlags {
   /** Minibatches per data-path round. */
   readonly minibatches: number;
   readonly webgpu: boolean;
+  /** The sections to run (default: all). */
+  readonly only: readonly BenchSection[];
   readonly json: string | undefined;
   /** With a directory: also measure a training step on WebGPU and write bench.json and bench.md there. */
   readonly report: string | undefined;
@@ -56,6 +64,11 @@ export function parseBenchFlags(args: readonly string[]): BenchFlags {
     .option("--fanouts <list>", "fan-out per hop of the data-path rows", parseFanout, [15, 10, 5])
     .option("--minibatches <n>", "minibatches per data-path round", positiveInt, 8)
     .option("--no-webgpu", "leave the WebGPU backend out")
+    .option(
+      "--only <list>",
+      `run only these sections, comma-separated: ${BENCH_SECTIONS.join(", ")} (default: all)`,
+      parseSections,
+    )
     .option("--json <path>", "also write the figures as JSON")
     .option(
       "--report <dir>",
@@ -84,8 +97,20 @@ export function parseBenchFlags(args: readonly string[]): BenchFlags {
     fanouts: o.fanouts,
     minibatches: o.minibatches,
     webgpu: o.webgpu,
+    only: o.only ?? [...BENCH_SECTIONS],
     json: o.json,
     report: o.report,
     stepBatch: o.step_batch,
   };
+}
+
+function parseSections(text: string): BenchSection[] {
+  const names = text.split(",").map((s) => s.trim());
+  const bad = names.find((n) => !(BENCH_SECTIONS as readonly string[]).includes(n));
+  if (bad !== undefined || names.length === 0) {
+    throw new InvalidArgumentError(
+      `expected sections among ${BENCH_SECTIONS.join(", ")}, got "${bad ?? text}"`,
+    );
+  }
+  return BENCH_SECTIONS.filter((n) => names.includes(n));
 }

@@ -8,6 +8,7 @@ import { WebGpuDevice } from "../engine/webgpu_device.ts";
 import type { KernelFixture, KernelTarget } from "./_kernel_fixture.ts";
 import { statsDelta } from "./_kernel_fixture.ts";
 import type { BenchReport } from "./_report.ts";
+import { addChecks, differingValues, RELATIVE, relativeDifference } from "./_compare.ts";
 
 /** Sizes of the training-step rows of the report. */
 export interface StepReportOptions {
@@ -17,7 +18,6 @@ export interface StepReportOptions {
   readonly hidden: number;
 }
 
-const REL = "max difference / max |cpu value|";
 const PHASES = ["sampling", "gather", "forward", "forward + backward", "Adam"] as const;
 type Phase = typeof PHASES[number];
 
@@ -146,30 +146,17 @@ function correctness(
   config: string,
 ): void {
   const section = `correctness: WGSL against CPU on the same minibatch (${config})`;
-  const exact = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-    let differ = a.length === b.length ? 0 : Math.max(a.length, b.length);
-    for (let i = 0; i < Math.min(a.length, b.length); i++) if (!Object.is(a[i], b[i])) differ++;
-    return differ;
-  };
-  // Float results: the largest difference relative to the largest CPU value
-  // (summation order differs between backends; small values carry large
-  // relative errors that mean nothing).
-  const close = (a: Float32Array, b: Float32Array) => {
-    if (a.length !== b.length) return Infinity;
-    let diff = 0, scale = 0;
-    for (let i = 0; i < a.length; i++) {
-      diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-      scale = Math.max(scale, Math.abs(b[i]!));
-    }
-    return Number.isNaN(diff) ? Infinity : diff / Math.max(scale, 1e-30);
-  };
-  const blocks = g.host.blocks.reduce((s, b, i) => s + exact(b, c.host.blocks[i] ?? []), 0);
-  const cases: [string, number, string, number][] = [
-    ["sampled blocks and input nodes", blocks + exact(g.host.nodes, c.host.nodes), "values", 0],
-    ["gathered input rows", exact(g.host.rows, c.host.rows), "values", 0],
-    ["forward logits", close(g.host.logits, c.host.logits), REL, 1e-3],
-    ["loss and correct count", close(g.host.loss, c.host.loss), REL, 1e-3],
-    ["gradients", close(g.host.gradients, c.host.gradients), REL, 1e-3],
+  addChecks(report, section, [
+    [
+      "sampled blocks and input nodes",
+      differingValues([...g.host.blocks, g.host.nodes], [...c.host.blocks, c.host.nodes]),
+      "values",
+      0,
+    ],
+    ["gathered input rows", differingValues([g.host.rows], [c.host.rows]), "values", 0],
+    ["forward logits", relativeDifference(g.host.logits, c.host.logits), RELATIVE, 1e-3],
+    ["loss and correct count", relativeDifference(g.host.loss, c.host.loss), RELATIVE, 1e-3],
+    ["gradients", relativeDifference(g.host.gradients, c.host.gradients), RELATIVE, 1e-3],
     // Adam's first step moves every parameter by about lr * g / (|g| + eps),
     // so a gradient near 0 whose sign or size differs between backends in
     // its last bits moves it by anything up to 2 lr: the parameters agree
@@ -180,18 +167,7 @@ function correctness(
       "abs",
       2 * LR,
     ],
-  ];
-  for (const [name, value, unit, bound] of cases) {
-    const ok = value <= bound;
-    report.add({
-      section,
-      name,
-      value,
-      unit: unit === "values" ? "values differ" : unit,
-      note: ok ? "agree" : `DIFFER (bound ${bound})`,
-    });
-    if (!ok) report.failures.push(`${section}: ${name}: ${value} ${unit}`);
-  }
+  ]);
   report.add({
     section,
     name: "kernels the pass ran",

@@ -97,10 +97,12 @@ export class KernelFixture {
     });
     const gatherIds = randomIds(options.gatherIds, graph.numNodes, 7);
     // Weights over three decades, none zero: the same edge counts as uniform sampling.
-    const weights = Float32Array.from(
-      randomIds(graph.indices.length, 3000, 11),
-      (x) => 10 ** (x / 1000),
-    );
+    // A loop, not Float32Array.from(ids, f): that collects every value in a
+    // JS array first, and at ogbn-products' 124 M edges V8 stops the process
+    // ("invalid array length").
+    const weights = new Float32Array(graph.indices.length);
+    const exponents = randomIds(graph.indices.length, 3000, 11);
+    for (let e = 0; e < weights.length; e++) weights[e] = 10 ** (exponents[e]! / 1000);
     const devices: { label: string; device: Device }[] = options.cpuThreads.map((threads) => ({
       label: `cpu backend, ${threads} thread${threads > 1 ? "s" : ""}`,
       device: new CpuDevice({ threads, blas: false }),

@@ -9,8 +9,9 @@
 import { runCommand } from "../cli/run_command.ts";
 import { measureDense } from "./_dense_section.ts";
 import { measureDataPath } from "./_data_path_section.ts";
-import { parseBenchFlags } from "./_flags.ts";
+import { type BenchSection, parseBenchFlags } from "./_flags.ts";
 import { measureGpuReport } from "./_gpu_report_section.ts";
+import { measureLinkCorrectness } from "./_link_report_section.ts";
 import { KernelFixture } from "./_kernel_fixture.ts";
 import { measureKernels } from "./_kernel_section.ts";
 import { BenchReport } from "./_report.ts";
@@ -37,28 +38,33 @@ await runCommand("bench", async () => {
     minibatch: dataPath.batchSize,
     fanouts: fanouts.join(","),
     minibatches: dataPath.batches,
+    only: flags.only.join(","),
   });
+  const runs = (section: BenchSection) => flags.only.includes(section);
 
   // Sections run one after another; each adds its rows to the same report.
   // The kernel and data-path sections share one graph and its devices.
-  const fixture = await KernelFixture.create(options);
-  try {
-    if (flags.report !== undefined && !fixture.webgpuDescription) {
-      throw new Error(`--report=${flags.report}: no WebGPU adapter was found`);
+  if (runs("kernels") || runs("data_path") || flags.report !== undefined) {
+    const fixture = await KernelFixture.create(options);
+    try {
+      if (flags.report !== undefined && !fixture.webgpuDescription) {
+        throw new Error(`--report=${flags.report}: no WebGPU adapter was found`);
+      }
+      if (runs("kernels")) await measureKernels(report, fixture, rounds);
+      if (runs("data_path")) await measureDataPath(report, fixture, dataPath);
+      if (flags.report !== undefined) {
+        // A software adapter runs a full-size step for minutes: a smaller batch there.
+        const software = fixture.webgpuDescription!.includes("software");
+        const batchSize = flags.stepBatch ?? (software ? 32 : 1024);
+        await measureGpuReport(report, fixture, { fanouts, batchSize, hidden: 256 });
+        await measureLinkCorrectness(report, fixture, { fanouts, batchSize, hidden: 64 });
+      }
+    } finally {
+      fixture.destroy();
     }
-    await measureKernels(report, fixture, rounds);
-    await measureDataPath(report, fixture, dataPath);
-    if (flags.report !== undefined) {
-      // A software adapter runs a full-size step for minutes: a smaller batch there.
-      const software = fixture.webgpuDescription!.includes("software");
-      const batchSize = flags.stepBatch ?? (software ? 32 : 1024);
-      await measureGpuReport(report, fixture, { fanouts, batchSize, hidden: 256 });
-    }
-  } finally {
-    fixture.destroy();
   }
   // The dense products run on the CPU backend alone: not part of a GPU report.
-  if (flags.report === undefined) {
+  if (flags.report === undefined && runs("dense")) {
     await measureDense(report, { rows: denseRows, cpuThreads: options.cpuThreads }, rounds);
   }
 

@@ -5,13 +5,19 @@ import initWabt from "wabt";
 const SHADERS = new URL("../shaders/", import.meta.url);
 /** Where the assembled modules live, as base64 text the engine imports without any permission. */
 export const WASM_MODULES_FILE = new URL("../engine/kernels/_wasm_modules.ts", import.meta.url);
-const FEATURES = { simd: true, relaxed_simd: true, threads: true, bulk_memory: true };
+const FEATURES = {
+  simd: true,
+  relaxed_simd: true,
+  threads: true,
+  bulk_memory: true,
+  multi_memory: true,
+};
 const RELAXED_MADD = "(f32x4.relaxed_madd";
 
 /**
  * The text of `engine/kernels/_wasm_modules.ts`: every `shaders/NAME.wat`
- * assembled and validated (SIMD, shared memory, bulk memory), base64, by
- * NAME. A module that uses relaxed SIMD's fused multiply-add goes in twice:
+ * assembled and validated (SIMD, shared memory, bulk memory, a second
+ * memory of the module's own), base64, by NAME. A module that uses relaxed SIMD's fused multiply-add goes in twice:
  * as written in `WASM_RELAXED_MODULES`, and in `WASM_MODULES` as its
  * plain-SIMD twin (`plainSimd`) for runtimes without relaxed SIMD. A test
  * checks that the committed file is what this returns.

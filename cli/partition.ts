@@ -1,6 +1,7 @@
 // `deno task partition`: cut a dataset into the partition directory that
 // distributed training reads.
 import { InvalidArgumentError } from "commander";
+import { basename, dirname, join } from "node:path";
 import { partitionDataset } from "../partition/partition_dataset.ts";
 import type { PartitionerName } from "../partition/partition_options.ts";
 import {
@@ -140,15 +141,29 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
   const t1 = performance.now();
   // Interrupted while writing (Ctrl-C, SIGTERM), it removes its hidden
   // temporary directory before it exits; one left by SIGKILL is removed by
-  // the next run on the same output.
+  // the next run on the same output. The handlers are in place before the
+  // directory is made: a signal that comes between its creation and
+  // `onTempDir` finds it by this process's id in its name.
   let tmp: string | undefined;
+  const ours = `.${basename(output)}.tmp-${Deno.pid}-`;
   const interrupted = (signal: Deno.Signal) => () => {
     if (tmp !== undefined) Deno.removeSync(tmp, { recursive: true });
+    else {
+      try {
+        for (const e of Deno.readDirSync(dirname(output))) {
+          if (e.name.startsWith(ours)) {
+            Deno.removeSync(join(dirname(output), e.name), { recursive: true });
+          }
+        }
+      } catch { /* no parent yet: nothing written */ }
+    }
     console.error(`webgnn partition: interrupted by ${signal}; ${output} is unchanged`);
     Deno.exit(130);
   };
   const onInt = interrupted("SIGINT");
   const onTerm = interrupted("SIGTERM");
+  Deno.addSignalListener("SIGINT", onInt);
+  Deno.addSignalListener("SIGTERM", onTerm);
   let meta;
   try {
     meta = await partitionDataset(dataset, {
@@ -160,17 +175,12 @@ export async function partitionCommand(args: string[]): Promise<PartitionRunSumm
       output,
       quiet,
       onTempDir: (path) => {
-        // Only now: before, a signal's default (exit at once) is right.
         tmp = path;
-        Deno.addSignalListener("SIGINT", onInt);
-        Deno.addSignalListener("SIGTERM", onTerm);
       },
     });
   } finally {
-    if (tmp !== undefined) {
-      Deno.removeSignalListener("SIGINT", onInt);
-      Deno.removeSignalListener("SIGTERM", onTerm);
-    }
+    Deno.removeSignalListener("SIGINT", onInt);
+    Deno.removeSignalListener("SIGTERM", onTerm);
   }
   const t2 = performance.now();
   const summary: PartitionRunSummary = {

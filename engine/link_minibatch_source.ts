@@ -1,5 +1,6 @@
 import type { Device, DeviceBuffer } from "./device.ts";
 import { excludePairs } from "./exclude_pairs.ts";
+import { pcg } from "./kernels/_random.ts";
 import type { LinkEdges } from "./link_split.ts";
 import { linkTarget, type NegativeSampling } from "./link_target.ts";
 import type { BusyClock, MinibatchSource, PreparedMinibatch } from "./minibatch_source.ts";
@@ -35,7 +36,8 @@ export interface LinkSourceOptions {
  * training runs through the same epoch loop, all-reduce and prefetch as node
  * classification. Its seeds are training-edge ids (global edge indices; this
  * source holds the trainer's edges from `firstEdge` on). For a minibatch it
- * draws negatives with the minibatch's seed, samples the blocks of every
+ * draws negatives with the minibatch's seed and its first edge's global
+ * index (so that ranks stepping with one seed draw different negatives), samples the blocks of every
  * endpoint once through the inner source, takes the minibatch's own
  * positive edges and their reverses out of the blocks on the device, and
  * uploads the link target (`PreparedMinibatch.target`) that
@@ -105,7 +107,11 @@ export class LinkMinibatchSource implements MinibatchSource {
 
   async next(seeds: Int32Array, seed: number, clock = IDLE): Promise<PreparedMinibatch> {
     const ids = this.#firstEdge === 0 ? seeds : seeds.map((e) => e - this.#firstEdge);
-    const link = linkTarget(this.#edges, ids, this.#numNodes, this.#negatives, seed);
+    // The negatives' seed mixes in the minibatch's first global edge: ranks
+    // of a cluster step with the same seed, and would otherwise all draw the
+    // same negative nodes (binary: the same pairs), a W-th of the negatives.
+    const drawSeed = pcg((seed ^ pcg(seeds[0] ?? 0)) >>> 0);
+    const link = linkTarget(this.#edges, ids, this.#numNodes, this.#negatives, drawSeed);
     const device = this.#device;
     const owned: DeviceBuffer[] = [];
     const upload = (data: Int32Array, label: string) => {

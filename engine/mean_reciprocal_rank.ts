@@ -27,13 +27,12 @@ export function meanReciprocalRank(
         `expected ${perPositive} each`,
     );
   }
+  if (perPositive === undefined) return sharedMrr(positive, negative);
   let sum = 0;
   for (let i = 0; i < p; i++) {
     const s = positive[i]!;
-    const begin = perPositive === undefined ? 0 : i * perPositive;
-    const end = perPositive === undefined ? negative.length : begin + perPositive;
     let above = 0, ties = 0;
-    for (let j = begin; j < end; j++) {
+    for (let j = i * perPositive; j < (i + 1) * perPositive; j++) {
       const v = negative[j]!;
       if (v > s) above++;
       else if (v === s) ties++;
@@ -41,4 +40,38 @@ export function meanReciprocalRank(
     sum += 1 / (1 + above + ties / 2);
   }
   return sum / p;
+}
+
+/**
+ * Every positive ranked against all the negatives, sorted once: the
+ * negatives above and equal to a positive are found by binary search, so
+ * the cost is `(p + n) log n`, not `p n` (ogbl-collab's 60 k validation
+ * positives against 100 k negatives took 19 s; ogbl-ppa's 3 M against 3 M
+ * would not finish). A NaN negative is never above nor equal to a positive,
+ * so it is left out, as the direct count leaves it.
+ */
+function sharedMrr(positive: ArrayLike<number>, negative: ArrayLike<number>): number {
+  const sorted = Float64Array.from(negative).filter((v) => !Number.isNaN(v)).sort();
+  const n = sorted.length;
+  // First position whose value is above x (strictly, or with `orEqual` at least x).
+  const bound = (x: number, orEqual: boolean) => {
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (orEqual ? sorted[mid]! < x : sorted[mid]! <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  let sum = 0;
+  for (let i = 0; i < positive.length; i++) {
+    const s = positive[i]!;
+    if (Number.isNaN(s)) {
+      sum += 1;
+      continue;
+    }
+    const firstAbove = bound(s, false), firstTied = bound(s, true);
+    sum += 1 / (1 + (n - firstAbove) + (firstAbove - firstTied) / 2);
+  }
+  return sum / positive.length;
 }

@@ -2,7 +2,9 @@
  * Area under the ROC curve of scores for positives against scores for
  * negatives (scikit-learn's `roc_auc_score`): the chance that a random
  * positive scores above a random negative, ties counting half. NaN when
- * either list is empty. Sorts a copy of the scores: O(n log n).
+ * either list is empty or holds a NaN score (scikit-learn refuses those: a
+ * NaN has no place in the order, and sorting around it gave any figure,
+ * even 0). Sorts a copy of the scores: O(n log n).
  *
  * @example
  * ```ts
@@ -16,6 +18,7 @@ export function rocAuc(positive: ArrayLike<number>, negative: ArrayLike<number>)
   const all = new Float64Array(p + n);
   for (let i = 0; i < p; i++) all[i] = positive[i]!;
   for (let i = 0; i < n; i++) all[p + i] = negative[i]!;
+  if (all.some(Number.isNaN)) return NaN;
   const order = new Uint32Array(p + n).map((_, i) => i).sort((a, b) => all[a]! - all[b]!);
   // Mann-Whitney U: the positives' ranks (1-based, ties given their mean rank).
   let rankSum = 0;

@@ -1,17 +1,12 @@
 import { createDevice, type DeviceChoice } from "./create_device.ts";
 import type { NodeDataset } from "./dataset.ts";
 import type { Device } from "./device.ts";
-import { DeviceGraph } from "./device_graph.ts";
-import { DeviceTable } from "./device_table.ts";
-import { DeviceEdgeWeights } from "./edge_weights.ts";
 import { evaluate } from "./evaluate.ts";
-import { LocalFeatureStore } from "./local_feature_store.ts";
-import { LocalMinibatchSource } from "./local_minibatch_source.ts";
-import { LocalSampler } from "./local_sampler.ts";
 import { SageModel } from "./sage_model.ts";
 import { loadSageStateDict } from "./sage_state_dict.ts";
 import { sageTrainable } from "./sage_trainable.ts";
 import { shuffled } from "./shuffle.ts";
+import { ThreadedMinibatchSource } from "./threaded_minibatch_source.ts";
 import { trainEpoch } from "./train_epoch.ts";
 import { type TrainedModel, trainedModelOf } from "./trained_model.ts";
 
@@ -108,7 +103,9 @@ export interface TrainResult {
 /**
  * Trains GraphSAGE on one device over a {@linkcode NodeDataset} (built from
  * arrays with `nodeDataset`, or loaded), as `deno task train` does on one
- * node: the same initialisation, minibatches, Adam and sampled evaluation.
+ * node: the same initialisation, minibatches, Adam and sampled evaluation,
+ * with minibatches sampled and gathered on a Worker of their own (which
+ * holds a copy of the graph and features) while the device trains.
  * The model comes back on the host with its history; the device is closed
  * unless the caller passed one.
  *
@@ -156,11 +153,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const device = given === undefined || typeof given === "string"
     ? await createDevice(given ?? "auto", { notice: () => {} })
     : given;
-  const graph = DeviceGraph.upload(device, data.graph);
-  const table = DeviceTable.upload(device, data.features, data.featureDim, "features");
-  const weights = o.edgeWeight
-    ? DeviceEdgeWeights.upload(device, data.graph, data.edgeWeights!)
-    : undefined;
   const model = new SageModel(device, {
     inDim: data.featureDim,
     hidden: o.hidden ?? 256,
@@ -169,14 +161,22 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     dropout,
     seed,
   });
+  let started: ThreadedMinibatchSource | undefined;
   try {
     if (o.init) loadSageStateDict(device, model, o.init.tensors, "init");
     const trainable = sageTrainable(model, lr);
-    const source = new LocalMinibatchSource(
+    // Sampling and gathering run on a Worker of their own, overlapping
+    // training, as `deno task train` does on one node; one minibatch at
+    // start warms its code and memory up.
+    const source = started = await ThreadedMinibatchSource.start({
       device,
-      new LocalSampler(device, graph, fanout, weights),
-      new LocalFeatureStore(device, table),
-    );
+      graph: data.graph,
+      features: data.features,
+      dim: data.featureDim,
+      fanouts: fanout,
+      ...(o.edgeWeight ? { edgeWeights: data.edgeWeights! } : {}),
+      warmUpSeeds: data.split.train.subarray(0, batchSize),
+    });
     const labelOf = (id: number) => data.labels[id]!;
     const metadata = {
       producer: "webgnn",
@@ -243,10 +243,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     return { model: kept ?? await trainedModelOf(device, model, metadata), history };
   } finally {
+    await started?.close();
     model.destroy();
-    graph.release();
-    weights?.release();
-    table.release();
     if (device !== given) device.destroy();
   }
 }

@@ -7,9 +7,8 @@ import type { PartitionMeta } from "./partition_meta.ts";
  * its shape and checksum when it is read): per partition the nodes (the
  * partition book, `labels.bin`, `orig_ids.bin`, `features.bin`, `indptr.bin`),
  * edges (`indices.bin`, and `edge_weights.bin` when weighted), train/valid/test seeds and cached
- * rows; for the dataset, the edge total and the feature width; with `links`, the training
- * edges of each partition and in all, and the validation, test and negative
- * edges. A count that disagrees
+ * rows; for the dataset, the edge total and the feature width; with `links`, the training edges of
+ * each partition and in all, and the validation, test and negative edges. A count that disagrees
  * throws {@linkcode PartitionFormatError} naming `meta.json`, the file and
  * both counts: a count trusted blindly once meant steps with no seeds and a
  * NaN loss.

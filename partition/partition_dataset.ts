@@ -2,12 +2,12 @@ import { makeTempOutputDir } from "./temp_output_dir.ts";
 import { outputDirState } from "./output_dir_state.ts";
 import type { NodeDataset } from "../engine/dataset.ts";
 import { Progress } from "./_util.ts";
-import { writeArray } from "./_write_array.ts";
 import { partitioningView, writeLinks } from "./_partition_links.ts";
 import { assignFrequency } from "./assign_frequency.ts";
 import { assignLocality } from "./assign_locality.ts";
 import { assignRandom } from "./assign_random.ts";
 import { samplingHotness } from "./hotness.ts";
+import { writeArray } from "./_write_array.ts";
 import type { PartitionOptions } from "./partition_options.ts";
 import {
   type FileEntry,
@@ -26,15 +26,16 @@ import {
  * the hot-feature cache `cache_ids` (new global ids of the remote nodes its
  * training seeds reach most, at most `cacheRatio x` its node count) with
  * `cache_features`, and, when the dataset has edge weights, `edge_weights`
- * (one float32 per `indices` entry, moved with its row). A dataset with `links` (link prediction) also gets
- * `part_<p>/link_train.bin`, the training edges whose source partition `p`
- * owns, and `link_valid.bin`, `link_test.bin` and the fixed negatives once
- * for all partitions, as (source, target) new global ids; its partitioner
- * then balances and caches by the training edges' sources instead of the
- * node split. `meta.json` records shapes, dtypes, counts, options, edge
- * cut, balance, the SHA-256 of every file and, for a weighted dataset, its
- * largest weight (`edgeWeights.maxWeight`: every owner samples with it, so
- * that draws are those of the whole graph). Everything is first written to
+ * (one float32 per `indices` entry, moved with its row). A dataset with
+ * `links` (link prediction) also gets `part_<p>/link_train.bin`, the
+ * training edges whose source partition `p` owns, and `link_valid.bin`,
+ * `link_test.bin` and the fixed negatives once for all partitions, as
+ * (source, target) new global ids; its partitioner then balances and caches
+ * by the training edges' sources instead of the node split. `meta.json`
+ * records shapes, dtypes, counts, options, edge cut, balance, the SHA-256 of
+ * every file and, for a weighted dataset, its largest weight
+ * (`edgeWeights.maxWeight`: every owner samples with it, so that draws are
+ * those of the whole graph). Everything is first written to
  * a temporary sibling directory which then replaces `output`; an `output`
  * that holds anything but a partition directory (or nothing) is refused, so
  * no unrelated data is ever deleted.

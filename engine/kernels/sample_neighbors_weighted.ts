@@ -1,7 +1,7 @@
 import body from "../../shaders/sample_neighbors_weighted.wgsl" with { type: "text" };
 import random from "../../shaders/_random.wgsl" with { type: "text" };
 import { defineKernel } from "../kernel.ts";
-import { clz, negLog2Fixed, pcg } from "./_random.ts";
+import { negLog2FixedBits, pcgBits } from "./_random.ts";
 
 /**
  * Edge-weighted neighbour sampling without replacement on CSR
@@ -48,17 +48,26 @@ const sampleNeighborsWeightedKernel = defineKernel({
   ],
   invocations: (u) => u.num_seeds,
   cpuParallel: true,
+  // The indices and factors in one chunk each (then every idx and w binding
+  // is chunk 0): the WebAssembly version; else the TypeScript one.
+  wasm: ({ run, addresses: a, uniforms: u, begin, end }) => {
+    if (a.idx1 !== a.idx0 || a.idx2 !== a.idx0 || a.idx3 !== a.idx0) return false;
+    if (a.w1 !== a.w0 || a.w2 !== a.w0 || a.w3 !== a.w0) return false;
+    run(a.indptr, a.positive, a.seeds, a.offsets, a.out, a.keys, a.idx0, a.w0, u.seed, begin, end);
+    return true;
+  },
   cpu: ({ buffers, uniforms, begin, end }) => {
-    const { indptr, positive, seeds, offsets, out, keys } = buffers;
+    const { indptr, positive, seeds, offsets, out } = buffers;
     const ids = [buffers.idx0, buffers.idx1, buffers.idx2, buffers.idx3];
     const factors = [buffers.w0, buffers.w1, buffers.w2, buffers.w3];
-    const { chunk, seed } = uniforms;
+    const { chunk } = uniforms;
+    const seed = uniforms.seed | 0;
+    // Two passes over the range: every seed's chosen edges (hashes, keys and
+    // an insertion into the kept ones: arithmetic on one row of factors), as
+    // absolute edge positions; then one flat loop of independent loads from
+    // the index array, whose cache misses overlap.
     // One chunk holds every edge on all but the largest graphs: read it directly.
     const single = ids[0]!.length >= indptr[indptr.length - 1]!;
-    const [ids0, factors0] = [ids[0]!, factors[0]!];
-    const id = (e: number) => single ? ids0[e]! : ids[Math.floor(e / chunk)]![e % chunk]!;
-    const factor = (e: number) =>
-      single ? factors0[e]! : factors[Math.floor(e / chunk)]![e % chunk]!;
     for (let i = begin; i < end; i++) {
       const o = offsets[i]!;
       const k = offsets[i + 1]! - o;
@@ -66,41 +75,88 @@ const sampleNeighborsWeightedKernel = defineKernel({
       const v = seeds[i]!;
       const start = indptr[v]!;
       const d = indptr[v + 1]! - start;
+      // The row's factors: a view of its chunk, or a copy where it straddles two.
+      let row = factors[0]!, at = start;
+      if (!single) {
+        const c = Math.floor(start / chunk), last = Math.floor((start + d - 1) / chunk);
+        if (c === last || d === 0) [row, at] = [factors[c]!, start - c * chunk];
+        else [row, at] = [rowCopy(factors, chunk, start, d), 0];
+      }
       if (positive[v + 1]! - positive[v]! <= k) {
-        let m = 0;
-        for (let j = 0; j < d; j++) {
-          if (factor(start + j) > 0) out[o + m++] = id(start + j);
-        }
+        let m = o;
+        for (let j = 0; j < d; j++) if (row[at + j]! > 0) out[m++] = start + j;
         continue;
       }
-      const h = pcg((seed ^ pcg(v)) >>> 0);
-      let m = 0;
-      for (let j = 0; j < d; j++) {
-        const f = factor(start + j);
-        if (f === 0) continue;
-        // (h + j) mod 2^32 by arithmetic: a bitwise operator on a double above
-        // 2^31 sends V8's optimised code into a deoptimisation loop.
-        const r = pcg(h + j >= 4294967296 ? h + j - 4294967296 : h + j);
-        // The leading bit of r bounds its logarithm from below: skip without the
-        // full logarithm when even that bound cannot enter (exact: rounding is monotone).
-        const low = (Math.min(clz(r), 31) << 16) + 1;
-        if (m === k && low * f >= keys[o + k - 1]!) continue;
-        // Both factors are float32 and the logarithm is below 2^22, so the
-        // double product is exact and fround rounds it once, as WGSL's f32 product.
-        const key = Math.fround(negLog2Fixed(r) * f);
-        if (m === k && key >= keys[o + k - 1]!) continue;
-        let q = Math.min(m, k - 1);
-        if (m < k) m++;
-        while (q > 0 && keys[o + q - 1]! > key) {
-          keys[o + q] = keys[o + q - 1]!;
-          out[o + q] = out[o + q - 1]!;
-          q--;
-        }
-        keys[o + q] = key;
-        out[o + q] = j;
+      draw(row, at, d, pcgBits(seed ^ pcgBits(v)), k);
+      for (let q = 0; q < k; q++) out[o + q] = start + kept[q]!;
+    }
+    const first = offsets[begin]!, last = offsets[end]!;
+    if (single) {
+      const ids0 = ids[0]!;
+      for (let q = first; q < last; q++) out[q] = ids0[out[q]!]!;
+    } else {
+      for (let q = first; q < last; q++) {
+        const e = out[q]!;
+        out[q] = ids[Math.floor(e / chunk)]![e % chunk]!;
       }
-      for (let q = 0; q < k; q++) out[o + q] = id(start + out[o + q]!);
     }
   },
 });
 export default sampleNeighborsWeightedKernel;
+
+/**
+ * Scratch of `draw`: the kept edges' positions in their row and their keys,
+ * ascending, grown to the largest fan-out seen (each Worker has its own).
+ */
+let kept = new Int32Array(16), keptKeys = new Float64Array(16);
+
+/**
+ * Keeps in `kept[0..k)` the `k` positions of the row's `d` edges (factors
+ * `row[at ..]`, at least `k + 1` of them positive) with the smallest keys, by key,
+ * ties to the earlier edge: the WGSL's draw, bit for bit.
+ */
+function draw(
+  row: Float32Array | Int32Array | Uint32Array,
+  at: number,
+  d: number,
+  h: number,
+  k: number,
+) {
+  if (kept.length < k) [kept, keptKeys] = [new Int32Array(k), new Float64Array(k)];
+  let m = 0, worst = Infinity;
+  for (let j = 0; j < d; j++) {
+    const f = row[at + j]!;
+    if (f === 0) continue;
+    // No bound on the logarithm from r's leading bit (the WGSL's early exit):
+    // with the logarithm one lookup, the branch cost more than it saved.
+    const r = pcgBits((h + j) | 0);
+    // Both factors are float32 and the logarithm is below 2^22, so the
+    // double product is exact and fround rounds it once, as WGSL's f32 product.
+    const key = Math.fround(negLog2FixedBits(r) * f);
+    if (key >= worst) continue;
+    let q = m < k ? m++ : k - 1;
+    while (q > 0 && keptKeys[q - 1]! > key) {
+      keptKeys[q] = keptKeys[q - 1]!;
+      kept[q] = kept[q - 1]!;
+      q--;
+    }
+    keptKeys[q] = key;
+    kept[q] = j;
+    if (m === k) worst = keptKeys[k - 1]!;
+  }
+}
+
+/** The factors of edges `[start, start + d)` across chunks of `chunk` entries, copied. */
+function rowCopy(
+  factors: (Float32Array | Int32Array | Uint32Array)[],
+  chunk: number,
+  start: number,
+  d: number,
+): Float32Array {
+  const row = new Float32Array(d);
+  for (let j = 0; j < d; j++) {
+    const e = start + j;
+    row[j] = factors[Math.floor(e / chunk)]![e % chunk]!;
+  }
+  return row;
+}

@@ -1,44 +1,25 @@
 // A 2-node run killed after a checkpoint and resumed ends with the same
 // parameters, Adam state and counters as an uninterrupted run, bit for bit.
 import assert from "node:assert/strict";
-import { finish, freePort, partitioned } from "../_cluster.ts";
+import { finish, freePort, partitioned, runCli, trainNode } from "../_cluster.ts";
 import { decodeCheckpoint } from "../../cli/checkpoint_file.ts";
 import { loadSafetensors, saveSafetensors } from "../../engine/safetensors_file.ts";
 
-const TRAIN = new URL("../../cli/train.ts", import.meta.url).href;
-const SECRET = "a test secret of the cluster";
 const EPOCHS = 6;
 
 /** Starts node `rank` of a 2-node cluster whose coordinator is on 127.0.0.2:port. */
-function node(rank: number, port: number, args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      TRAIN,
-      "--num_nodes=2",
-      `--node_rank=${rank}`,
-      "--master_addr=127.0.0.2",
-      `--master_port=${port}`,
-      `--node_addr=127.0.0.${rank + 2}`,
-      "--device=cpu",
-      "--cpu_threads=1",
-      "--quiet",
-      `--epochs=${EPOCHS}`,
-      "--batch_size=32",
-      "--fanout=4,4",
-      "--hidden=16",
-      "--lr=0.01",
-      "--eval_every=0",
-      "--rpc_timeout_ms=20000",
-      ...args,
-    ],
-    env: { WEBGNN_SECRET: SECRET },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
+const node = (rank: number, port: number, args: string[]) =>
+  trainNode(rank, 2, port, [
+    "--cpu_threads=1",
+    `--epochs=${EPOCHS}`,
+    "--batch_size=32",
+    "--fanout=4,4",
+    "--hidden=16",
+    "--lr=0.01",
+    "--eval_every=0",
+    "--rpc_timeout_ms=20000",
+    ...args,
+  ]);
 
 /** Both nodes of a run with checkpoints in `ck`; their outputs once both ended. */
 function cluster(dir: string, ck: string, extra: string[] = []) {
@@ -115,14 +96,7 @@ Deno.test("checkpoints: a 2-node run killed after epoch 3 and resumed ends bit f
 
 /** `deno task train` on one node with `args`. */
 function train(args: string[]) {
-  return finish(
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", TRAIN, "--device=cpu", "--cpu_threads=1", "--quiet", ...args],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn(),
-  );
+  return finish(runCli("train", ["--device=cpu", "--cpu_threads=1", "--quiet", ...args]));
 }
 
 Deno.test("checkpoints: resuming with another configuration is refused naming the flag; --resume needs --checkpoint_dir", async () => {
@@ -202,17 +176,10 @@ function serverClient(dir: string, ck: string, extra: string[] = []) {
     "--fanout=4,4",
     "--rpc_timeout_ms=20000",
   ];
-  const run = (script: string, args: string[]) =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", new URL(script, import.meta.url).href, ...common, ...args],
-      env: { WEBGNN_SECRET: SECRET },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+  const run = (name: string, args: string[]) => runCli(name, [...common, ...args]);
   return [
-    run("../../cli/server.ts", ["--node_addr=127.0.0.2", `--dataset_root_dir=${dir}/parts`]),
-    run("../../cli/client.ts", [
+    run("server", ["--node_addr=127.0.0.2", `--dataset_root_dir=${dir}/parts`]),
+    run("client", [
       "--node_addr=127.0.0.3",
       "--hidden=16",
       `--checkpoint_dir=${ck}`,

@@ -2,41 +2,21 @@
 // different flags or different partition directories, and meta.json files
 // whose counts were edited. Real processes on loopback addresses.
 import assert from "node:assert/strict";
-import { finish, freePort } from "../_cluster.ts";
+import { finish, freePort, runCli, trainNode } from "../_cluster.ts";
 import { partitionDataset } from "../../partition/partition_dataset.ts";
 import { generateSynthetic } from "../../partition/synthetic.ts";
 
-const TRAIN = new URL("../../cli/train.ts", import.meta.url).href;
-const SECRET = "a test secret of the cluster";
-
 /** Starts node `rank` of a 2-node cluster whose coordinator is on 127.0.0.2:port. */
-function node(rank: number, port: number, args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      TRAIN,
-      "--num_nodes=2",
-      `--node_rank=${rank}`,
-      "--master_addr=127.0.0.2",
-      `--master_port=${port}`,
-      `--node_addr=127.0.0.${rank + 2}`,
-      "--device=cpu",
-      "--cpu_threads=1",
-      "--quiet",
-      "--epochs=1",
-      "--batch_size=16",
-      "--fanout=3,3",
-      "--hidden=16",
-      "--rpc_timeout_ms=20000",
-      ...args,
-    ],
-    env: { WEBGNN_SECRET: SECRET },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
+const node = (rank: number, port: number, args: string[]) =>
+  trainNode(rank, 2, port, [
+    "--cpu_threads=1",
+    "--epochs=1",
+    "--batch_size=16",
+    "--fanout=3,3",
+    "--hidden=16",
+    "--rpc_timeout_ms=20000",
+    ...args,
+  ]);
 
 /** The last line a process printed on stderr. */
 const lastLine = (stderr: string) => stderr.trim().split("\n").at(-1) ?? "";
@@ -169,23 +149,14 @@ Deno.test("consistency: a client whose --fanout differs from its server's is ref
       output: `${dir}/one`,
       quiet: true,
     });
-    const run = (script: string, args: string[]) =>
-      finish(
-        new Deno.Command(Deno.execPath(), {
-          args: ["run", "--allow-all", new URL(script, import.meta.url).href, ...common, ...args],
-          env: { WEBGNN_SECRET: SECRET },
-          stdin: "null",
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn(),
-      );
+    const run = (name: string, args: string[]) => finish(runCli(name, [...common, ...args]));
     const results = await Promise.all([
-      run("../../cli/server.ts", [
+      run("server", [
         "--node_addr=127.0.0.2",
         `--dataset_root_dir=${dir}/one`,
         "--fanout=3,3",
       ]),
-      run("../../cli/client.ts", ["--node_addr=127.0.0.3", "--fanout=5,5"]),
+      run("client", ["--node_addr=127.0.0.3", "--fanout=5,5"]),
     ]);
     for (const r of results) {
       assert.notEqual(r.code, 0, r.stdout + r.stderr);

@@ -1,32 +1,9 @@
 import assert from "node:assert/strict";
-import { finish, freePort, partitioned } from "../_cluster.ts";
+import { finish, freePort, partitioned, trainNode } from "../_cluster.ts";
 import { HeadlessChromium } from "../../cli/headless_chromium.ts";
 import { testNeeding } from "../_needs.ts";
 
-const TRAIN = new URL("../../cli/train.ts", import.meta.url).href;
-const SECRET = "a test secret of the cluster";
-
-function node(rank: number, port: number, args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      TRAIN,
-      "--num_nodes=2",
-      `--node_rank=${rank}`,
-      "--master_addr=127.0.0.2",
-      `--master_port=${port}`,
-      `--node_addr=127.0.0.${rank + 2}`,
-      "--device=cpu",
-      "--quiet",
-      ...args,
-    ],
-    env: { WEBGNN_SECRET: SECRET },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
+const node = (rank: number, port: number, args: string[]) => trainNode(rank, 2, port, args);
 
 /** Node 0's output, read on: resolves with the dashboard's URL once printed. */
 function dashboardUrl(child: Deno.ChildProcess): { url: Promise<string>; output: Promise<string> } {

@@ -55,3 +55,20 @@ Deno.test("deno task demo and bench turn a misspelt flag into one line naming it
     );
   }
 });
+
+Deno.test("deno task bench --only names the sections it takes when given another, exit 2", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "--quiet", "bench", "--only=data_path,kernel"],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr).trim();
+  assert.equal(out.code, 2, stderr);
+  assert.equal(
+    stderr,
+    `webgnn bench: option '--only <list>' argument 'data_path,kernel' is invalid. ` +
+      `expected sections among kernels, data_path, dense, got "kernel"`,
+  );
+  assert.equal(new TextDecoder().decode(out.stdout), "", "bench started before rejecting --only");
+});

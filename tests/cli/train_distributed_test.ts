@@ -1,33 +1,7 @@
 import assert from "node:assert/strict";
-import { finish, freePort, partitioned } from "../_cluster.ts";
+import { finish, freePort, partitioned, trainNode } from "../_cluster.ts";
 import { loadPartition } from "../../partition/load_partition.ts";
 import { readSpec } from "../engine/_safetensors_spec.ts";
-
-const TRAIN = new URL("../../cli/train.ts", import.meta.url).href;
-const SECRET = "a test secret of the cluster";
-
-/** Starts node `rank` of a cluster whose coordinator is on 127.0.0.2:port. */
-function node(rank: number, numNodes: number, port: number, args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      TRAIN,
-      `--num_nodes=${numNodes}`,
-      `--node_rank=${rank}`,
-      "--master_addr=127.0.0.2",
-      `--master_port=${port}`,
-      `--node_addr=127.0.0.${rank + 2}`,
-      "--device=cpu",
-      "--quiet",
-      ...args,
-    ],
-    env: { WEBGNN_SECRET: SECRET },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
 
 Deno.test("train: 2 nodes x 2 trainers on distinct loopback addresses use every seed once per epoch, learn, and rank 0 saves the model", async () => {
   const dir = await partitioned(2);
@@ -46,7 +20,9 @@ Deno.test("train: 2 nodes x 2 trainers on distinct loopback addresses use every 
     ];
     const save = (r: number) => `--save_model=${dir}/node${r}.safetensors`;
     const results = await Promise.all(
-      [node(0, 2, port, [...args, save(0)]), node(1, 2, port, [...args, save(1)])].map(finish),
+      [trainNode(0, 2, port, [...args, save(0)]), trainNode(1, 2, port, [...args, save(1)])].map(
+        finish,
+      ),
     );
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const train = await Promise.all(
@@ -98,7 +74,7 @@ Deno.test("train: 2 nodes x 2 trainers on distinct loopback addresses use every 
 Deno.test("train: a partition directory that does not match --num_nodes is a clear error", async () => {
   const dir = await partitioned(2);
   try {
-    const r = await finish(node(0, 3, freePort(), [`--dataset_root_dir=${dir}/parts`]));
+    const r = await finish(trainNode(0, 3, freePort(), [`--dataset_root_dir=${dir}/parts`]));
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /holds 2 partitions but --num_nodes=3/);
   } finally {
@@ -110,7 +86,7 @@ Deno.test("train: a node that cannot reach the coordinator fails naming it", asy
   const dir = await partitioned(2);
   try {
     const r = await finish(
-      node(1, 2, freePort(), [`--dataset_root_dir=${dir}/parts`, "--rpc_timeout_ms=1500"]),
+      trainNode(1, 2, freePort(), [`--dataset_root_dir=${dir}/parts`, "--rpc_timeout_ms=1500"]),
     );
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /127\.0\.0\.2/);
@@ -129,8 +105,8 @@ Deno.test("train: a node dying mid-epoch ends the other with an error naming it,
       "--batch_size=16",
       "--rpc_timeout_ms=5000",
     ];
-    const n0 = node(0, 2, port, args);
-    const n1 = node(1, 2, port, args);
+    const n0 = trainNode(0, 2, port, args);
+    const n1 = trainNode(1, 2, port, args);
     const survivor = finish(n0);
     const victim = finish(n1);
     await new Promise((r) => setTimeout(r, 6000));
@@ -159,7 +135,7 @@ Deno.test("train: a normal run ends even while an unauthenticated socket is held
       "--hidden=8",
       "--eval_every=0",
     ];
-    const nodes = [node(0, 2, port, args), node(1, 2, port, args)];
+    const nodes = [trainNode(0, 2, port, args), trainNode(1, 2, port, args)];
     // As soon as the coordinator listens: one socket upgraded to a WebSocket, then silent.
     for (let tries = 0; held.length === 0 && tries < 600; tries++) {
       try {

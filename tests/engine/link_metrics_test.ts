@@ -19,6 +19,17 @@ Deno.test("rocAuc() counts positive-negative pairs in order, ties as half", () =
   assert.ok(Number.isNaN(rocAuc([], [1])));
 });
 
+Deno.test("rocAuc() is NaN when a score is NaN, as scikit-learn refuses one", () => {
+  assert.ok(Number.isNaN(rocAuc([3, 2], [NaN, 1, 0])), "a NaN negative");
+  assert.ok(Number.isNaN(rocAuc([NaN, 3, 2], [1, 0])), "a NaN positive");
+  assert.ok(Number.isNaN(
+    linkMetrics({
+      positive: new Float32Array([3, 2]),
+      negative: new Float32Array([NaN, 1]),
+    }).auc,
+  ));
+});
+
 Deno.test("hitsAtK() is the share of positives strictly above the K-th best negative", () => {
   // Negatives 0.7, 0.5, 0.1: K=1 threshold 0.7, K=2 0.5, K=3 0.1.
   const pos = [0.9, 0.5, 0.4], neg = [0.1, 0.7, 0.5];
@@ -39,6 +50,52 @@ Deno.test("meanReciprocalRank() ranks each positive among the negatives, ties av
   // Own negatives: positive 0 (1.0) vs [2, 0] -> rank 2; positive 1 (1.0) vs [0, 0] -> rank 1.
   close(meanReciprocalRank([1, 1], [2, 0, 0, 0], 2), (1 / 2 + 1) / 2, "per positive");
   assert.throws(() => meanReciprocalRank([1, 1], [2, 0, 0], 2), /3 negatives for 2 positives/);
+});
+
+/** The direct definition: each positive against every negative, above counting 1 and equal 1/2. */
+function mrr64(positive: ArrayLike<number>, negative: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < positive.length; i++) {
+    let above = 0, ties = 0;
+    for (let j = 0; j < negative.length; j++) {
+      if (negative[j]! > positive[i]!) above++;
+      else if (negative[j] === positive[i]) ties++;
+    }
+    sum += 1 / (1 + above + ties / 2);
+  }
+  return sum / positive.length;
+}
+
+Deno.test("meanReciprocalRank() with shared negatives matches the direct count, ties and NaN included", () => {
+  let state = 7;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (const [p, n, levels] of [[50, 80, 5], [200, 30, 1000], [1, 1, 2], [40, 0, 3]] as const) {
+    // Few distinct levels: many ties among and across the two lists.
+    const score = () => Math.floor(next() * levels) / levels - 0.5;
+    const positive = Float32Array.from({ length: p }, score);
+    const negative = Float32Array.from({ length: n }, score);
+    if (n > 2) negative[1] = NaN;
+    close(meanReciprocalRank(positive, negative), mrr64(positive, negative), `${p} x ${n}`);
+  }
+});
+
+Deno.test("meanReciprocalRank() ranks ogbl-ppa-sized shared lists (a million each) without a pairwise pass", () => {
+  // Integer scores 0..99: the rank of a score follows from the negatives' histogram.
+  const m = 1_000_000;
+  const positive = new Float32Array(m), negative = new Float32Array(m);
+  const count = new Float64Array(100);
+  for (let i = 0; i < m; i++) {
+    positive[i] = (i * 37) % 100;
+    negative[i] = (i * 61 + 3) % 100;
+    count[negative[i]!]!++;
+  }
+  let want = 0;
+  for (let i = 0; i < m; i++) {
+    let above = 0;
+    for (let v = positive[i]! + 1; v < 100; v++) above += count[v]!;
+    want += 1 / (1 + above + count[positive[i]!]! / 2);
+  }
+  close(meanReciprocalRank(positive, negative), want / m, "a million against a million");
 });
 
 Deno.test("linkMetrics() gives AUC and recall, and Hits@K and MRR when ranking", () => {

@@ -177,3 +177,51 @@ Deno.test("LinkMinibatchSource gives the same minibatch over a Worker's node sou
     }
   });
 });
+
+Deno.test("LinkMinibatchSource draws other negatives for another rank's edges stepping with the same seed", async () => {
+  await withDevices(async (device) => {
+    const { source, release } = plantedSource(device, graph, [2]);
+    // Two ranks: each holds half of the training edges, numbered globally.
+    const half = Math.floor(numEdges / 2);
+    const share = (lo: number, hi: number) => ({
+      source: graph.train.source.slice(lo, hi),
+      target: graph.train.target.slice(lo, hi),
+    });
+    /** The negative pairs, as global `a>b` node pairs, of a 20-edge minibatch with seed 9. */
+    const negatives = async (lo: number, hi: number, mode: "binary" | "triplet") => {
+      const links = new LinkMinibatchSource(device, source, share(lo, hi), {
+        numNodes: graph.numNodes,
+        firstEdge: lo,
+        negatives: { mode, ratio: 2 },
+      });
+      const batch = await links.next(Int32Array.from({ length: 20 }, (_, i) => lo + i), 9);
+      try {
+        const nodes = await device.read(batch.inputNodes, "i32", 0, batch.numInput);
+        const target = await device.read(batch.target!.buffer, "i32");
+        const pairs = batch.target!.count;
+        return Array.from(
+          { length: pairs - 20 },
+          (_, j) => `${nodes[target[20 + j]!]}>${nodes[target[pairs + 20 + j]!]}`,
+        );
+      } finally {
+        batch.release();
+      }
+    };
+    try {
+      for (const mode of ["binary", "triplet"] as const) {
+        const [zero, one] = [await negatives(0, half, mode), await negatives(half, numEdges, mode)];
+        assert.equal(zero.length, 40);
+        // Triplet negatives keep their positives' sources: compare the drawn ends.
+        const drawn = (pairs: string[]) => pairs.map((p) => p.split(">")[1]).join();
+        assert.notEqual(
+          drawn(zero),
+          drawn(one),
+          `${mode}: both ranks drew the same negative nodes`,
+        );
+        assert.deepEqual(await negatives(0, half, mode), zero, `${mode}: not reproducible`);
+      }
+    } finally {
+      release();
+    }
+  });
+});

@@ -8,6 +8,8 @@ import biasActivationKernel from "../../engine/kernels/bias_activation.ts";
 import gatherRowsKernel from "../../engine/kernels/gather_rows.ts";
 import meanAggregateKernel from "../../engine/kernels/mean_aggregate.ts";
 import meanAggregateBackwardActivationKernel from "../../engine/kernels/mean_aggregate_backward_activation.ts";
+import sampleNeighborsKernel from "../../engine/kernels/sample_neighbors.ts";
+import sampleNeighborsWeightedKernel from "../../engine/kernels/sample_neighbors_weighted.ts";
 import { WasmKernels } from "../../engine/wasm_kernels.ts";
 import { randomFloats, rng } from "../_random.ts";
 import { assertClose, type HostBlock, randomBlock } from "./_blocks.ts";
@@ -162,6 +164,62 @@ Deno.test("gather_rows: WebAssembly agrees with TypeScript, rows of other chunks
   assert.ok(wasm.out!.some(Number.isNaN) && wasm.out!.some((v) => !Number.isNaN(v)));
 });
 
+Deno.test("sample_neighbors: WebAssembly draws what TypeScript draws, and leaves chunked indices to it", () => {
+  const nodes = 3000, fanout = 10, numSeeds = 2500;
+  const r = rng(21);
+  // Degrees from 0 to 60: below, at and above the fan-out.
+  const indptr = new Int32Array(nodes + 1);
+  for (let v = 0; v < nodes; v++) indptr[v + 1] = indptr[v]! + Math.floor(r() * r() * 61);
+  const edges = indptr[nodes]!;
+  const indices = Int32Array.from({ length: edges }, () => Math.floor(r() * nodes));
+  const seeds = Int32Array.from({ length: numSeeds }, () => Math.floor(r() * nodes));
+  const offsets = new Int32Array(numSeeds + 1);
+  for (let i = 0; i < numSeeds; i++) {
+    const v = seeds[i]!;
+    offsets[i + 1] = offsets[i]! + Math.min(fanout, indptr[v + 1]! - indptr[v]!);
+  }
+  const inputs = {
+    indptr,
+    seeds,
+    offsets,
+    out: new Int32Array(numSeeds * fanout).fill(-7),
+    idx0: indices,
+  };
+  const uniforms = { num_seeds: numSeeds, seed: 0x9e3779b9, chunk: edges };
+  const ranges: [number, number][] = [[0, 700], [700, 2401], [2401, numSeeds]];
+  const arena = new Arena(64 << 20);
+  const addresses: Record<string, number> = {};
+  const views: Record<string, Int32Array> = {};
+  for (const [name, a] of Object.entries(inputs)) {
+    const at = arena.allocate(Math.ceil(a.byteLength / 16) * 16)!.offset;
+    views[name] = new Int32Array(arena.buffer, at, a.length);
+    views[name]!.set(a);
+    addresses[name] = at;
+  }
+  for (const k of ["idx1", "idx2", "idx3"]) addresses[k] = addresses.idx0!;
+  const kernel: KernelSpec = sampleNeighborsKernel;
+  const run = new WasmKernels(arena.memory).run(kernel.name);
+  assert.ok(run, "sample_neighbors has a WebAssembly module that runs here");
+  const ts = inputs.out.slice();
+  const buffers = { ...inputs, out: ts, idx1: indices, idx2: indices, idx3: indices };
+  for (const [begin, end] of ranges) {
+    assert.ok(kernel.wasm!({ run, addresses, uniforms, begin, end }));
+    kernel.cpu({ buffers, uniforms, begin, end });
+  }
+  assert.deepEqual(views.out!.subarray(0, offsets[numSeeds]!), ts.subarray(0, offsets[numSeeds]!));
+  assert.ok(
+    views.out!.subarray(offsets[numSeeds]!).every((x) => x === -7),
+    "nothing past the edges",
+  );
+  assert.ok(ts.subarray(0, offsets[numSeeds]!).every((x) => x >= 0 && x < nodes));
+  const chunked = { ...addresses, idx1: addresses.idx0! + 16 };
+  assert.equal(
+    kernel.wasm!({ run, addresses: chunked, uniforms, begin: 0, end: 10 }),
+    false,
+    "a second chunk goes to TypeScript",
+  );
+});
+
 Deno.test("CpuDevice: WebAssembly kernels run when supported, and never with wasm: false", () => {
   assert.ok(WasmKernels.supported(), "this runtime compiles the modules");
   const on = new CpuDevice({ threads: 1 }), off = new CpuDevice({ threads: 1, wasm: false });
@@ -171,5 +229,101 @@ Deno.test("CpuDevice: WebAssembly kernels run when supported, and never with was
   } finally {
     on.destroy();
     off.destroy();
+  }
+});
+
+Deno.test("sample_neighbors_weighted: WebAssembly draws what TypeScript draws, and leaves chunks to it", () => {
+  const nodes = 3000, numSeeds = 2500, most = 33;
+  const r = rng(22);
+  // Degrees from 0 to 60, and 3000 for nodes 0 to 99 (all seeds); weights a
+  // fifth zero, the rest over six decades, equal for nodes below 100 and every
+  // 5th: among 3000 equal weights the smallest keys tie often, also at the
+  // k-th (ties go to the earlier edge), on some of the 18 seeds.
+  const indptr = new Int32Array(nodes + 1), positive = new Int32Array(nodes + 1);
+  for (let v = 0; v < nodes; v++) {
+    indptr[v + 1] = indptr[v]! + (v < 100 ? 3000 : Math.floor(r() * r() * 61));
+  }
+  const edges = indptr[nodes]!;
+  const indices = Int32Array.from({ length: edges }, () => Math.floor(r() * nodes));
+  const factors = new Float32Array(edges);
+  for (let v = 0; v < nodes; v++) {
+    let p = 0;
+    for (let e = indptr[v]!; e < indptr[v + 1]!; e++) {
+      factors[e] = r() < 0.2 ? 0 : v % 5 === 0 || v < 100 ? 3 : 10 ** (r() * 6);
+      if (factors[e]! > 0) p++;
+    }
+    positive[v + 1] = positive[v]! + p;
+  }
+  const seeds = Int32Array.from({ length: numSeeds }, () => Math.floor(r() * nodes));
+  seeds.set(Array.from({ length: 100 }, (_, v) => v));
+  seeds[150] = seeds[numSeeds - 1] = -1; // padding
+  const inputs: Arrays = {
+    indptr,
+    positive,
+    seeds,
+    offsets: new Int32Array(numSeeds + 1),
+    out: new Int32Array(numSeeds * most).fill(-7),
+    keys: new Float32Array(numSeeds * most).fill(NaN),
+    idx0: indices,
+    w0: factors,
+  };
+  const ranges: [number, number][] = [[0, 700], [700, 2401], [2401, numSeeds]];
+  const arena = new Arena(64 << 20);
+  const addresses: Record<string, number> = {};
+  const views: Arrays = {};
+  for (const [name, a] of Object.entries(inputs)) {
+    const at = arena.allocate(Math.ceil(a.byteLength / 16) * 16)!.offset;
+    views[name] = new (a.constructor as Int32ArrayConstructor)(arena.buffer, at, a.length);
+    views[name]!.set(a as Int32Array);
+    addresses[name] = at;
+  }
+  for (const k of ["idx1", "idx2", "idx3"]) addresses[k] = addresses.idx0!;
+  for (const k of ["w1", "w2", "w3"]) addresses[k] = addresses.w0!;
+  const kernel: KernelSpec = sampleNeighborsWeightedKernel;
+  const run = new WasmKernels(arena.memory).run(kernel.name);
+  assert.ok(run, "sample_neighbors_weighted has a WebAssembly module that runs here");
+  // Fan-outs at most 32 keep the smallest keys in vectors, larger ones by an insertion sort.
+  for (const fanout of [10, most]) {
+    const offsets = views.offsets as Int32Array;
+    for (let i = 0; i < numSeeds; i++) {
+      const v = seeds[i]!;
+      offsets[i + 1] = offsets[i]! +
+        (v < 0 ? 0 : Math.min(fanout, positive[v + 1]! - positive[v]!));
+    }
+    const total = offsets[numSeeds]!;
+    for (const seed of [0x9e3779b9, 0xffffffff, ...Array.from({ length: 16 }, (_, s) => s)]) {
+      views.out!.fill(-7);
+      views.keys!.fill(NaN);
+      const ts = (inputs.out as Int32Array).slice();
+      const buffers = {
+        ...inputs,
+        offsets,
+        out: ts,
+        keys: (inputs.keys as Float32Array).slice(),
+        ...{ idx1: indices, idx2: indices, idx3: indices, w1: factors, w2: factors, w3: factors },
+      };
+      const uniforms = { num_seeds: numSeeds, seed, chunk: edges };
+      for (const [begin, end] of ranges) {
+        assert.ok(kernel.wasm!({ run, addresses, uniforms, begin, end }));
+        kernel.cpu({ buffers, uniforms, begin, end });
+      }
+      const at = `fan-out ${fanout}, seed ${seed}`;
+      assert.deepEqual(views.out!.subarray(0, total), ts.subarray(0, total), at);
+      assert.ok(views.out!.subarray(total).every((x) => x === -7), `${at}: nothing past the edges`);
+      assert.ok(ts.subarray(0, total).every((x) => x >= 0 && x < nodes));
+    }
+  }
+  for (const moved of ["idx2", "w1"]) {
+    assert.equal(
+      kernel.wasm!({
+        run,
+        addresses: { ...addresses, [moved]: addresses[moved]! + 16 },
+        uniforms: { num_seeds: numSeeds, seed: 1, chunk: edges },
+        begin: 0,
+        end: 10,
+      }),
+      false,
+      `a second chunk of ${moved} goes to TypeScript`,
+    );
   }
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { NO_BOUND } from "../../../engine/kernels/hash_insert.ts";
 import mapAssignKernel from "../../../engine/kernels/map_assign.ts";
+import mapDedupKernel from "../../../engine/kernels/map_dedup.ts";
 import mapFirstKernel from "../../../engine/kernels/map_first.ts";
 import mapInsertKernel from "../../../engine/kernels/map_insert.ts";
 import mapRelabelKernel from "../../../engine/kernels/map_relabel.ts";
@@ -115,6 +116,38 @@ Deno.test("map_first, map_relabel and map_assign number new nodes in order of ap
         bound: want.ranks,
       }, { n: BASE + want.ranks[CAPACITY]!, first: 0, bound_at: NO_BOUND, clear: 1 });
       assert.ok(cleared.pos.every((x) => x === 0), `${device.kind} cleared map`);
+    }
+  });
+});
+
+Deno.test("map_dedup numbers new nodes in one pass as the four parallel kernels do, padding -1, poisoned outputs, on both backends", async () => {
+  await withDevices(async (cpu, gpu) => {
+    for (const seed of [3, 4]) {
+      const h = hop(seed, seed === 4);
+      const want = reference(h);
+      const added = want.ranks[CAPACITY]!;
+      assert.ok(added > 100, "the hop finds new nodes");
+      // Padding (-1) is relabelled -1; the reference leaves it unwritten (-7).
+      const local = want.local.map((x, e) => e < COUNT && h.ids[e]! < 0 ? -1 : x);
+      for (const device of gpu ? [cpu, gpu] : [cpu]) {
+        const nodes = new Int32Array(BASE + CAPACITY).fill(-7);
+        nodes.set(h.frontier);
+        const counts = new Int32Array(CAPACITY + 1).fill(-7);
+        const out = await runKernel(device, mapDedupKernel, {
+          pos: h.pos,
+          ids: h.ids,
+          bound: h.bound,
+          local_ids: new Int32Array(CAPACITY).fill(-7),
+          nodes,
+          counts,
+        }, { base: BASE, bound_at: BASE, count_at: CAPACITY });
+        const where = `${device.kind}, seed ${seed}`;
+        assert.deepEqual(out.local_ids, local, `${where} local ids`);
+        assert.deepEqual(out.nodes, want.nodes, `${where} nodes`);
+        assert.deepEqual(out.pos, want.assigned, `${where} map`);
+        assert.equal(out.counts[CAPACITY], added, `${where} count`);
+        assert.ok(out.counts.subarray(0, CAPACITY).every((x) => x === -7), `${where} counts`);
+      }
     }
   });
 });
