@@ -75,7 +75,7 @@ Deno.test("train --task=link on one node learns the planted graph's links (test 
     ]);
     assert.equal(mlp.code, 0, mlp.stderr);
     const baseline = (await lines(`${dir}/mlp.jsonl`))[4]!.testAuc;
-    assert.ok(m[4]!.testAuc > baseline + 0.1, `AUC ${m[4]!.testAuc}, MLP's ${baseline}`);
+    assert.ok(m[4]!.testAuc > baseline + 0.05, `AUC ${m[4]!.testAuc}, MLP's ${baseline}`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
