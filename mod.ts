@@ -137,7 +137,8 @@ export { meanReciprocalRank } from "./engine/mean_reciprocal_rank.ts";
 export { layerwiseLogits } from "./engine/layerwise_inference.ts";
 export { type EdgeLists, nodeDataset, type NodeDatasetArrays } from "./engine/node_dataset.ts";
 export { type EpochResult, train, type TrainOptions, type TrainResult } from "./engine/train.ts";
-export { predict, type Predictions, type PredictOptions } from "./engine/predict.ts";
+export { predict, type Predictions } from "./engine/predict.ts";
+export type { PredictOptions } from "./engine/predict_options.ts";
 export { embed, type Embeddings } from "./engine/embed.ts";
 export {
   checkModelFits,

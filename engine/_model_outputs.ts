@@ -1,7 +1,7 @@
 // What predict() and embed() share: the last layer's output for a list of
 // nodes by a trained model, by layer-wise or sampled inference, on a device
 // given or opened for the call.
-import { createDevice, type DeviceChoice } from "./create_device.ts";
+import { createDevice } from "./create_device.ts";
 import type { NodeDataset } from "./dataset.ts";
 import type { Device } from "./device.ts";
 import { DeviceGraph } from "./device_graph.ts";
@@ -13,19 +13,8 @@ import { LocalMinibatchSource } from "./local_minibatch_source.ts";
 import { LocalSampler } from "./local_sampler.ts";
 import type { SageModel } from "./sage_model.ts";
 import { sampledLogits } from "./sampled_logits.ts";
+import type { PredictOptions } from "./predict_options.ts";
 import { modelOnDevice, type TrainedModel } from "./trained_model.ts";
-
-/** How the outputs are computed: `PredictOptions` (see `predict.ts`), which embed() takes too. */
-export interface OutputOptions {
-  readonly nodes?: ArrayLike<number>;
-  readonly inference?: "layerwise" | "sampled";
-  readonly fanout?: readonly number[];
-  readonly edgeWeight?: boolean;
-  readonly batchSize?: number;
-  readonly seed?: number;
-  readonly device?: Device | DeviceChoice;
-  readonly onProgress?: (done: number, total: number) => void;
-}
 
 /**
  * The checked node list of `options` (default: every node of the graph) and
@@ -36,7 +25,7 @@ export interface OutputOptions {
 export async function lastLayerOutputs(
   trained: TrainedModel,
   dataset: NodeDataset,
-  options: OutputOptions,
+  options: PredictOptions,
 ): Promise<{ nodes: Int32Array; outputs: Float32Array }> {
   if (options.edgeWeight && options.inference !== "sampled") {
     throw new RangeError("edgeWeight applies to sampled inference (layer-wise reads every edge)");
@@ -73,7 +62,7 @@ async function layerwise(
   model: SageModel,
   dataset: NodeDataset,
   nodes: Int32Array,
-  options: OutputOptions,
+  options: PredictOptions,
 ): Promise<Float32Array> {
   const n = dataset.graph.numNodes;
   const widest = n * Math.max(dataset.featureDim, model.hidden) * 4;
@@ -104,7 +93,7 @@ async function sampled(
   dataset: NodeDataset,
   nodes: Int32Array,
   trained: TrainedModel,
-  options: OutputOptions,
+  options: PredictOptions,
 ): Promise<Float32Array> {
   const trainedFanout = (trained.metadata.fanout ?? "").split(",").filter((s) => s !== "")
     .map(Number);

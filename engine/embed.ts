@@ -1,6 +1,6 @@
 import { lastLayerOutputs } from "./_model_outputs.ts";
 import type { NodeDataset } from "./dataset.ts";
-import type { PredictOptions } from "./predict.ts";
+import type { PredictOptions } from "./predict_options.ts";
 import { describeShape } from "./sage_state_dict.ts";
 import type { TrainedModel } from "./trained_model.ts";
 
