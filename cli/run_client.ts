@@ -45,7 +45,7 @@ import { stepsPerEpoch } from "./steps_per_epoch.ts";
 import { sageTrainable } from "../engine/sage_trainable.ts";
 import { UsageError } from "./usage_error.ts";
 import { linkSetup } from "./link_setup.ts";
-import { requireLinkEdges } from "./require_link_edges.ts";
+import { requireTaskData } from "./require_task_data.ts";
 import { firstDifference } from "../dist/cluster/fingerprint.ts";
 import { untilShutdown } from "../dist/cluster/until_shutdown.ts";
 import { loadPartitionLinks, type PartitionLinks } from "../partition/load_partition_links.ts";
@@ -98,7 +98,10 @@ export async function runClient(
     ? await partitionDirectory(flags.datasetRootDir, flags.numServers, "--num_dataset_partitions")
     : undefined;
   if (linkDir) {
-    requireLinkEdges(`--dataset_root_dir=${linkDir.dir}`, linkDir.meta.links !== undefined);
+    requireTaskData(`--dataset_root_dir=${linkDir.dir}`, "link", {
+      numClasses: linkDir.meta.dataset.numClasses,
+      links: linkDir.meta.links !== undefined,
+    });
   }
   return await runClusterProcess(name, async (scope) => {
     if (flags.adapter !== undefined) await useWebGpuAdapter(flags.adapter);

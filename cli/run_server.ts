@@ -1,5 +1,4 @@
-import { requireNodeLabels } from "./require_node_labels.ts";
-import { requireLinkEdges } from "./require_link_edges.ts";
+import { requireTaskData } from "./require_task_data.ts";
 import { nodeAddress } from "./node_address.ts";
 import { listening, rankPorts } from "./rank_ports.ts";
 import { clusterSecret } from "./cluster_secret.ts";
@@ -62,15 +61,10 @@ export async function runServer(
     "--num_dataset_partitions",
     flags.edgeWeight,
   );
-  if (flags.task === "link") {
-    requireLinkEdges(`--dataset_root_dir=${dir}`, meta.links !== undefined);
-  } else {
-    requireNodeLabels(
-      `--dataset_root_dir=${dir}`,
-      meta.dataset.numClasses,
-      meta.links !== undefined,
-    );
-  }
+  requireTaskData(`--dataset_root_dir=${dir}`, flags.task, {
+    numClasses: meta.dataset.numClasses,
+    links: meta.links !== undefined,
+  });
   const metricsPath = metricsPathFor(flags.metrics, rank);
   if (metricsPath !== undefined) checkWritable("--metrics", metricsPath);
   const secret = await clusterSecret(flags);

@@ -1,5 +1,4 @@
-import { requireNodeLabels } from "./require_node_labels.ts";
-import { requireLinkEdges } from "./require_link_edges.ts";
+import { requireTaskData } from "./require_task_data.ts";
 import { linkSetup } from "./link_setup.ts";
 import { loadPartitionLinks } from "../partition/load_partition_links.ts";
 import { untilShutdown } from "../dist/cluster/until_shutdown.ts";
@@ -84,15 +83,10 @@ export async function trainDistributed(
     "--num_nodes",
     flags.edgeWeight,
   );
-  if (flags.task === "link") {
-    requireLinkEdges(`--dataset_root_dir=${dir}`, meta.links !== undefined);
-  } else {
-    requireNodeLabels(
-      `--dataset_root_dir=${dir}`,
-      meta.dataset.numClasses,
-      meta.links !== undefined,
-    );
-  }
+  requireTaskData(`--dataset_root_dir=${dir}`, flags.task, {
+    numClasses: meta.dataset.numClasses,
+    links: meta.links !== undefined,
+  });
   const secret = await clusterSecret(flags);
   const partitioning = await partitionFields(meta);
   if (flags.nodeAddr !== undefined) checkListenAddress("--node_addr", flags.nodeAddr);

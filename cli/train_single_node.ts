@@ -8,7 +8,7 @@ import { SageModel } from "../engine/sage_model.ts";
 import { sageTrainable } from "../engine/sage_trainable.ts";
 import { keeperFor } from "./keep_model.ts";
 import { loadDataset } from "./load_dataset.ts";
-import { requireNodeLabels } from "./require_node_labels.ts";
+import { requireTaskData } from "./require_task_data.ts";
 import { linkSetup } from "./link_setup.ts";
 import { splitEdges } from "../partition/split_edges.ts";
 import type { NodeDataset } from "../engine/dataset.ts";
@@ -52,9 +52,10 @@ export async function trainSingleNode(
     edgeWeight: flags.edgeWeight,
   });
   const data = flags.task === "link" ? withLinks(loaded, flags) : loaded;
-  if (flags.task === "node") {
-    requireNodeLabels(data.name, data.numClasses, data.links !== undefined);
-  }
+  requireTaskData(data.name, flags.task, {
+    numClasses: data.numClasses,
+    links: data.links !== undefined,
+  });
   const checkpoints = await RunCheckpoints.open(flags, [
     ...protocolField(),
     ["--num_nodes", "1"],
