@@ -1,9 +1,7 @@
 import type { Embeddings } from "../engine/embed.ts";
 import { saveSafetensors } from "../engine/safetensors_file.ts";
 import type { PredictionFormat } from "./predict_flags.ts";
-
-/** Rows of CSV formatted and written at a time. */
-const CSV_ROWS = 16_384;
+import { writeCsv } from "./write_csv.ts";
 
 /**
  * Writes node embeddings to `path`, replacing it atomically (a temporary
@@ -42,30 +40,10 @@ export async function writeEmbeddings(
     );
     return;
   }
-  const tmp = `${path}.${Deno.pid}.tmp`;
-  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
-  try {
-    const encoder = new TextEncoder();
-    const write = async (text: string) => {
-      const bytes = encoder.encode(text);
-      for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
-    };
-    await write(`node${Array.from({ length: d }, (_, k) => `,e${k}`).join("")}\n`);
-    for (let r0 = 0; r0 < n; r0 += CSV_ROWS) {
-      const lines: string[] = [];
-      for (let i = r0; i < Math.min(n, r0 + CSV_ROWS); i++) {
-        let line = String(e.nodes[i]);
-        for (let k = 0; k < d; k++) line += "," + Number(e.embeddings[i * d + k]!.toPrecision(6));
-        lines.push(line);
-      }
-      await write(lines.join("\n") + "\n");
-    }
-    await file.sync();
-  } catch (err) {
-    file.close();
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-  file.close();
-  await Deno.rename(tmp, path);
+  const header = `node${Array.from({ length: d }, (_, k) => `,e${k}`).join("")}`;
+  await writeCsv(path, header, n, (i) => {
+    let line = String(e.nodes[i]);
+    for (let k = 0; k < d; k++) line += "," + Number(e.embeddings[i * d + k]!.toPrecision(6));
+    return line;
+  });
 }

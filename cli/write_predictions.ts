@@ -2,9 +2,7 @@ import type { Predictions } from "../engine/predict.ts";
 import { saveSafetensors } from "../engine/safetensors_file.ts";
 import type { SafeTensor } from "../engine/safetensors.ts";
 import type { PredictionFormat } from "./predict_flags.ts";
-
-/** Rows of CSV formatted and written at a time. */
-const CSV_ROWS = 16_384;
+import { writeCsv } from "./write_csv.ts";
 
 /**
  * Writes predictions to `path`, replacing it atomically (a temporary file in
@@ -52,33 +50,13 @@ export async function writePredictions(
     await saveSafetensors(path, tensors, metadata);
     return;
   }
-  const tmp = `${path}.${Deno.pid}.tmp`;
-  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
-  try {
-    const c = p.numClasses, encoder = new TextEncoder();
-    const write = async (text: string) => {
-      const bytes = encoder.encode(text);
-      for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
-    };
-    const columns = probabilities ? Array.from({ length: c }, (_, k) => `,p${k}`).join("") : "";
-    await write(`node,class${columns}\n`);
-    for (let r0 = 0; r0 < p.nodes.length; r0 += CSV_ROWS) {
-      const lines: string[] = [];
-      for (let i = r0; i < Math.min(p.nodes.length, r0 + CSV_ROWS); i++) {
-        let line = `${p.nodes[i]},${p.classes[i]}`;
-        if (probabilities) {
-          for (let k = 0; k < c; k++) line += "," + p.probabilities[i * c + k]!.toFixed(6);
-        }
-        lines.push(line);
-      }
-      await write(lines.join("\n") + "\n");
+  const c = p.numClasses;
+  const columns = probabilities ? Array.from({ length: c }, (_, k) => `,p${k}`).join("") : "";
+  await writeCsv(path, `node,class${columns}`, p.nodes.length, (i) => {
+    let line = `${p.nodes[i]},${p.classes[i]}`;
+    if (probabilities) {
+      for (let k = 0; k < c; k++) line += "," + p.probabilities[i * c + k]!.toFixed(6);
     }
-    await file.sync();
-  } catch (err) {
-    file.close();
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-  file.close();
-  await Deno.rename(tmp, path);
+    return line;
+  });
 }
