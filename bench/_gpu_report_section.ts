@@ -8,7 +8,14 @@ import { WebGpuDevice } from "../engine/webgpu_device.ts";
 import type { KernelFixture, KernelTarget } from "./_kernel_fixture.ts";
 import { statsDelta } from "./_kernel_fixture.ts";
 import type { BenchReport } from "./_report.ts";
-import { addChecks, differingValues, RELATIVE, relativeDifference } from "./_compare.ts";
+import {
+  addChecks,
+  differingValues,
+  RELATIVE,
+  RELATIVE_NORM,
+  relativeDifference,
+  relativeNormDifference,
+} from "./_compare.ts";
 
 /** Sizes of the training-step rows of the report. */
 export interface StepReportOptions {
@@ -156,7 +163,12 @@ function correctness(
     ["gathered input rows", differingValues([g.host.rows], [c.host.rows]), "values", 0],
     ["forward logits", relativeDifference(g.host.logits, c.host.logits), RELATIVE, 1e-3],
     ["loss and correct count", relativeDifference(g.host.loss, c.host.loss), RELATIVE, 1e-3],
-    ["gradients", relativeDifference(g.host.gradients, c.host.gradients), RELATIVE, 1e-3],
+    [
+      "gradients",
+      relativeNormDifference(g.host.gradients, c.host.gradients),
+      RELATIVE_NORM,
+      1e-3,
+    ],
     // Adam's first step moves every parameter by about lr * g / (|g| + eps),
     // so a gradient near 0 whose sign or size differs between backends in
     // its last bits moves it by anything up to 2 lr: the parameters agree

@@ -11,7 +11,14 @@ import { SageModel } from "../engine/sage_model.ts";
 import { WebGpuDevice } from "../engine/webgpu_device.ts";
 import type { KernelFixture, KernelTarget } from "./_kernel_fixture.ts";
 import type { BenchReport } from "./_report.ts";
-import { addChecks, differingValues, RELATIVE, relativeDifference } from "./_compare.ts";
+import {
+  addChecks,
+  differingValues,
+  RELATIVE,
+  RELATIVE_NORM,
+  relativeDifference,
+  relativeNormDifference,
+} from "./_compare.ts";
 
 /** What one device computed for the pass, as host arrays, and the kernels it ran. */
 interface LinkPass {
@@ -67,7 +74,7 @@ export async function measureLinkCorrectness(
     ],
     ["link input rows", differingValues([g.rows], [c.rows]), "values", 0],
     ["link loss and right-sign pairs", relativeDifference(g.loss, c.loss), RELATIVE, 1e-3],
-    ["link gradients", relativeDifference(g.gradients, c.gradients), RELATIVE, 1e-3],
+    ["link gradients", relativeNormDifference(g.gradients, c.gradients), RELATIVE_NORM, 1e-3],
     ["hash-table blocks and nodes", differingValues(g.hashBlocks, c.hashBlocks), "values", 0],
   ]);
   const kernels = new Set([...g.kernels, ...c.kernels]);
