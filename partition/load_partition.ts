@@ -30,7 +30,9 @@ export interface LoadedPartition extends PartitionSeeds {
 /**
  * Opens partition `partition` of a partition directory, checking the format
  * version, the byte size, shape and SHA-256 of every file it reads (the edge
- * weights too, when the directory has them). Any
+ * weights too, when the directory has them, unless `options.edgeWeights` is
+ * false: a run that samples uniformly skips a file as large as the graph's
+ * indices). Any
  * mismatch, truncation or version change throws
  * {@linkcode PartitionFormatError} naming the file.
  *
@@ -51,6 +53,7 @@ export interface LoadedPartition extends PartitionSeeds {
 export async function loadPartition(
   dir: string,
   partition: number,
+  options: { readonly edgeWeights?: boolean } = {},
 ): Promise<LoadedPartition> {
   const seeds = await loadPartitionSeeds(dir, partition);
   const meta = seeds.meta;
@@ -62,7 +65,7 @@ export async function loadPartition(
   const indices = await int(`${part}/indices.bin`, [indptr[count] ?? 0]);
   const features = await readArray(dir, meta, `${part}/features.bin`, "float32", [count, f]);
   const origIds = await int(`${part}/orig_ids.bin`, [count]);
-  const edgeWeights = meta.edgeWeights === null
+  const edgeWeights = meta.edgeWeights === null || options.edgeWeights === false
     ? undefined
     : await readArray(dir, meta, `${part}/edge_weights.bin`, "float32", [indices.length]);
   const cacheIds = await int(`${part}/cache_ids.bin`);

@@ -38,7 +38,9 @@ class ServedPartition {
   ) {}
 
   static async start(m: Of<"start">): Promise<ServedPartition> {
-    const partition = await loadPartition(m.dir, m.partition);
+    const partition = await loadPartition(m.dir, m.partition, {
+      edgeWeights: m.edgeWeights ?? false,
+    });
     const device = new CpuDevice({ threads: 1, blas: false });
     try {
       const owned = OwnedPartition.upload(device, partition, {

@@ -220,6 +220,17 @@ async function unweightedDir(dir: string): Promise<string> {
   return out;
 }
 
+Deno.test("loadPartition() with edgeWeights false leaves a weighted partition's weights unread", async () => {
+  await withWeightedPartitions(2, async (dir) => {
+    const whole = await loadPartition(dir, 1);
+    assert.ok(whole.edgeWeights);
+    await Deno.remove(`${dir}/part_1/edge_weights.bin`);
+    const uniform = await loadPartition(dir, 1, { edgeWeights: false });
+    assert.equal(uniform.edgeWeights, undefined);
+    assert.deepEqual(uniform.graph.indices, whole.graph.indices);
+  });
+});
+
 Deno.test("loadPartition() rejects a truncated or altered edge_weights.bin naming it", async () => {
   await withWeightedPartitions(2, async (dir) => {
     const path = `${dir}/part_1/edge_weights.bin`;
