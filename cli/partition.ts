@@ -4,6 +4,7 @@ import { InvalidArgumentError } from "commander";
 import { basename, dirname, join } from "node:path";
 import { partitionDataset } from "../partition/partition_dataset.ts";
 import type { PartitionerName } from "../partition/partition_options.ts";
+import type { PartitionMeta } from "../partition/partition_meta.ts";
 import {
   edgeSplit,
   finiteNumber,
@@ -35,13 +36,7 @@ export interface PartitionRunSummary {
     readonly linkTrain?: number;
   };
   /** Link-prediction edges written, when the dataset has a link split or `--edge_split` made one. */
-  readonly links?: {
-    readonly train: number;
-    readonly valid: number;
-    readonly test: number;
-    readonly validNeg?: number;
-    readonly testNeg?: number;
-  };
+  readonly links?: PartitionMeta["links"];
   readonly loadSeconds: number;
   readonly partitionSeconds: number;
   readonly peakRssBytes: number;
