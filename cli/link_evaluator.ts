@@ -7,6 +7,14 @@ import type { MinibatchSource } from "../engine/minibatch_source.ts";
 import { randomLinkEdges } from "../engine/random_link_edges.ts";
 import type { LinkEvaluation, LinkFigures } from "./run_training.ts";
 
+/** The validation and test edges of a link-prediction run, with the dataset's fixed negatives if any. */
+export interface EvaluationEdges {
+  readonly valid: LinkEdges;
+  readonly test: LinkEdges;
+  readonly validNeg?: LinkEdges | undefined;
+  readonly testNeg?: LinkEdges | undefined;
+}
+
 /** What a trainer evaluates link prediction with. */
 export interface LinkEvaluatorPlan {
   readonly device: Device;
@@ -14,12 +22,7 @@ export interface LinkEvaluatorPlan {
   /** The plain node source (nothing excluded), with the training fan-outs. */
   readonly source: MinibatchSource;
   /** Every validation and test edge (each trainer scores its share), and fixed negatives if any. */
-  readonly edges: {
-    readonly valid: LinkEdges;
-    readonly test: LinkEdges;
-    readonly validNeg?: LinkEdges | undefined;
-    readonly testNeg?: LinkEdges | undefined;
-  };
+  readonly edges: EvaluationEdges;
   /** Nodes of the graph: random negatives are drawn from them. */
   readonly numNodes: number;
   /** This trainer's share: `index` of `count` trainers (one trainer: 0 of 1). */

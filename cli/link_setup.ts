@@ -4,7 +4,7 @@ import { LinkMinibatchSource } from "../engine/link_minibatch_source.ts";
 import { linkTrainable } from "../engine/link_trainable.ts";
 import type { MinibatchSource } from "../engine/minibatch_source.ts";
 import type { SageModel } from "../engine/sage_model.ts";
-import { linkEvaluator } from "./link_evaluator.ts";
+import { type EvaluationEdges, linkEvaluator } from "./link_evaluator.ts";
 import type { TrainingSetup } from "./run_training.ts";
 import type { TrainingOptions } from "./shared_options.ts";
 
@@ -18,12 +18,7 @@ export interface LinkSetupPlan {
   readonly train: LinkEdges;
   readonly firstEdge: number;
   /** Every validation and test edge, with the dataset's fixed negatives if any. */
-  readonly eval: {
-    readonly valid: LinkEdges;
-    readonly test: LinkEdges;
-    readonly validNeg?: LinkEdges | undefined;
-    readonly testNeg?: LinkEdges | undefined;
-  };
+  readonly eval: EvaluationEdges;
   readonly numNodes: number;
   /** This trainer's share of the evaluation edges: `index` of `count`. */
   readonly share: { readonly index: number; readonly count: number };
