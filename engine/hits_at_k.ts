@@ -1,3 +1,5 @@
+import { ownNegativeRanks } from "./_own_negative_ranks.ts";
+
 /**
  * OGB's Hits@K for link prediction (`ogb.linkproppred.Evaluator`). With
  * negatives shared by all positives (ogbl-collab, ogbl-ddi, ...): the share
@@ -25,23 +27,8 @@ export function hitsAtK(
   const p = positive.length;
   if (p === 0) return NaN;
   if (perPositive !== undefined) {
-    if (negative.length !== p * perPositive) {
-      throw new RangeError(
-        `hitsAtK: ${negative.length} negatives for ${p} positives, expected ${perPositive} each`,
-      );
-    }
-    let hits = 0;
-    for (let i = 0; i < p; i++) {
-      const s = positive[i]!;
-      let above = 0, ties = 0;
-      for (let j = i * perPositive; j < (i + 1) * perPositive; j++) {
-        const v = negative[j]!;
-        if (v > s) above++;
-        else if (v === s) ties++;
-      }
-      if (1 + above + ties / 2 <= k) hits++;
-    }
-    return hits / p;
+    const ranks = ownNegativeRanks("hitsAtK", positive, negative, perPositive);
+    return ranks.reduce((hits, r) => hits + (r <= k ? 1 : 0), 0) / p;
   }
   if (negative.length < k) return 1;
   const kth = Float64Array.from(negative).sort().at(-k)!;

@@ -1,3 +1,5 @@
+import { ownNegativeRanks } from "./_own_negative_ranks.ts";
+
 /**
  * OGB's mean reciprocal rank: each positive is ranked among its negatives
  * (rank 1 + the negatives above it, ties counting half, as OGB averages its
@@ -21,25 +23,9 @@ export function meanReciprocalRank(
 ): number {
   const p = positive.length;
   if (p === 0) return NaN;
-  if (perPositive !== undefined && negative.length !== p * perPositive) {
-    throw new RangeError(
-      `meanReciprocalRank: ${negative.length} negatives for ${p} positives, ` +
-        `expected ${perPositive} each`,
-    );
-  }
   if (perPositive === undefined) return sharedMrr(positive, negative);
-  let sum = 0;
-  for (let i = 0; i < p; i++) {
-    const s = positive[i]!;
-    let above = 0, ties = 0;
-    for (let j = i * perPositive; j < (i + 1) * perPositive; j++) {
-      const v = negative[j]!;
-      if (v > s) above++;
-      else if (v === s) ties++;
-    }
-    sum += 1 / (1 + above + ties / 2);
-  }
-  return sum / p;
+  const ranks = ownNegativeRanks("meanReciprocalRank", positive, negative, perPositive);
+  return ranks.reduce((sum, r) => sum + 1 / r, 0) / p;
 }
 
 /**
