@@ -5,6 +5,7 @@ import type { NodeDataset } from "../engine/dataset.ts";
 import type { Device } from "../engine/device.ts";
 import { embed } from "../engine/embed.ts";
 import { predict, type Predictions } from "../engine/predict.ts";
+import type { PredictOptions } from "../engine/predict_options.ts";
 import { SafetensorsFormatError } from "../engine/safetensors.ts";
 import { checkModelFits, loadModel, type TrainedModel } from "../engine/trained_model.ts";
 import { describeShape } from "../engine/sage_state_dict.ts";
@@ -94,21 +95,21 @@ export async function runPredict(
     total,
     flags.quiet,
   );
+  // The same inference for classes and for embeddings.
+  const options: PredictOptions & { readonly device: Device } = {
+    device,
+    onProgress: (done) => bar.update(done),
+    inference: flags.inference,
+    batchSize: flags.batchSize,
+    seed: flags.seed,
+    edgeWeight: flags.edgeWeight,
+    ...(nodes === undefined ? {} : { nodes }),
+    ...(flags.fanout === undefined ? {} : { fanout: flags.fanout }),
+  };
   try {
-    if (flags.task === "link") {
-      return await embedAll(flags, model, data, device, nodes, bar);
-    }
+    if (flags.task === "link") return await embedAll(flags, model, data, options, bar);
     const t0 = performance.now();
-    const predictions = await predict(model, data, {
-      device,
-      onProgress: (done) => bar.update(done),
-      inference: flags.inference,
-      batchSize: flags.batchSize,
-      seed: flags.seed,
-      ...(nodes === undefined ? {} : { nodes }),
-      ...(flags.fanout === undefined ? {} : { fanout: flags.fanout }),
-      ...(flags.edgeWeight ? { edgeWeight: true } : {}),
-    });
+    const predictions = await predict(model, data, options);
     bar.stop();
     const seconds = (performance.now() - t0) / 1000;
     await writePredictions(flags.output, flags.format, predictions, flags.probabilities, {
@@ -139,21 +140,11 @@ async function embedAll(
   flags: PredictFlags,
   model: TrainedModel,
   data: NodeDataset,
-  device: Device,
-  nodes: Int32Array | undefined,
+  options: PredictOptions & { readonly device: Device },
   bar: ProgressBar,
 ): Promise<{ seconds: number }> {
   const t0 = performance.now();
-  const embeddings = await embed(model, data, {
-    device,
-    onProgress: (done) => bar.update(done),
-    inference: flags.inference,
-    batchSize: flags.batchSize,
-    seed: flags.seed,
-    edgeWeight: flags.edgeWeight,
-    ...(nodes === undefined ? {} : { nodes }),
-    ...(flags.fanout === undefined ? {} : { fanout: flags.fanout }),
-  });
+  const embeddings = await embed(model, data, options);
   bar.stop();
   const seconds = (performance.now() - t0) / 1000;
   await writeEmbeddings(flags.output, flags.format, embeddings, {
@@ -166,7 +157,7 @@ async function embedAll(
   const n = embeddings.nodes.length;
   console.log(
     `webgnn predict: embeddings (${embeddings.dim} wide) of ${n} nodes of ${data.name} by ` +
-      `${flags.inference} inference on ${device.description} in ${seconds.toFixed(2)} s ` +
+      `${flags.inference} inference on ${options.device.description} in ${seconds.toFixed(2)} s ` +
       `(${Math.round(n / seconds)} nodes/s); wrote ${flags.output}`,
   );
   return { seconds };
