@@ -90,3 +90,24 @@ export function bindingViews<B extends string>(
   }
   return views;
 }
+
+/**
+ * The arguments every one-hop sampler takes: a positive integer `fanout`
+ * and a `seeds` buffer holding at least `numSeeds` ids; a `RangeError` from
+ * `caller` otherwise.
+ */
+export function checkHopArguments(
+  caller: string,
+  seeds: DeviceBuffer,
+  numSeeds: number,
+  fanout: number,
+): void {
+  if (!Number.isInteger(fanout) || fanout < 1) {
+    throw new RangeError(`${caller}: fanout ${fanout} must be a positive integer`);
+  }
+  if (seeds.size < numSeeds * 4) {
+    throw new RangeError(
+      `${caller}: seeds buffer "${seeds.label}" holds fewer than ${numSeeds} ids`,
+    );
+  }
+}

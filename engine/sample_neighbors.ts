@@ -1,3 +1,4 @@
+import { checkHopArguments } from "./_util.ts";
 import type { Device, DeviceBuffer } from "./device.ts";
 import type { DeviceGraph } from "./device_graph.ts";
 import exclusiveScanKernel from "./kernels/exclusive_scan.ts";
@@ -54,14 +55,7 @@ export function sampleNeighbors(
   fanout: number,
   seed: number,
 ): SampledHop {
-  if (!Number.isInteger(fanout) || fanout < 1) {
-    throw new RangeError(`sampleNeighbors: fanout ${fanout} must be a positive integer`);
-  }
-  if (seeds.size < numSeeds * 4) {
-    throw new RangeError(
-      `sampleNeighbors: seeds buffer "${seeds.label}" holds fewer than ${numSeeds} ids`,
-    );
-  }
+  checkHopArguments("sampleNeighbors", seeds, numSeeds, fanout);
   // The count and scan write every offset; the sample writes the first offsets[numSeeds] neighbours.
   const offsets = device.createBuffer((numSeeds + 1) * 4, "sample offsets", "uninitialised");
   const neighbors = device.createBuffer(

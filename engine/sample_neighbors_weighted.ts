@@ -1,3 +1,4 @@
+import { checkHopArguments } from "./_util.ts";
 import type { Device, DeviceBuffer } from "./device.ts";
 import type { DeviceGraph } from "./device_graph.ts";
 import type { DeviceEdgeWeights } from "./edge_weights.ts";
@@ -43,14 +44,7 @@ export function sampleNeighborsWeighted(
   fanout: number,
   seed: number,
 ): SampledHop {
-  if (!Number.isInteger(fanout) || fanout < 1) {
-    throw new RangeError(`sampleNeighborsWeighted: fanout ${fanout} must be a positive integer`);
-  }
-  if (seeds.size < numSeeds * 4) {
-    throw new RangeError(
-      `sampleNeighborsWeighted: seeds buffer "${seeds.label}" holds fewer than ${numSeeds} ids`,
-    );
-  }
+  checkHopArguments("sampleNeighborsWeighted", seeds, numSeeds, fanout);
   const chunks = graph.indices.chunks;
   const factors = weights.factors.chunks;
   if (
