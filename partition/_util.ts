@@ -217,3 +217,21 @@ export function buildAlias(
     alias[from + s] = s;
   }
 }
+
+/**
+ * The row offsets of the undirected CSR over interleaved (src, dst) `pairs`
+ * of `n` nodes: each pair counted in both rows, self-loops left out.
+ */
+export function undirectedOffsets(n: number, pairs: Int32Array): Int32Array {
+  const m = pairs.length >>> 1;
+  const indptr = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) {
+    const s = pairs[2 * e]!;
+    const d = pairs[2 * e + 1]!;
+    if (s === d) continue;
+    indptr[s + 1]!++;
+    indptr[d + 1]!++;
+  }
+  for (let v = 0; v < n; v++) indptr[v + 1]! += indptr[v]!;
+  return indptr;
+}

@@ -1,5 +1,5 @@
 import type { CsrGraph } from "../engine/graph.ts";
-import type { Progress } from "./_util.ts";
+import { type Progress, undirectedOffsets } from "./_util.ts";
 
 /**
  * Builds the CSR of an undirected weighted graph from interleaved (src, dst)
@@ -21,15 +21,7 @@ export function weightedUndirectedCsr(
       `weighted graph of ${n} nodes and ${m} edges is too large to sort by exact float64 keys`,
     );
   }
-  const indptr = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) {
-    const s = pairs[2 * e]!;
-    const d = pairs[2 * e + 1]!;
-    if (s === d) continue;
-    indptr[s + 1]!++;
-    indptr[d + 1]!++;
-  }
-  for (let v = 0; v < n; v++) indptr[v + 1]! += indptr[v]!;
+  const indptr = undirectedOffsets(n, pairs);
   const keys = new Float64Array(indptr[n]!);
   const fill = indptr.slice(0, n);
   for (let e = 0; e < m; e++) {

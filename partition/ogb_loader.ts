@@ -1,6 +1,6 @@
 import type { NodeDataset } from "../engine/dataset.ts";
 import { readCsv } from "./_csv.ts";
-import { Progress, type ProgressOptions } from "./_util.ts";
+import { Progress, type ProgressOptions, undirectedOffsets } from "./_util.ts";
 import { OgbFormatError } from "./ogb_format_error.ts";
 import { weightedUndirectedCsr } from "./_weighted_csr.ts";
 import { type OgbFile, readOgbSplit } from "./_ogb_split.ts";
@@ -272,15 +272,7 @@ function undirectedCsr(
   progress: Progress,
 ): { numNodes: number; indptr: Int32Array; indices: Int32Array } {
   const m = pairs.length >>> 1;
-  const indptr = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) {
-    const s = pairs[2 * e]!;
-    const d = pairs[2 * e + 1]!;
-    if (s === d) continue;
-    indptr[s + 1]!++;
-    indptr[d + 1]!++;
-  }
-  for (let v = 0; v < n; v++) indptr[v + 1]! += indptr[v]!;
+  const indptr = undirectedOffsets(n, pairs);
   const indices = new Int32Array(indptr[n]!);
   const fill = indptr.slice(0, n);
   for (let e = 0; e < m; e++) {
