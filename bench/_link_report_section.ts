@@ -9,6 +9,7 @@ import { type MiniBatch, sampleBlocks } from "../engine/sample_blocks.ts";
 import { sampleNeighbors } from "../engine/sample_neighbors.ts";
 import { SageModel } from "../engine/sage_model.ts";
 import { WebGpuDevice } from "../engine/webgpu_device.ts";
+import type { StepReportOptions } from "./_gpu_report_section.ts";
 import type { KernelFixture, KernelTarget } from "./_kernel_fixture.ts";
 import type { BenchReport } from "./_report.ts";
 import {
@@ -49,7 +50,7 @@ interface LinkPass {
 export async function measureLinkCorrectness(
   report: BenchReport,
   f: KernelFixture,
-  o: { readonly fanouts: readonly number[]; readonly batchSize: number; readonly hidden: number },
+  o: StepReportOptions,
 ): Promise<void> {
   const gpuTarget = f.targets.find((t) => t.device instanceof WebGpuDevice);
   const cpuTarget = f.targets.find((t) => t.device instanceof CpuDevice);
@@ -91,7 +92,7 @@ async function linkPass(
   t: KernelTarget,
   f: KernelFixture,
   edges: { source: Int32Array; target: Int32Array },
-  o: { readonly fanouts: readonly number[]; readonly hidden: number },
+  o: StepReportOptions,
 ): Promise<LinkPass> {
   const { device } = t;
   const kernels = new Set<string>();
